@@ -1,0 +1,9 @@
+package nn
+
+import (
+	"math/rand/v2"
+
+	"somehow/core/mathf"
+)
+
+func NewTestRand(seed uint64) *rand.Rand { return mathf.NewRand(seed) }

@@ -1,0 +1,140 @@
+package nn
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+)
+
+// A model file is:
+//
+//	magic      8 bytes  "SOMEHOW\n"
+//	version    uint32   little-endian, currently 1
+//	headerLen  uint32   length of the JSON header, at most MaxHeaderBytes
+//	header     JSON     {"name": ..., "architecture": {...}}
+//	weights    float32s little-endian: for each layer its Weights (inputs×units) then its Biases
+//	checksum   uint32   CRC-32 (IEEE) of everything before it
+//
+// Load reads at most MaxModelBytes and checks the stated architecture against the bytes actually
+// present before allocating anything for weights, so a forged header cannot ask for memory the
+// file does not back.
+
+// ModelVersion is the model-file format version Save writes.
+const ModelVersion = 1
+
+// Model-file limits.
+const (
+	MaxHeaderBytes = 64 << 10
+	MaxModelBytes  = 4*MaxParameters + MaxHeaderBytes + 64
+)
+
+var modelMagic = [8]byte{'S', 'O', 'M', 'E', 'H', 'O', 'W', '\n'}
+
+// Model is a network with a name, as stored in a model file.
+type Model struct {
+	Name string
+	Net  *Network
+}
+
+type modelHeader struct {
+	Name         string       `json:"name"`
+	Architecture Architecture `json:"architecture"`
+}
+
+// Save writes the network to w in the model-file format.
+func Save(w io.Writer, name string, net *Network) error {
+	hdr, err := json.Marshal(modelHeader{Name: name, Architecture: net.Arch})
+	if err != nil {
+		return err
+	}
+	if len(hdr) > MaxHeaderBytes {
+		return errors.New("model name too long")
+	}
+	var buf bytes.Buffer
+	buf.Write(modelMagic[:])
+	binary.Write(&buf, binary.LittleEndian, uint32(ModelVersion))
+	binary.Write(&buf, binary.LittleEndian, uint32(len(hdr)))
+	buf.Write(hdr)
+	for _, d := range net.Layers {
+		binary.Write(&buf, binary.LittleEndian, d.Weights)
+		binary.Write(&buf, binary.LittleEndian, d.Biases)
+	}
+	binary.Write(&buf, binary.LittleEndian, crc32.ChecksumIEEE(buf.Bytes()))
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// Load reads a model file. Every way a file can be wrong (not a model, another version, cut
+// short, damaged, an impossible architecture, weights that are not numbers) is an error that
+// says which.
+func Load(r io.Reader) (*Model, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxModelBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the model file: %w", err)
+	}
+	return Parse(data)
+}
+
+// Parse reads a model file already in memory.
+func Parse(data []byte) (*Model, error) {
+	if len(data) > MaxModelBytes {
+		return nil, fmt.Errorf("this file is larger than any Somehow model (%d MB at most)", MaxModelBytes>>20)
+	}
+	if len(data) < 16 || !bytes.Equal(data[:8], modelMagic[:]) {
+		return nil, errors.New("this is not a Somehow model file (it does not start with SOMEHOW)")
+	}
+	if v := binary.LittleEndian.Uint32(data[8:]); v != ModelVersion {
+		return nil, fmt.Errorf("this model file has format version %d; this Somehow reads version %d", v, ModelVersion)
+	}
+	hlen := binary.LittleEndian.Uint32(data[12:])
+	if hlen > MaxHeaderBytes || int(hlen) > len(data)-16 {
+		return nil, errors.New("the model file is cut short or damaged (its header length is impossible)")
+	}
+	var hdr modelHeader
+	if err := json.Unmarshal(data[16:16+hlen], &hdr); err != nil {
+		return nil, fmt.Errorf("the model file's header is damaged: %v", err)
+	}
+	if err := hdr.Architecture.Validate(); err != nil {
+		return nil, fmt.Errorf("the model file describes a network Somehow cannot build: %v", err)
+	}
+	body := data[16+hlen:]
+	want := 4*hdr.Architecture.Parameters() + 4
+	if len(body) != want {
+		return nil, fmt.Errorf("the model file is %s: its architecture %s needs %d bytes of weights, it has %d",
+			map[bool]string{true: "cut short", false: "too long"}[len(body) < want],
+			hdr.Architecture, want-4, max(len(body)-4, 0))
+	}
+	if sum := binary.LittleEndian.Uint32(data[len(data)-4:]); sum != crc32.ChecksumIEEE(data[:len(data)-4]) {
+		return nil, errors.New("the model file is damaged: its checksum does not match")
+	}
+	net, err := New(hdr.Architecture, Init{Kind: Constant}, 0)
+	if err != nil {
+		return nil, err
+	}
+	floats := body[:len(body)-4]
+	read := func(dst []float32) error {
+		for i := range dst {
+			v := math.Float32frombits(binary.LittleEndian.Uint32(floats))
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return errors.New("the model file holds weights that are not finite numbers")
+			}
+			dst[i] = v
+			floats = floats[4:]
+		}
+		return nil
+	}
+	for _, d := range net.Layers {
+		if err := read(d.Weights); err != nil {
+			return nil, err
+		}
+		if err := read(d.Biases); err != nil {
+			return nil, err
+		}
+	}
+	return &Model{Name: hdr.Name, Net: net}, nil
+}

@@ -1,0 +1,334 @@
+// Package nn is Somehow's neural-network library: dense layers, activations, losses,
+// initialisers, optimisers, the classic perceptron and model files, in plain Go.
+//
+// Names follow the paper "Neural Networks: a thing that somehow works": a neuron's weighted sum s
+// goes through an activation to give its output y; the loss C compares outputs with targets;
+// backpropagation finds ∂C/∂w by the chain rule, and gradient descent steps against it.
+//
+// Batches are row-major: a batch of n examples with k features is a slice of n*k float32s.
+package nn
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"somehow/core/linalg"
+	"somehow/core/mathf"
+)
+
+// Limits on what a network may be. They keep a forged model file or a mistyped flag from asking
+// for gigabytes; the largest network Somehow trains is far inside them.
+const (
+	MaxLayers     = 16
+	MaxUnits      = 4096
+	MaxParameters = 1 << 24
+)
+
+// LayerSpec describes one dense layer: how many neurons, and their activation.
+type LayerSpec struct {
+	Units      int        `json:"units"`
+	Activation Activation `json:"activation"`
+}
+
+// Architecture is a network's shape: input size, layers (the last one is the output layer) and
+// loss.
+type Architecture struct {
+	Inputs int         `json:"inputs"`
+	Layers []LayerSpec `json:"layers"`
+	Loss   Loss        `json:"loss"`
+}
+
+// ParseArchitecture builds an architecture from sizes like "784-16-16-16-10", with one activation
+// for every hidden layer and one for the output layer.
+func ParseArchitecture(sizes string, hidden, output Activation, loss Loss) (Architecture, error) {
+	parts := strings.Split(strings.TrimSpace(sizes), "-")
+	if len(parts) < 2 {
+		return Architecture{}, fmt.Errorf("architecture %q needs at least an input and an output size, like 784-16-10", sizes)
+	}
+	nums := make([]int, len(parts))
+	for i, p := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || v < 1 {
+			return Architecture{}, fmt.Errorf("architecture %q: %q is not a positive whole number", sizes, p)
+		}
+		nums[i] = v
+	}
+	a := Architecture{Inputs: nums[0], Loss: loss}
+	for i, v := range nums[1:] {
+		act := hidden
+		if i == len(nums)-2 {
+			act = output
+		}
+		a.Layers = append(a.Layers, LayerSpec{Units: v, Activation: act})
+	}
+	return a, a.Validate()
+}
+
+// String writes the sizes, e.g. "784-16-16-16-10".
+func (a Architecture) String() string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(a.Inputs))
+	for _, l := range a.Layers {
+		b.WriteByte('-')
+		b.WriteString(strconv.Itoa(l.Units))
+	}
+	return b.String()
+}
+
+// Outputs is the size of the output layer.
+func (a Architecture) Outputs() int { return a.Layers[len(a.Layers)-1].Units }
+
+// Parameters counts the weights and biases.
+func (a Architecture) Parameters() int {
+	n, in := 0, a.Inputs
+	for _, l := range a.Layers {
+		n += (in + 1) * l.Units
+		in = l.Units
+	}
+	return n
+}
+
+// Validate checks that the architecture can be built and trained, with a sentence to act on if not.
+func (a Architecture) Validate() error {
+	if a.Inputs < 1 || a.Inputs > MaxUnits {
+		return fmt.Errorf("the input size must be between 1 and %d, not %d", MaxUnits, a.Inputs)
+	}
+	if len(a.Layers) < 1 || len(a.Layers) > MaxLayers {
+		return fmt.Errorf("a network needs between 1 and %d layers, not %d", MaxLayers, len(a.Layers))
+	}
+	if a.Loss != MSE && a.Loss != CrossEntropy {
+		return fmt.Errorf("unknown loss %d", int(a.Loss))
+	}
+	params, in := 0, a.Inputs
+	for i, l := range a.Layers {
+		if l.Units < 1 || l.Units > MaxUnits {
+			return fmt.Errorf("layer %d must have between 1 and %d neurons, not %d", i+1, MaxUnits, l.Units)
+		}
+		if l.Activation < Linear || l.Activation > Softmax {
+			return fmt.Errorf("layer %d has an unknown activation", i+1)
+		}
+		if l.Activation == Softmax && i != len(a.Layers)-1 {
+			return fmt.Errorf("softmax only makes sense on the output layer, not on hidden layer %d", i+1)
+		}
+		if l.Activation == Step && i != len(a.Layers)-1 {
+			return fmt.Errorf("hidden layer %d uses step, which gradient descent cannot train (its derivative is 0); use sigmoid, tanh or relu", i+1)
+		}
+		params += (in + 1) * l.Units
+		in = l.Units
+	}
+	if params > MaxParameters {
+		return fmt.Errorf("the network would have %d parameters; the limit is %d", params, MaxParameters)
+	}
+	return a.Loss.checkOutput(a.Layers[len(a.Layers)-1].Activation)
+}
+
+// Dense is a fully connected layer: every neuron takes a weighted sum of all inputs plus its bias
+// and passes it through the activation.
+type Dense struct {
+	Inputs, Units int
+	Activation    Activation
+	// Weights is Inputs×Units, row-major: Weights[i*Units+j] connects input i to neuron j.
+	// (The paper writes W·y with W as Units×Inputs; this is its transpose, so a batch's
+	// weighted sums are one product, inputs·Weights, with contiguous inner loops.)
+	Weights []float32
+	Biases  []float32
+	// WeightGrads and BiasGrads hold ∂C/∂w and ∂C/∂b for the last batch passed to Backward.
+	WeightGrads []float32
+	BiasGrads   []float32
+
+	// The last batch: its inputs (not owned), weighted sums, outputs and ∂C/∂s.
+	inputs   []float32
+	sums     []float32
+	outputs  []float32
+	sumGrads []float32
+}
+
+// Weight returns the weight from input i to neuron j.
+func (d *Dense) Weight(i, j int) float32 { return d.Weights[i*d.Units+j] }
+
+// Sums returns the weighted sums of the last batch (rows×Units). It aliases internal state.
+func (d *Dense) Sums() []float32 { return d.sums }
+
+// Outputs returns the outputs of the last batch (rows×Units). It aliases internal state.
+func (d *Dense) Outputs() []float32 { return d.outputs }
+
+// SumGrads returns ∂C/∂s of the last batch (rows×Units), after Backward.
+func (d *Dense) SumGrads() []float32 { return d.sumGrads }
+
+// Network is a stack of dense layers trained with one loss.
+type Network struct {
+	Arch   Architecture
+	Layers []*Dense
+	// Workers is how many goroutines the matrix products may use (1 in the browser).
+	Workers int
+
+	rows    int       // rows of the last Forward
+	outGrad []float32 // scratch for ∂C/∂y passed between layers
+}
+
+// New builds a network with weights drawn by init from the given seed. The same architecture,
+// init and seed give the same weights on every platform.
+func New(arch Architecture, init Init, seed uint64) (*Network, error) {
+	if err := arch.Validate(); err != nil {
+		return nil, err
+	}
+	if err := init.Validate(); err != nil {
+		return nil, err
+	}
+	net := &Network{Arch: arch, Workers: 1}
+	rng := mathf.NewRand(seed)
+	in := arch.Inputs
+	for _, spec := range arch.Layers {
+		d := &Dense{
+			Inputs: in, Units: spec.Units, Activation: spec.Activation,
+			Weights:     make([]float32, in*spec.Units),
+			Biases:      make([]float32, spec.Units),
+			WeightGrads: make([]float32, in*spec.Units),
+			BiasGrads:   make([]float32, spec.Units),
+		}
+		init.fill(d.Weights, in, spec.Units, rng)
+		net.Layers = append(net.Layers, d)
+		in = spec.Units
+	}
+	return net, nil
+}
+
+// Clone returns a deep copy of the network's weights and shape (not its batch state).
+func (n *Network) Clone() *Network {
+	c := &Network{Arch: n.Arch, Workers: n.Workers}
+	c.Arch.Layers = append([]LayerSpec(nil), n.Arch.Layers...)
+	for _, d := range n.Layers {
+		c.Layers = append(c.Layers, &Dense{
+			Inputs: d.Inputs, Units: d.Units, Activation: d.Activation,
+			Weights:     append([]float32(nil), d.Weights...),
+			Biases:      append([]float32(nil), d.Biases...),
+			WeightGrads: make([]float32, len(d.WeightGrads)),
+			BiasGrads:   make([]float32, len(d.BiasGrads)),
+		})
+	}
+	return c
+}
+
+// Forward runs a batch of rows examples (rows×Inputs) through the network and returns the outputs
+// (rows×Outputs). The result aliases internal state, valid until the next Forward.
+func (n *Network) Forward(x []float32, rows int) []float32 {
+	if len(x) < rows*n.Arch.Inputs {
+		panic(fmt.Sprintf("nn: Forward got %d values for %d rows of %d inputs", len(x), rows, n.Arch.Inputs))
+	}
+	n.rows = rows
+	for _, d := range n.Layers {
+		need := rows * d.Units
+		if cap(d.sums) < need {
+			d.sums = make([]float32, need)
+			d.outputs = make([]float32, need)
+			d.sumGrads = make([]float32, need)
+		}
+		d.sums, d.outputs, d.sumGrads = d.sums[:need], d.outputs[:need], d.sumGrads[:need]
+		d.inputs = x[:rows*d.Inputs]
+		for r := 0; r < rows; r++ {
+			copy(d.sums[r*d.Units:(r+1)*d.Units], d.Biases)
+		}
+		linalg.MulAdd(d.sums, d.inputs, d.Weights, rows, d.Inputs, d.Units, n.Workers)
+		d.Activation.Forward(d.sums, d.outputs, rows, d.Units)
+		x = d.outputs
+	}
+	return x
+}
+
+// Loss returns the loss of the last Forward against targets t (rows×Outputs), averaged over rows.
+func (n *Network) Loss(t []float32) float64 {
+	last := n.Layers[len(n.Layers)-1]
+	return n.Arch.Loss.Value(last.Activation, last.sums, last.outputs, t, n.rows, last.Units)
+}
+
+// Backward computes ∂C/∂w and ∂C/∂b for every layer from the last Forward and its targets t
+// (rows×Outputs), where C is the loss averaged over the batch. This is backpropagation: each layer
+// turns ∂C/∂y into ∂C/∂s (the activation's derivative), takes its weight gradient as inputsᵀ·∂C/∂s,
+// and hands ∂C/∂s·Wᵀ back to the layer before.
+func (n *Network) Backward(t []float32) {
+	rows := n.rows
+	last := n.Layers[len(n.Layers)-1]
+	loss := n.Arch.Loss
+	if loss.fused(last.Activation) {
+		loss.outputGradient(last.Activation, last.outputs, t, last.sumGrads, rows, last.Units)
+	} else {
+		dy := n.scratch(rows * last.Units)
+		loss.outputGradient(last.Activation, last.outputs, t, dy, rows, last.Units)
+		last.Activation.Backward(last.sums, last.outputs, dy, last.sumGrads, rows, last.Units)
+	}
+	for li := len(n.Layers) - 1; li >= 0; li-- {
+		d := n.Layers[li]
+		clear(d.WeightGrads)
+		linalg.MulTransAAdd(d.WeightGrads, d.inputs, d.sumGrads, rows, d.Inputs, d.Units, n.Workers)
+		clear(d.BiasGrads)
+		for r := 0; r < rows; r++ {
+			linalg.Axpy(1, d.sumGrads[r*d.Units:(r+1)*d.Units], d.BiasGrads)
+		}
+		if li == 0 {
+			break // nobody needs ∂C/∂x of the inputs
+		}
+		prev := n.Layers[li-1]
+		dy := n.scratch(rows * prev.Units)
+		linalg.MulTransB(dy, d.sumGrads, d.Weights, rows, d.Units, d.Inputs, n.Workers)
+		prev.Activation.Backward(prev.sums, prev.outputs, dy, prev.sumGrads, rows, prev.Units)
+	}
+}
+
+func (n *Network) scratch(size int) []float32 {
+	if cap(n.outGrad) < size {
+		n.outGrad = make([]float32, size)
+	}
+	return n.outGrad[:size]
+}
+
+// Predict returns the outputs for one example, in a new slice.
+func (n *Network) Predict(x []float32) []float32 {
+	return append([]float32(nil), n.Forward(x, 1)...)
+}
+
+// Classify returns the class the network picks for one example: the largest output, or for a
+// single output, 1 when it is above one half.
+func (n *Network) Classify(x []float32) int {
+	return ClassOf(n.Forward(x, 1))
+}
+
+// ClassOf returns the class an output row picks: its largest entry, or for a single output, 1 when
+// above one half.
+func ClassOf(out []float32) int {
+	if len(out) == 1 {
+		if out[0] > 0.5 {
+			return 1
+		}
+		return 0
+	}
+	best := 0
+	for i, v := range out {
+		if v > out[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// ErrDiverged is returned when training produced a loss or weight that is NaN or infinite.
+var ErrDiverged = errors.New("training diverged: the loss became NaN or infinite; try a lower learning rate")
+
+// Finite reports whether every weight and bias is a finite number.
+func (n *Network) Finite() bool {
+	for _, d := range n.Layers {
+		for _, v := range d.Weights {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return false
+			}
+		}
+		for _, v := range d.Biases {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,173 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// OptimizerKind names a rule for turning gradients into weight changes.
+type OptimizerKind int
+
+const (
+	// SGD is stochastic gradient descent: w -= η ∂C/∂w, with optional momentum and the paper's
+	// learning-rate decay.
+	SGD OptimizerKind = iota
+	// Adam keeps running averages of the gradient and its square, and steps by their ratio.
+	Adam
+)
+
+var optimizerNames = [...]string{"sgd", "adam"}
+
+// String returns the optimiser's lower-case name.
+func (k OptimizerKind) String() string {
+	if k < 0 || int(k) >= len(optimizerNames) {
+		return fmt.Sprintf("OptimizerKind(%d)", int(k))
+	}
+	return optimizerNames[k]
+}
+
+// MarshalText writes the optimiser's name.
+func (k OptimizerKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads an optimiser's name.
+func (k *OptimizerKind) UnmarshalText(b []byte) error {
+	s := strings.ToLower(strings.TrimSpace(string(b)))
+	for i, n := range optimizerNames {
+		if n == s {
+			*k = OptimizerKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown optimiser %q: use sgd or adam", string(b))
+}
+
+// Optimizer updates a network's weights from its gradients after every batch.
+type Optimizer struct {
+	Kind OptimizerKind `json:"kind"`
+	// LearningRate is η, the size of each step.
+	LearningRate float32 `json:"learningRate"`
+	// Decay shrinks the learning rate as the paper's code does: after t steps it is
+	// η / (1 + sqrt(Decay·t)). 0 keeps it constant.
+	Decay float32 `json:"decay,omitempty"`
+	// Momentum (SGD only) keeps this fraction of the previous step: v = μv - η∂C/∂w; w += v.
+	Momentum float32 `json:"momentum,omitempty"`
+	// WeightDecay adds WeightDecay·w to every weight's gradient (L2 regularisation; biases are
+	// left alone).
+	WeightDecay float32 `json:"weightDecay,omitempty"`
+	// Beta1, Beta2 and Epsilon are Adam's; 0 means the usual 0.9, 0.999 and 1e-8.
+	Beta1   float32 `json:"beta1,omitempty"`
+	Beta2   float32 `json:"beta2,omitempty"`
+	Epsilon float32 `json:"epsilon,omitempty"`
+
+	steps int
+	// state holds one slice per parameter tensor: SGD's velocity, or Adam's first then second
+	// moments.
+	state [][]float32
+}
+
+// Validate checks the settings, with a sentence to act on.
+func (o *Optimizer) Validate() error {
+	bad := func(v float32) bool { return math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) }
+	switch {
+	case o.Kind != SGD && o.Kind != Adam:
+		return fmt.Errorf("unknown optimiser %d", int(o.Kind))
+	case bad(o.LearningRate) || o.LearningRate <= 0 || o.LearningRate > 100:
+		return fmt.Errorf("the learning rate must be above 0 and at most 100, not %g", o.LearningRate)
+	case bad(o.Decay) || o.Decay < 0:
+		return fmt.Errorf("the learning-rate decay must be 0 or more, not %g", o.Decay)
+	case bad(o.Momentum) || o.Momentum < 0 || o.Momentum >= 1:
+		return fmt.Errorf("momentum must be at least 0 and below 1, not %g", o.Momentum)
+	case bad(o.WeightDecay) || o.WeightDecay < 0 || o.WeightDecay >= 1:
+		return fmt.Errorf("weight decay must be at least 0 and below 1, not %g", o.WeightDecay)
+	case bad(o.Beta1) || o.Beta1 < 0 || o.Beta1 >= 1, bad(o.Beta2) || o.Beta2 < 0 || o.Beta2 >= 1:
+		return fmt.Errorf("Adam's betas must be at least 0 and below 1")
+	case bad(o.Epsilon) || o.Epsilon < 0:
+		return fmt.Errorf("Adam's epsilon must be 0 or more")
+	}
+	return nil
+}
+
+// Steps returns how many updates have been made.
+func (o *Optimizer) Steps() int { return o.steps }
+
+// CurrentLearningRate is the learning rate the next step will use, after decay.
+func (o *Optimizer) CurrentLearningRate() float32 {
+	if o.Decay == 0 {
+		return o.LearningRate
+	}
+	return float32(float64(o.LearningRate) / (1 + math.Sqrt(float64(o.Decay)*float64(o.steps))))
+}
+
+// Reset forgets the step count and momentum, as for a fresh network.
+func (o *Optimizer) Reset() {
+	o.steps = 0
+	o.state = nil
+}
+
+// Step moves every weight and bias of net against its gradient (from the last Backward).
+func (o *Optimizer) Step(net *Network) {
+	lr := o.CurrentLearningRate()
+	if o.state == nil {
+		per := 1
+		if o.Kind == Adam {
+			per = 2
+		}
+		for _, d := range net.Layers {
+			for range per {
+				o.state = append(o.state, make([]float32, len(d.Weights)), make([]float32, len(d.Biases)))
+			}
+		}
+	}
+	o.steps++
+	for i, d := range net.Layers {
+		if o.WeightDecay != 0 {
+			for j, w := range d.Weights {
+				d.WeightGrads[j] += o.WeightDecay * w
+			}
+		}
+		switch o.Kind {
+		case SGD:
+			o.sgd(d.Weights, d.WeightGrads, o.state[2*i], lr)
+			o.sgd(d.Biases, d.BiasGrads, o.state[2*i+1], lr)
+		case Adam:
+			o.adam(d.Weights, d.WeightGrads, o.state[4*i], o.state[4*i+2], lr)
+			o.adam(d.Biases, d.BiasGrads, o.state[4*i+1], o.state[4*i+3], lr)
+		}
+	}
+}
+
+func (o *Optimizer) sgd(w, g, v []float32, lr float32) {
+	g, v = g[:len(w)], v[:len(w)]
+	if o.Momentum == 0 {
+		for j := range w {
+			w[j] -= lr * g[j]
+		}
+		return
+	}
+	mu := o.Momentum
+	for j := range w {
+		v[j] = mu*v[j] - lr*g[j]
+		w[j] += v[j]
+	}
+}
+
+func (o *Optimizer) adam(w, g, m, v []float32, lr float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	b1, b2, eps := or(o.Beta1, 0.9), or(o.Beta2, 0.999), or(o.Epsilon, 1e-8)
+	// Bias correction folded into the step size.
+	t := float64(o.steps)
+	step := float64(lr) * math.Sqrt(1-math.Pow(float64(b2), t)) / (1 - math.Pow(float64(b1), t))
+	for j := range w {
+		m[j] = b1*m[j] + (1-b1)*g[j]
+		v[j] = b2*v[j] + (1-b2)*g[j]*g[j]
+		w[j] -= float32(step * float64(m[j]) / (math.Sqrt(float64(v[j])) + float64(eps)))
+	}
+}
+
+func or(v, fallback float32) float32 {
+	if v == 0 {
+		return fallback
+	}
+	return v
+}
