@@ -72,8 +72,8 @@ var generators = map[string]func(rng *rand.Rand, label, classes int) (x, y float
 	},
 	"xor": func(rng *rand.Rand, label, _ int) (float64, float64) {
 		// Keep a small margin around the axes so the noise-free set is cleanly labelled.
-		x := 0.05 + 0.9*rng.Float64()
-		y := 0.05 + 0.9*rng.Float64()
+		x := 0.1 + 0.9*rng.Float64()
+		y := 0.1 + 0.9*rng.Float64()
 		if rng.IntN(2) == 0 {
 			x, y = -x, -y
 		}

@@ -7,3 +7,6 @@ import (
 )
 
 func NewTestRand(seed uint64) *rand.Rand { return mathf.NewRand(seed) }
+
+// NewTestRandExported lets the external test package draw test inputs.
+var NewTestRandExported = NewTestRand

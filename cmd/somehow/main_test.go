@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBadUsageIsOneClearError(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.somehow")
+	os.WriteFile(bad, []byte("not a model"), 0o644)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{nil, "give a command"},
+		{[]string{"fly"}, "unknown command"},
+		{[]string{"train", "-arch", "784-x-10"}, "not a positive whole number"},
+		{[]string{"train", "-preset", "huge"}, "unknown preset"},
+		{[]string{"train", "-hidden", "swish"}, "unknown activation"},
+		{[]string{"train", "-lr", "-1"}, "learning rate"},
+		{[]string{"train", "-arch", "2-3-1"}, "784 inputs"},
+		{[]string{"train", "-nope"}, "flag provided but not defined"},
+		{[]string{"eval"}, "usage"},
+		{[]string{"eval", filepath.Join(dir, "missing.somehow")}, "no such file"},
+		{[]string{"eval", bad}, "not a Somehow model"},
+		{[]string{"bench", "-workers", "0"}, "not a positive number"},
+	}
+	for _, c := range cases {
+		err := run(c.args, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("somehow %v: error %q, want one line mentioning %q", c.args, err, c.want)
+		}
+	}
+}
+
+// A short real training run through the CLI: JSON lines with the promised fields, a model file
+// that eval reads back.
+func TestTrainJSONAndEval(t *testing.T) {
+	if os.Getenv("SOMEHOW_MNIST") == "" {
+		if _, err := findMNIST(); err != nil {
+			t.Skip(err)
+		}
+	}
+	model := filepath.Join(t.TempDir(), "m.somehow")
+	var out bytes.Buffer
+	if err := run([]string{"train", "-preset", "fast", "-epochs", "2", "-train-limit", "3000", "-json", "-save", model}, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 JSON lines, got %q", out.String())
+	}
+	for i, l := range lines {
+		var rep map[string]float64
+		if err := json.Unmarshal([]byte(l), &rep); err != nil {
+			t.Fatalf("line %d is not JSON: %v", i, err)
+		}
+		for _, k := range []string{"epoch", "seconds", "train_loss", "test_error"} {
+			if _, ok := rep[k]; !ok {
+				t.Errorf("line %d lacks %q", i, k)
+			}
+		}
+		if rep["epoch"] != float64(i+1) || rep["test_error"] <= 0 || rep["test_error"] > 30 {
+			t.Errorf("line %d: %v", i, rep)
+		}
+	}
+	out.Reset()
+	if err := run([]string{"eval", model}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "confusion matrix") {
+		t.Errorf("eval printed %q", out.String())
+	}
+}

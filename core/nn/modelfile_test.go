@@ -1,0 +1,114 @@
+package nn
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"strings"
+	"testing"
+)
+
+func sampleModel(t testing.TB) (*Network, []byte) {
+	t.Helper()
+	arch, err := ParseArchitecture("4-3-2", ReLU, Softmax, CrossEntropy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := New(arch, Init{Kind: He}, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Save(&buf, "tiny", net); err != nil {
+		t.Fatal(err)
+	}
+	return net, buf.Bytes()
+}
+
+func TestModelFileRoundTrip(t *testing.T) {
+	net, file := sampleModel(t)
+	m, err := Load(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name != "tiny" || m.Net.Arch.String() != "4-3-2" || m.Net.Arch.Loss != CrossEntropy {
+		t.Fatalf("loaded %q %s %s", m.Name, m.Net.Arch, m.Net.Arch.Loss)
+	}
+	x := []float32{0.1, -0.4, 0.9, 0.3}
+	a, b := net.Predict(x), m.Net.Predict(x)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("outputs differ after a round trip: %v vs %v", a, b)
+		}
+	}
+}
+
+// withChecksum recomputes the trailing CRC so a test can reach the checks behind it.
+func withChecksum(b []byte) []byte {
+	b = append([]byte(nil), b...)
+	binary.LittleEndian.PutUint32(b[len(b)-4:], crc32.ChecksumIEEE(b[:len(b)-4]))
+	return b
+}
+
+func TestModelFileErrors(t *testing.T) {
+	_, good := sampleModel(t)
+	hlen := int(binary.LittleEndian.Uint32(good[12:]))
+	header := string(good[16 : 16+hlen])
+	forge := func(newHeader string) []byte {
+		var b bytes.Buffer
+		b.Write(good[:12])
+		binary.Write(&b, binary.LittleEndian, uint32(len(newHeader)))
+		b.WriteString(newHeader)
+		b.Write(good[16+hlen:])
+		return withChecksum(b.Bytes())
+	}
+	flipped := append([]byte(nil), good...)
+	flipped[len(flipped)-10] ^= 0x40
+	nan := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(nan[16+hlen:], 0x7fc00000)
+	cases := []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"empty", nil, "not a Somehow model"},
+		{"png", []byte("\x89PNG\r\n\x1a\n0000000000000000"), "not a Somehow model"},
+		{"version", withChecksum(append(append([]byte(nil), good[:8]...), append([]byte{9, 0, 0, 0}, good[12:]...)...)), "format version 9"},
+		{"truncated", good[:len(good)-9], "cut short"},
+		{"trailing", withChecksum(append(append([]byte(nil), good...), 0, 0, 0, 0)), "too long"},
+		{"bit flip", flipped, "checksum"},
+		{"nan weight", withChecksum(nan), "not finite"},
+		{"huge header length", append(append([]byte(nil), good[:12]...), 0xff, 0xff, 0xff, 0x7f), "header length"},
+		{"bad json", forge("{not json"), "header is damaged"},
+		{"forged huge layer", forge(strings.Replace(header, `"units":3`, `"units":4000000`, 1)), "cannot build"},
+		{"forged many params", forge(strings.Replace(header, `"inputs":4`, `"inputs":4096`, 1)), "cut short"},
+		{"unknown activation", forge(strings.Replace(header, `"relu"`, `"swish"`, 1)), "unknown activation"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(bytes.NewReader(c.file))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got error %v, want one mentioning %q", err, c.want)
+			}
+		})
+	}
+}
+
+// FuzzLoad feeds the model loader arbitrary bytes: it may refuse them, never panic, and never
+// return a network whose weights it did not read.
+func FuzzLoad(f *testing.F) {
+	_, good := sampleModel(f)
+	f.Add(good)
+	f.Add(good[:20])
+	f.Add([]byte("SOMEHOW\n\x01\x00\x00\x00\x05\x00\x00\x00{}"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := Parse(b)
+		if err != nil {
+			return
+		}
+		if 16+4*m.Net.Arch.Parameters() > len(b) {
+			t.Fatalf("a %d-byte file produced a network of %d parameters", len(b), m.Net.Arch.Parameters())
+		}
+		m.Net.Forward(make([]float32, m.Net.Arch.Inputs), 1)
+	})
+}
