@@ -67,6 +67,23 @@ func TestProductsMatchNaive(t *testing.T) {
 			MulTransAAdd(ct, a, g, m, k, n, workers)
 			close(t, name+" MulTransAAdd", ct, naiveMul(a, g, k, m, n, true, false))
 
+			// The sparse forms must give the dense forms' bits exactly.
+			var sp Sparse
+			cs := make([]float32, m*n)
+			sp.MulAdd(cs, a, b, m, k, n, workers)
+			ts := make([]float32, k*n)
+			sp.MulTransA(ts, g, n, workers)
+			for i := range c {
+				if cs[i] != c[i] {
+					t.Fatalf("%s: Sparse.MulAdd element %d is %v, dense gives %v", name, i, cs[i], c[i])
+				}
+			}
+			for i := range ct {
+				if ts[i] != ct[i] {
+					t.Fatalf("%s: Sparse.MulTransA element %d is %v, dense gives %v", name, i, ts[i], ct[i])
+				}
+			}
+
 			// g·bᵀ with g m×n and b k×n gives m×k.
 			cb := make([]float32, m*k)
 			MulTransB(cb, g, b, m, n, k, workers)
@@ -93,6 +110,17 @@ func BenchmarkFirstLayer(b *testing.B) {
 		b.Run(fmt.Sprintf("weightgrad/workers=%d", workers), func(b *testing.B) {
 			for b.Loop() {
 				MulTransAAdd(gw, x, g, 64, 784, 128, workers)
+			}
+		})
+		var sp Sparse
+		b.Run(fmt.Sprintf("sparse-forward/workers=%d", workers), func(b *testing.B) {
+			for b.Loop() {
+				sp.MulAdd(out, x, w, 64, 784, 128, workers)
+			}
+		})
+		b.Run(fmt.Sprintf("sparse-weightgrad/workers=%d", workers), func(b *testing.B) {
+			for b.Loop() {
+				sp.MulTransA(gw, g, 128, workers)
 			}
 		})
 	}

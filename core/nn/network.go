@@ -141,6 +141,7 @@ type Dense struct {
 
 	// The last batch: its inputs (not owned), weighted sums, outputs and ∂C/∂s.
 	inputs   []float32
+	sparse   linalg.Sparse // the non-zero inputs, found in Forward, reused in Backward
 	sums     []float32
 	outputs  []float32
 	sumGrads []float32
@@ -231,7 +232,7 @@ func (n *Network) Forward(x []float32, rows int) []float32 {
 		for r := 0; r < rows; r++ {
 			copy(d.sums[r*d.Units:(r+1)*d.Units], d.Biases)
 		}
-		linalg.MulAdd(d.sums, d.inputs, d.Weights, rows, d.Inputs, d.Units, n.Workers)
+		d.sparse.MulAdd(d.sums, d.inputs, d.Weights, rows, d.Inputs, d.Units, n.Workers)
 		d.Activation.Forward(d.sums, d.outputs, rows, d.Units)
 		x = d.outputs
 	}
@@ -261,8 +262,7 @@ func (n *Network) Backward(t []float32) {
 	}
 	for li := len(n.Layers) - 1; li >= 0; li-- {
 		d := n.Layers[li]
-		clear(d.WeightGrads)
-		linalg.MulTransAAdd(d.WeightGrads, d.inputs, d.sumGrads, rows, d.Inputs, d.Units, n.Workers)
+		d.sparse.MulTransA(d.WeightGrads, d.sumGrads, d.Units, n.Workers)
 		clear(d.BiasGrads)
 		for r := 0; r < rows; r++ {
 			linalg.Axpy(1, d.sumGrads[r*d.Units:(r+1)*d.Units], d.BiasGrads)
