@@ -1,0 +1,198 @@
+package lab
+
+import (
+	"math"
+
+	"somehow/core/nn"
+)
+
+// Frame computes what the page draws: the points and, for each pane, its scores, heatmap,
+// predictions and (when withNetwork) the network with its neurons' thumbnails.
+func (l *Lab) Frame(withNetwork bool) Frame {
+	f := Frame{Type: "frame", Extent: Extent, Points: l.points}
+	if f.Points == nil {
+		f.Points = []Point{}
+	}
+	for _, p := range l.panes {
+		f.Panes = append(f.Panes, l.paneFrame(p, withNetwork))
+	}
+	return f
+}
+
+// grid returns the centres of an n×n grid over the square, row 0 at the top, as x,y pairs.
+func grid(n int) []float32 {
+	xy := make([]float32, 0, 2*n*n)
+	step := 2 * Extent / float64(n)
+	for r := range n {
+		y := Extent - (float64(r)+0.5)*step
+		for c := range n {
+			x := -Extent + (float64(c)+0.5)*step
+			xy = append(xy, float32(x), float32(y))
+		}
+	}
+	return xy
+}
+
+var heatmapGrid = grid(HeatmapSize)
+var thumbnailGrid = grid(ThumbnailSize)
+
+func finite(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
+
+func (l *Lab) paneFrame(p *pane, withNetwork bool) PaneFrame {
+	pf := PaneFrame{Kind: p.spec.Kind, Epoch: p.epoch, Diverged: p.diverged}
+	classes := l.spec.Classes
+	cells := HeatmapSize * HeatmapSize
+	pf.Heatmap = make([]byte, 2*cells)
+	pf.Predicted = make([]int, len(l.points))
+	if p.perceptron != nil {
+		pc := p.perceptron
+		pf.Architecture = "perceptron"
+		for u := range pc.Units() {
+			pf.Lines = append(pf.Lines, [3]float32{pc.Weights[2*u], pc.Weights[2*u+1], pc.Biases[u]})
+		}
+		for c := range cells {
+			x := heatmapGrid[2*c : 2*c+2]
+			pf.Heatmap[2*c] = byte(pc.Classify(x))
+			pf.Heatmap[2*c+1] = byte(255 * math.Tanh(math.Abs(float64(pc.WeightedSum(0, x)))*2))
+		}
+		for i, pt := range l.points {
+			pf.Predicted[i] = pc.Classify([]float32{pt.X, pt.Y})
+		}
+		// A perceptron has no smooth loss: its "loss" is the share of points it gets wrong.
+		pf.TrainAccuracy = pc.Accuracy(l.train)
+		pf.TestAccuracy = pc.Accuracy(l.test)
+		pf.TrainLoss, pf.TestLoss = 1-pf.TrainAccuracy, 1-pf.TestAccuracy
+		if l.test.Len() == 0 {
+			pf.TestLoss, pf.TestAccuracy = 0, 0
+		}
+		if withNetwork {
+			pf.Network = perceptronView(pc)
+		}
+		return pf
+	}
+	net := p.net
+	pf.Architecture = net.Arch.String()
+	if p.diverged || !net.Finite() {
+		pf.Diverged = true
+		pf.Message = "Training diverged: the numbers grew past what a computer can hold (NaN). Lower the learning rate and press reset."
+		return pf
+	}
+	out := net.Forward(heatmapGrid, cells)
+	k := net.Arch.Outputs()
+	for c := range cells {
+		class, conf := confidence(out[c*k:(c+1)*k], classes)
+		pf.Heatmap[2*c], pf.Heatmap[2*c+1] = byte(class), byte(255*conf)
+	}
+	for i, pt := range l.points {
+		pf.Predicted[i] = nn.ClassOf(net.Forward([]float32{pt.X, pt.Y}, 1))
+	}
+	if l.train.Len() > 0 {
+		ev, _ := nn.Evaluate(net, l.train)
+		pf.TrainLoss, pf.TrainAccuracy = finite(ev.Loss), ev.Accuracy()
+	}
+	if l.test.Len() > 0 {
+		ev, _ := nn.Evaluate(net, l.test)
+		pf.TestLoss, pf.TestAccuracy = finite(ev.Loss), ev.Accuracy()
+	}
+	if withNetwork {
+		pf.Network = networkView(net)
+	}
+	return pf
+}
+
+// confidence turns an output row into a class and how sure the model is, 0 (a coin toss) to 1.
+func confidence(out []float32, classes int) (int, float64) {
+	if len(out) == 1 {
+		v := float64(out[0])
+		if v > 0.5 {
+			return 1, math.Min(1, 2*(v-0.5))
+		}
+		return 0, math.Min(1, 2*(0.5-v))
+	}
+	best := nn.ClassOf(out)
+	var sum float64
+	for _, v := range out {
+		sum += math.Max(0, float64(v))
+	}
+	if sum == 0 {
+		return best, 0
+	}
+	share := float64(out[best]) / sum
+	chance := 1 / float64(len(out))
+	return best, math.Max(0, math.Min(1, (share-chance)/(1-chance)))
+}
+
+func inputThumbnails() [][]byte {
+	n := ThumbnailSize * ThumbnailSize
+	xs, ys := make([]byte, n), make([]byte, n)
+	for c := range n {
+		xs[c] = byte(255 * (float64(thumbnailGrid[2*c])/Extent + 1) / 2)
+		ys[c] = byte(255 * (float64(thumbnailGrid[2*c+1])/Extent + 1) / 2)
+	}
+	return [][]byte{xs, ys}
+}
+
+// networkView draws every neuron's output over the square.
+func networkView(net *nn.Network) *NetworkView {
+	n := ThumbnailSize * ThumbnailSize
+	net.Forward(thumbnailGrid, n)
+	v := &NetworkView{Inputs: net.Arch.Inputs, InputThumbnails: inputThumbnails()}
+	for _, d := range net.Layers {
+		lv := LayerView{Activation: d.Activation.String(), Biases: append([]float32(nil), d.Biases...)}
+		for i := range d.Inputs {
+			lv.Weights = append(lv.Weights, append([]float32(nil), d.Weights[i*d.Units:(i+1)*d.Units]...))
+		}
+		outs := d.Outputs()
+		for j := range d.Units {
+			lo, hi := activationRange(d.Activation, outs, j, d.Units, n)
+			th := make([]byte, n)
+			for c := range n {
+				th[c] = byte(255 * math.Max(0, math.Min(1, (float64(outs[c*d.Units+j])-lo)/(hi-lo))))
+			}
+			lv.Thumbnails = append(lv.Thumbnails, th)
+		}
+		v.Layers = append(v.Layers, lv)
+	}
+	return v
+}
+
+// activationRange is the range a neuron's thumbnail is scaled to: the activation's own for
+// bounded ones, else symmetric around 0 out to the largest value seen.
+func activationRange(a nn.Activation, outs []float32, j, units, n int) (float64, float64) {
+	switch a {
+	case nn.Sigmoid, nn.Softmax, nn.Step:
+		return 0, 1
+	case nn.Tanh:
+		return -1, 1
+	}
+	m := 1e-6
+	for c := range n {
+		m = math.Max(m, math.Abs(float64(outs[c*units+j])))
+	}
+	return -m, m
+}
+
+func perceptronView(pc *nn.Perceptron) *NetworkView {
+	n := ThumbnailSize * ThumbnailSize
+	lv := LayerView{Activation: "step", Biases: append([]float32(nil), pc.Biases...)}
+	for i := range 2 {
+		row := make([]float32, pc.Units())
+		for u := range pc.Units() {
+			row[u] = pc.Weights[u*2+i]
+		}
+		lv.Weights = append(lv.Weights, row)
+	}
+	for u := range pc.Units() {
+		th := make([]byte, n)
+		for c := range n {
+			th[c] = byte(255 * nn.Step.Apply(pc.WeightedSum(u, thumbnailGrid[2*c:2*c+2])))
+		}
+		lv.Thumbnails = append(lv.Thumbnails, th)
+	}
+	return &NetworkView{Inputs: 2, Layers: []LayerView{lv}, InputThumbnails: inputThumbnails()}
+}

@@ -1,0 +1,444 @@
+package lab
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"somehow/core/data"
+	"somehow/core/nn"
+)
+
+// Limits on what a message may ask for.
+const (
+	MaxPoints       = 2000
+	MaxHiddenLayers = 6
+	MaxHiddenUnits  = 16
+	MaxEpochs       = 1000
+	maxBudget       = 200 * time.Millisecond
+)
+
+// Lab holds the points and the two panes.
+type Lab struct {
+	spec   DataSpec
+	points []Point
+	train  *data.Points
+	test   *data.Points
+	panes  [2]*pane
+	// now is the clock used for training budgets (replaced in tests).
+	now func() time.Time
+}
+
+// pane is one model learning the lab's points.
+type pane struct {
+	spec       ModelSpec
+	perceptron *nn.Perceptron
+	net        *nn.Network
+	opt        *nn.Optimizer
+	trainer    *nn.Trainer
+	epoch      int
+	diverged   bool
+}
+
+// New returns a lab with XOR data, the perceptron on the left and a 2-8-8-1 MLP on the right.
+func New() *Lab {
+	l := &Lab{now: time.Now}
+	if err := l.setData(DefaultData()); err != nil {
+		panic(err)
+	}
+	for i, m := range []ModelSpec{DefaultPerceptron(), DefaultMLP()} {
+		if err := l.setModel(i, m); err != nil {
+			panic(err)
+		}
+	}
+	return l
+}
+
+// DefaultData is 300 XOR points with a little noise.
+func DefaultData() DataSpec {
+	return DataSpec{Kind: "xor", Points: 300, Classes: 2, Noise: 0.05, TestFraction: 0.3, Seed: 1}
+}
+
+// DefaultPerceptron is the classic perceptron.
+func DefaultPerceptron() ModelSpec {
+	return ModelSpec{Kind: "perceptron", LearningRate: 0.1, Seed: 1}
+}
+
+// DefaultMLP is a 2-8-8-1 network with tanh hidden units.
+func DefaultMLP() ModelSpec {
+	return ModelSpec{Kind: "mlp", Hidden: []int{8, 8}, Activation: "tanh", Output: "sigmoid", Loss: "crossentropy",
+		Init: "xavier", Optimizer: "sgd", LearningRate: 0.1, Momentum: 0.9, Batch: 10, Seed: 1}
+}
+
+// Handle carries out one JSON message and returns the JSON reply. It never panics: a bad
+// message, or a bug, becomes an error reply and the lab stays as it was before the message.
+func (l *Lab) Handle(msg []byte) (reply []byte) {
+	var req Request
+	defer func() {
+		if r := recover(); r != nil {
+			reply = errorReply(req.ID, fmt.Errorf("internal error: %v", r))
+		}
+	}()
+	if err := json.Unmarshal(msg, &req); err != nil {
+		return errorReply(0, fmt.Errorf("the message is not valid JSON: %v", err))
+	}
+	out, err := l.Do(req)
+	if err != nil {
+		return errorReply(req.ID, err)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return errorReply(req.ID, err)
+	}
+	return b
+}
+
+func errorReply(id int, err error) []byte {
+	b, _ := json.Marshal(ErrorReply{ID: id, Type: "error", Error: err.Error()})
+	return b
+}
+
+// Do carries out a request and returns its reply (a Frame or a Hello).
+func (l *Lab) Do(req Request) (any, error) {
+	switch req.Type {
+	case "hello":
+		return Hello{ID: req.ID, Type: "hello", Version: Version, Kinds: data.Kinds}, nil
+	case "setData":
+		if req.Data == nil {
+			return nil, errors.New("setData needs a data object")
+		}
+		if err := l.setData(*req.Data); err != nil {
+			return nil, err
+		}
+	case "setModel":
+		p, err := paneIndex(req.Pane)
+		if err != nil {
+			return nil, err
+		}
+		if req.Model == nil {
+			return nil, errors.New("setModel needs a model object")
+		}
+		if err := l.setModel(p, *req.Model); err != nil {
+			return nil, err
+		}
+	case "reset":
+		for i := range l.panes {
+			if req.Pane == nil || *req.Pane == i {
+				if err := l.setModel(i, l.panes[i].spec); err != nil {
+					return nil, err
+				}
+			}
+		}
+	case "train":
+		if req.Epochs < 0 || req.Epochs > MaxEpochs {
+			return nil, fmt.Errorf("epochs must be between 0 and %d", MaxEpochs)
+		}
+		if math.IsNaN(req.BudgetMs) || req.BudgetMs < 0 {
+			return nil, errors.New("budgetMs must be 0 or more")
+		}
+		l.trainFor(max(req.Epochs, 1), time.Duration(req.BudgetMs*float64(time.Millisecond)))
+	case "frame":
+	case "addPoint":
+		if err := l.addPoint(req); err != nil {
+			return nil, err
+		}
+	case "removePoint":
+		l.removePoint(req.X, req.Y)
+	case "setWeight":
+		if err := l.setWeight(req); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("unknown message type %q", req.Type)
+	}
+	f := l.Frame(req.Network)
+	f.ID = req.ID
+	return f, nil
+}
+
+func paneIndex(p *int) (int, error) {
+	if p == nil || *p < 0 || *p > 1 {
+		return 0, errors.New("pane must be 0 (left) or 1 (right)")
+	}
+	return *p, nil
+}
+
+// setData validates spec, generates its points and resets both panes.
+func (l *Lab) setData(spec DataSpec) error {
+	if spec.Kind == "" {
+		spec.Kind = "none"
+	}
+	if spec.Classes == 0 {
+		spec.Classes = 2
+	}
+	if math.IsNaN(spec.TestFraction) || spec.TestFraction < 0 || spec.TestFraction > 0.9 {
+		return fmt.Errorf("the test fraction must be between 0 and 0.9, not %g", spec.TestFraction)
+	}
+	if spec.Points < 0 || spec.Points > MaxPoints {
+		return fmt.Errorf("the number of points must be between 0 and %d, not %d", MaxPoints, spec.Points)
+	}
+	if len(spec.Custom) > MaxPoints {
+		return fmt.Errorf("at most %d points can be placed by hand", MaxPoints)
+	}
+	var pts []Point
+	if spec.Kind != "none" && spec.Points > 0 {
+		gen, err := data.Generate(spec.Kind, spec.Points, spec.Classes, spec.Noise, spec.Seed)
+		if err != nil {
+			return err
+		}
+		train, test := gen.Split(spec.TestFraction, spec.Seed+1)
+		for i := range train.Len() {
+			pts = append(pts, Point{X: train.XY[2*i], Y: train.XY[2*i+1], Label: train.Labels[i]})
+		}
+		for i := range test.Len() {
+			pts = append(pts, Point{X: test.XY[2*i], Y: test.XY[2*i+1], Label: test.Labels[i], Test: true})
+		}
+	} else if spec.Classes < 2 || spec.Classes > 8 {
+		return fmt.Errorf("the number of classes must be between 2 and 8, not %d", spec.Classes)
+	}
+	for _, p := range spec.Custom {
+		if err := checkPoint(p, spec.Classes); err != nil {
+			return err
+		}
+		pts = append(pts, p)
+	}
+	prevClasses := l.spec.Classes
+	l.spec, l.points = spec, pts
+	l.split()
+	for i, p := range l.panes {
+		if p != nil {
+			if err := l.setModel(i, p.spec); err != nil {
+				l.spec.Classes = prevClasses
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func checkPoint(p Point, classes int) error {
+	if math.IsNaN(float64(p.X)) || math.IsNaN(float64(p.Y)) || math.Abs(float64(p.X)) > Extent || math.Abs(float64(p.Y)) > Extent {
+		return fmt.Errorf("points must lie inside the square ±%g", Extent)
+	}
+	if p.Label < 0 || p.Label >= classes {
+		return fmt.Errorf("a point's class must be between 0 and %d, not %d", classes-1, p.Label)
+	}
+	return nil
+}
+
+// split rebuilds the training and test sets from l.points.
+func (l *Lab) split() {
+	l.train = &data.Points{Classes: l.spec.Classes}
+	l.test = &data.Points{Classes: l.spec.Classes}
+	for _, p := range l.points {
+		if p.Test {
+			l.test.Add(p.X, p.Y, p.Label)
+		} else {
+			l.train.Add(p.X, p.Y, p.Label)
+		}
+	}
+}
+
+func (l *Lab) addPoint(req Request) error {
+	p := Point{X: float32(req.X), Y: float32(req.Y), Label: req.Label, Test: req.Test}
+	if err := checkPoint(p, l.spec.Classes); err != nil {
+		return err
+	}
+	if len(l.points) >= MaxPoints+len(l.spec.Custom) || len(l.spec.Custom) >= MaxPoints {
+		return fmt.Errorf("the lab holds at most %d points placed by hand", MaxPoints)
+	}
+	l.points = append(l.points, p)
+	l.spec.Custom = append(l.spec.Custom, p)
+	l.split()
+	return nil
+}
+
+func (l *Lab) removePoint(x, y float64) {
+	best, bestD := -1, 0.08*0.08
+	for i, p := range l.points {
+		dx, dy := float64(p.X)-x, float64(p.Y)-y
+		if d := dx*dx + dy*dy; d <= bestD {
+			best, bestD = i, d
+		}
+	}
+	if best < 0 {
+		return
+	}
+	removed := l.points[best]
+	l.points = append(l.points[:best], l.points[best+1:]...)
+	for i, c := range l.spec.Custom {
+		if c == removed {
+			l.spec.Custom = append(l.spec.Custom[:i], l.spec.Custom[i+1:]...)
+			break
+		}
+	}
+	l.split()
+}
+
+// setModel validates spec and builds pane i from it, with fresh weights from its seed.
+func (l *Lab) setModel(i int, spec ModelSpec) error {
+	p, err := buildPane(spec, l.spec.Classes)
+	if err != nil {
+		return err
+	}
+	l.panes[i] = p
+	return nil
+}
+
+func buildPane(spec ModelSpec, classes int) (*pane, error) {
+	if math.IsNaN(spec.LearningRate) || spec.LearningRate <= 0 || spec.LearningRate > 10 {
+		return nil, fmt.Errorf("the learning rate must be above 0 and at most 10, not %g", spec.LearningRate)
+	}
+	switch strings.ToLower(spec.Kind) {
+	case "perceptron":
+		spec.Kind = "perceptron"
+		perc, err := nn.NewPerceptron(2, classes, float32(spec.LearningRate), spec.Seed)
+		if err != nil {
+			return nil, err
+		}
+		return &pane{spec: spec, perceptron: perc}, nil
+	case "mlp":
+		spec.Kind = "mlp"
+	default:
+		return nil, fmt.Errorf("a model is \"perceptron\" or \"mlp\", not %q", spec.Kind)
+	}
+	if len(spec.Hidden) > MaxHiddenLayers {
+		return nil, fmt.Errorf("at most %d hidden layers", MaxHiddenLayers)
+	}
+	hidden, err := nn.ParseActivation(or(spec.Activation, "tanh"))
+	if err != nil {
+		return nil, err
+	}
+	if hidden == nn.Softmax || hidden == nn.Step {
+		return nil, fmt.Errorf("hidden layers can use sigmoid, tanh, relu, leakyrelu or linear, not %s", hidden)
+	}
+	output, err := nn.ParseActivation(or(spec.Output, "sigmoid"))
+	if err != nil {
+		return nil, err
+	}
+	if output != nn.Sigmoid && output != nn.Softmax {
+		return nil, fmt.Errorf("the output layer uses sigmoid or softmax, not %s", output)
+	}
+	loss, err := nn.ParseLoss(or(spec.Loss, "crossentropy"))
+	if err != nil {
+		return nil, err
+	}
+	init, err := nn.ParseInit(or(spec.Init, "xavier"))
+	if err != nil {
+		return nil, err
+	}
+	arch := nn.Architecture{Inputs: 2, Loss: loss}
+	for k, u := range spec.Hidden {
+		if u < 1 || u > MaxHiddenUnits {
+			return nil, fmt.Errorf("hidden layer %d must have between 1 and %d neurons, not %d", k+1, MaxHiddenUnits, u)
+		}
+		arch.Layers = append(arch.Layers, nn.LayerSpec{Units: u, Activation: hidden})
+	}
+	outputs := classes
+	if classes == 2 && output == nn.Sigmoid {
+		outputs = 1
+	}
+	arch.Layers = append(arch.Layers, nn.LayerSpec{Units: outputs, Activation: output})
+	net, err := nn.New(arch, init, spec.Seed)
+	if err != nil {
+		return nil, err
+	}
+	opt := &nn.Optimizer{LearningRate: float32(spec.LearningRate), Momentum: float32(spec.Momentum), WeightDecay: float32(spec.L2)}
+	if err := opt.Kind.UnmarshalText([]byte(or(spec.Optimizer, "sgd"))); err != nil {
+		return nil, err
+	}
+	if opt.Kind == nn.Adam {
+		opt.Momentum = 0
+	}
+	if spec.Batch == 0 {
+		spec.Batch = 10
+	}
+	tr, err := nn.NewTrainer(net, opt, spec.Batch, spec.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return &pane{spec: spec, net: net, opt: opt, trainer: tr}, nil
+}
+
+func or(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+// trainFor trains every live pane up to epochs epochs, alternating panes epoch by epoch, until
+// budget has passed (0 = no limit).
+func (l *Lab) trainFor(epochs int, budget time.Duration) {
+	if budget > maxBudget || budget == 0 {
+		budget = maxBudget
+	}
+	if l.train.Len() == 0 {
+		return
+	}
+	start := l.now()
+	for e := 0; e < epochs; e++ {
+		for _, p := range l.panes {
+			p.trainEpoch(l.train)
+		}
+		if l.now().Sub(start) >= budget {
+			return
+		}
+	}
+}
+
+func (p *pane) trainEpoch(train *data.Points) {
+	if p.diverged {
+		return
+	}
+	if p.perceptron != nil {
+		p.perceptron.Epoch(train)
+		p.epoch++
+		return
+	}
+	if _, err := p.trainer.Epoch(train, nil); err != nil {
+		p.diverged = true
+		return
+	}
+	p.epoch++
+}
+
+func (l *Lab) setWeight(req Request) error {
+	i, err := paneIndex(req.Pane)
+	if err != nil {
+		return err
+	}
+	p := l.panes[i]
+	if math.IsNaN(req.Value) || math.IsInf(req.Value, 0) || math.Abs(req.Value) > 100 {
+		return errors.New("a weight must be a number between -100 and 100")
+	}
+	if p.perceptron != nil {
+		u := req.To
+		if u < 0 || u >= p.perceptron.Units() || req.From < -1 || req.From >= 2 {
+			return errors.New("no such perceptron weight")
+		}
+		if req.From == -1 {
+			p.perceptron.Biases[u] = float32(req.Value)
+		} else {
+			p.perceptron.Weights[u*2+req.From] = float32(req.Value)
+		}
+		return nil
+	}
+	if req.Layer < 0 || req.Layer >= len(p.net.Layers) {
+		return fmt.Errorf("layer must be between 0 and %d", len(p.net.Layers)-1)
+	}
+	d := p.net.Layers[req.Layer]
+	if req.To < 0 || req.To >= d.Units || req.From < -1 || req.From >= d.Inputs {
+		return errors.New("no such weight in that layer")
+	}
+	if req.From == -1 {
+		d.Biases[req.To] = float32(req.Value)
+	} else {
+		d.Weights[req.From*d.Units+req.To] = float32(req.Value)
+	}
+	p.diverged = false
+	return nil
+}

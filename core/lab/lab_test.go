@@ -1,0 +1,135 @@
+package lab
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func do(t *testing.T, l *Lab, msg string) map[string]any {
+	t.Helper()
+	var out map[string]any
+	if err := json.Unmarshal(l.Handle([]byte(msg)), &out); err != nil {
+		t.Fatalf("%s: reply is not JSON: %v", msg, err)
+	}
+	return out
+}
+
+func frame(t *testing.T, l *Lab, msg string) Frame {
+	t.Helper()
+	var f Frame
+	reply := l.Handle([]byte(msg))
+	if err := json.Unmarshal(reply, &f); err != nil || f.Type != "frame" {
+		t.Fatalf("%s: want a frame, got %.300s", msg, reply)
+	}
+	return f
+}
+
+// The paper's point in one picture: on XOR the perceptron's line never separates the classes,
+// the MLP's bent boundary does.
+func TestXORPerceptronFailsMLPSucceeds(t *testing.T) {
+	l := New()
+	f := frame(t, l, `{"type":"setData","data":{"kind":"xor","points":300,"classes":2,"noise":0.05,"testFraction":0.3,"seed":1}}`)
+	if len(f.Points) != 300 || len(f.Panes) != 2 {
+		t.Fatalf("%d points, %d panes", len(f.Points), len(f.Panes))
+	}
+	for range 20 {
+		f = frame(t, l, `{"type":"train","epochs":10}`)
+	}
+	left, right := f.Panes[0], f.Panes[1]
+	if left.Kind != "perceptron" || right.Kind != "mlp" {
+		t.Fatalf("panes are %s and %s", left.Kind, right.Kind)
+	}
+	if left.TestAccuracy > 0.75 {
+		t.Errorf("the perceptron reached %.0f%% test accuracy on XOR; no line can do better than 75%%", 100*left.TestAccuracy)
+	}
+	if right.TestAccuracy < 0.95 {
+		t.Errorf("the MLP reached only %.0f%% test accuracy on XOR, want >= 95%%", 100*right.TestAccuracy)
+	}
+	if right.Epoch != 200 || len(right.Heatmap) != 2*HeatmapSize*HeatmapSize || len(left.Lines) != 1 {
+		t.Errorf("epoch %d, heatmap %d bytes, %d lines", right.Epoch, len(right.Heatmap), len(left.Lines))
+	}
+	// The heatmap agrees with the MLP's predictions: the top-left cell (x<0, y>0) is one class,
+	// the top-right the other.
+	if right.Heatmap[0] == right.Heatmap[2*(HeatmapSize-1)] {
+		t.Error("the heatmap gives opposite XOR quadrants the same class")
+	}
+}
+
+func TestBadMessagesAreErrorsNotCrashes(t *testing.T) {
+	l := New()
+	for msg, want := range map[string]string{
+		`not json`:           "not valid JSON",
+		`{"type":"fly"}`:     "unknown message type",
+		`{"type":"setData"}`: "needs a data object",
+		`{"type":"setData","data":{"kind":"xor","points":50000,"classes":2}}`:                             "number of points",
+		`{"type":"setData","data":{"kind":"xor","points":50,"classes":3}}`:                                "exactly 2 classes",
+		`{"type":"setModel","pane":2,"model":{"kind":"mlp"}}`:                                             "pane must be",
+		`{"type":"setModel","pane":1,"model":{"kind":"mlp","hidden":[99],"learningRate":0.1}}`:            "between 1 and 16",
+		`{"type":"setModel","pane":1,"model":{"kind":"mlp","hidden":[1,1,1,1,1,1,1],"learningRate":0.1}}`: "at most 6",
+		`{"type":"setModel","pane":1,"model":{"kind":"mlp","learningRate":-1}}`:                           "learning rate",
+		`{"type":"setModel","pane":1,"model":{"kind":"mlp","learningRate":0.1,"activation":"softmax"}}`:   "hidden layers",
+		`{"type":"setModel","pane":0,"model":{"kind":"svm","learningRate":0.1}}`:                          "perceptron",
+		`{"type":"addPoint","x":5,"y":0,"label":0}`:                                                       "inside the square",
+		`{"type":"addPoint","x":0,"y":0,"label":7}`:                                                       "class must be",
+		`{"type":"setWeight","pane":1,"layer":9,"from":0,"to":0,"value":1}`:                               "layer must be",
+		`{"type":"train","epochs":100000}`:                                                                "epochs must be",
+	} {
+		out := do(t, l, msg)
+		if out["type"] != "error" || !strings.Contains(out["error"].(string), want) {
+			t.Errorf("%s: got %v, want an error mentioning %q", msg, out, want)
+		}
+	}
+	// And the lab still works.
+	if f := frame(t, l, `{"type":"train","epochs":1,"id":7}`); f.ID != 7 || f.Panes[1].Epoch != 1 {
+		t.Errorf("after the bad messages: id %d epoch %d", f.ID, f.Panes[1].Epoch)
+	}
+}
+
+func TestDivergenceIsReportedAndResetRecovers(t *testing.T) {
+	l := New()
+	frame(t, l, `{"type":"setModel","pane":1,"model":{"kind":"mlp","hidden":[16,16,16,16],"activation":"relu","output":"softmax","loss":"crossentropy","learningRate":10,"momentum":0.9,"batch":1,"init":"uniform:10"}}`)
+	f := frame(t, l, `{"type":"train","epochs":50}`)
+	if !f.Panes[1].Diverged || !strings.Contains(f.Panes[1].Message, "learning rate") {
+		t.Fatalf("pane not reported diverged: %+v", f.Panes[1].Message)
+	}
+	f = frame(t, l, `{"type":"setModel","pane":1,"model":{"kind":"mlp","hidden":[4],"learningRate":0.1,"momentum":0.9}}`)
+	if f.Panes[1].Diverged {
+		t.Error("a new model is still marked diverged")
+	}
+}
+
+func TestPointsAddRemoveAndSetWeight(t *testing.T) {
+	l := New()
+	frame(t, l, `{"type":"setData","data":{"kind":"none","classes":3}}`)
+	f := frame(t, l, `{"type":"addPoint","x":0.5,"y":0.5,"label":2}`)
+	if len(f.Points) != 1 || f.Points[0].Label != 2 || f.Panes[1].Architecture != "2-8-8-3" {
+		t.Fatalf("points %v, architecture %s", f.Points, f.Panes[1].Architecture)
+	}
+	f = frame(t, l, `{"type":"removePoint","x":0.52,"y":0.49}`)
+	if len(f.Points) != 0 {
+		t.Fatalf("point not removed: %v", f.Points)
+	}
+	f = frame(t, l, `{"type":"setWeight","pane":1,"layer":0,"from":1,"to":2,"value":3.5,"network":true}`)
+	if w := f.Panes[1].Network.Layers[0].Weights[1][2]; w != 3.5 {
+		t.Errorf("weight is %v after setting it to 3.5", w)
+	}
+	if th := f.Panes[1].Network.Layers[0].Thumbnails; len(th) != 8 || len(th[0]) != ThumbnailSize*ThumbnailSize {
+		t.Errorf("thumbnails %d", len(th))
+	}
+}
+
+func TestConstantInitStaysSymmetricInTheLab(t *testing.T) {
+	l := New()
+	frame(t, l, `{"type":"setModel","pane":1,"model":{"kind":"mlp","hidden":[4],"activation":"tanh","init":"constant:0.3","learningRate":0.1,"momentum":0.9}}`)
+	frame(t, l, `{"type":"train","epochs":50}`)
+	f := frame(t, l, `{"type":"frame","network":true}`)
+	w := f.Panes[1].Network.Layers[0].Weights
+	for i := range w {
+		for j := range w[i] {
+			if w[i][j] != w[i][0] {
+				t.Fatalf("hidden units differ after training from equal weights: %v", w)
+			}
+		}
+	}
+}
