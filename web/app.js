@@ -1,3 +1,322 @@
-// The playground page. It will talk to the Go core through a web worker (see worker.js, coming
-// with the lab); for now it only says the page loaded.
-document.documentElement.dataset.ready = "true";
+// The lab page: holds the scene (state.js), sends it to the worker, and draws the frames that
+// come back (draw.js). It never computes a forward pass itself.
+import { defaultState, fromHash, mlp, perceptron, presets, toHash } from "./state.js";
+import { classColor, drawChart, drawNetwork, drawPlane } from "./draw.js";
+
+const HEAT = 100, THUMB = 24; // must match core/lab (HeatmapSize, ThumbnailSize)
+const $ = (sel, root = document) => root.querySelector(sel);
+
+const worker = new Worker("worker.js");
+let nextId = 1;
+const pending = new Map(); // id → resolve
+let state = defaultState();
+let playing = false;
+let lastFrame = null;
+let frameCount = 0;
+const histories = [[], []];
+const paneEls = [];
+
+// Everything the worker sends arrives here.
+worker.onmessage = (e) => {
+  const msg = e.data;
+  if (msg.type === "ready") return;
+  const resolve = pending.get(msg.id);
+  if (resolve) { pending.delete(msg.id); resolve(msg); return; }
+  if (msg.type === "error") notice(msg.error, true);
+};
+worker.onerror = (e) => notice("The network engine failed to load: " + (e.message || "unknown error"), true);
+
+function send(msg) {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    worker.postMessage({ ...msg, id });
+  });
+}
+
+// request sends a message and draws the frame it returns; an error is shown and returned.
+async function request(msg) {
+  const reply = await send(msg);
+  if (reply.type === "error") {
+    notice(reply.error, true);
+    return reply;
+  }
+  if (reply.type === "frame") render(reply);
+  return reply;
+}
+
+function notice(text, isError = false) {
+  const n = $("#notice");
+  n.textContent = text;
+  n.hidden = !text;
+  n.classList.toggle("error", isError);
+  clearTimeout(notice.timer);
+  if (text) notice.timer = setTimeout(() => { n.hidden = true; }, isError ? 9000 : 5000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the panes and wiring the controls.
+
+function buildPanes() {
+  const tpl = $("#paneTemplate");
+  for (let i = 0; i < 2; i++) {
+    const node = tpl.content.firstElementChild.cloneNode(true);
+    node.dataset.pane = i;
+    $("#panes").appendChild(node);
+    const p = {
+      root: node, plane: $(".plane", node), chart: $(".chart", node), stats: $(".stats", node),
+      title: $(".title", node), alert: $(".alert", node), net: $(".network", node),
+    };
+    paneEls.push(p);
+    for (const input of node.querySelectorAll(".model select, .model input")) {
+      input.addEventListener("change", () => modelChanged(i));
+    }
+    p.plane.addEventListener("pointerdown", (ev) => planeClicked(i, ev));
+  }
+}
+
+function fillModelForm(i) {
+  const m = state.panes[i], root = paneEls[i].root;
+  $(".m-kind", root).value = m.kind;
+  $(".m-hidden", root).value = (m.hidden || []).join(",");
+  $(".m-activation", root).value = m.activation || "tanh";
+  $(".m-output", root).value = m.output || "sigmoid";
+  $(".m-loss", root).value = m.loss || "crossentropy";
+  const init = $(".m-init", root);
+  init.value = m.init || "xavier";
+  if (init.value !== (m.init || "xavier")) { // a constant or scale not in the list: add it
+    init.add(new Option(m.init, m.init));
+    init.value = m.init;
+  }
+  $(".m-lr", root).value = m.learningRate;
+  $(".m-batch", root).value = m.batch || 10;
+  $(".m-momentum", root).value = m.momentum || 0;
+  $(".m-seed", root).value = m.seed || 0;
+  root.classList.toggle("is-perceptron", m.kind === "perceptron");
+  paneEls[i].title.textContent = m.kind === "perceptron" ? "Perceptron" : "Multi-layer network";
+}
+
+function readModelForm(i) {
+  const root = paneEls[i].root;
+  const kind = $(".m-kind", root).value;
+  const num = (sel) => Number($(sel, root).value);
+  const base = kind === "perceptron" ? perceptron() : mlp();
+  const hiddenText = $(".m-hidden", root).value.trim();
+  const hidden = hiddenText === "" ? [] : hiddenText.split(/[\s,;-]+/).filter(Boolean).map(Number);
+  return kind === "perceptron"
+    ? { ...base, learningRate: num(".m-lr"), seed: num(".m-seed") }
+    : {
+      ...base, hidden, activation: $(".m-activation", root).value, output: $(".m-output", root).value,
+      loss: $(".m-loss", root).value, init: $(".m-init", root).value, learningRate: num(".m-lr"),
+      batch: num(".m-batch"), momentum: num(".m-momentum"), seed: num(".m-seed"),
+      optimizer: state.panes[i].kind === "mlp" ? state.panes[i].optimizer || "sgd" : "sgd",
+    };
+}
+
+async function modelChanged(i) {
+  const was = state.panes[i];
+  const kindChanged = $(".m-kind", paneEls[i].root).value !== was.kind;
+  const model = kindChanged ? ($(".m-kind", paneEls[i].root).value === "mlp" ? mlp() : perceptron()) : readModelForm(i);
+  if (kindChanged) { state.panes[i] = model; fillModelForm(i); }
+  const reply = await request({ type: "setModel", pane: i, model, network: true });
+  if (reply.type === "error") { state.panes[i] = was; fillModelForm(i); return; }
+  // The form stays as the person left it (it may already hold their next edit).
+  state.panes[i] = model;
+  histories[i] = [];
+  saveURL();
+}
+
+const dataFields = ["kind", "points", "classes", "noise", "testFraction", "seed"];
+
+function fillDataForm() {
+  const d = state.data;
+  for (const f of dataFields) $("#" + f).value = d[f];
+  $("#noiseOut").textContent = Number(d.noise).toFixed(2);
+  $("#testOut").textContent = Math.round(100 * d.testFraction) + "%";
+  const sel = $("#addClass"), keep = sel.value;
+  sel.textContent = "";
+  for (let k = 0; k < d.classes; k++) {
+    const o = new Option(String(k), String(k));
+    o.style.color = classColor(k);
+    sel.add(o);
+  }
+  sel.value = keep && Number(keep) < d.classes ? keep : "0";
+}
+
+async function dataChanged() {
+  const d = { ...state.data };
+  for (const f of dataFields) d[f] = f === "kind" ? $("#kind").value : Number($("#" + f).value);
+  if (d.kind === "xor" || d.kind === "moons") d.classes = 2;
+  if (d.classes !== state.data.classes) d.custom = [];
+  else d.custom = state.data.custom;
+  const reply = await request({ type: "setData", data: d, network: true });
+  if (reply.type === "error") { fillDataForm(); return; }
+  state.data = d;
+  histories[0] = []; histories[1] = [];
+  fillDataForm();
+  saveURL();
+}
+
+function planeClicked(i, ev) {
+  if (!lastFrame) return;
+  const c = paneEls[i].plane, rect = c.getBoundingClientRect();
+  const ext = lastFrame.extent;
+  const x = ((ev.clientX - rect.left) / rect.width) * 2 * ext - ext;
+  const y = ext - ((ev.clientY - rect.top) / rect.height) * 2 * ext;
+  const tool = document.querySelector("input[name=tool]:checked").value;
+  if (tool === "erase") {
+    request({ type: "removePoint", x, y }).then((r) => {
+      if (r.type === "frame") { state.data.custom = r.points.filter((p) => isCustom(p)); saveURL(); }
+    });
+  } else {
+    const label = Number($("#addClass").value);
+    const point = { x: Math.round(x * 1000) / 1000, y: Math.round(y * 1000) / 1000, label };
+    request({ type: "addPoint", ...point }).then((r) => {
+      if (r.type === "frame") { state.data.custom = [...state.data.custom, point]; saveURL(); }
+    });
+  }
+}
+
+// isCustom tells a hand-placed point from a generated one by matching the saved list.
+function isCustom(p) {
+  return state.data.custom.some((c) => Math.abs(c.x - p.x) < 1e-6 && Math.abs(c.y - p.y) < 1e-6 && c.label === p.label);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The training loop: one train message per animation frame while playing. The worker trains for
+// at most a few milliseconds per message, so pause and new settings apply by the next frame.
+
+async function tick() {
+  if (!playing) return;
+  frameCount++;
+  const reply = await request({ type: "train", epochs: state.speed, budgetMs: 12, network: frameCount % 6 === 0 });
+  if (reply.type === "error") { setPlaying(false); return; }
+  if (reply.panes.every((p) => p.diverged)) setPlaying(false);
+  if (playing) requestAnimationFrame(tick);
+}
+
+function setPlaying(on) {
+  playing = on;
+  $("#play").textContent = on ? "❚❚ Pause" : "▶ Play";
+  $("#play").setAttribute("aria-pressed", String(on));
+  document.body.dataset.playing = String(on);
+  if (on) requestAnimationFrame(tick);
+}
+
+function render(frame) {
+  lastFrame = frame;
+  frame.panes.forEach((pane, i) => {
+    const el = paneEls[i];
+    drawPlane(el.plane, frame, pane, HEAT);
+    const h = histories[i];
+    if (h.length === 0 || h[h.length - 1].epoch !== pane.epoch) {
+      h.push({ epoch: pane.epoch, trainLoss: pane.trainLoss, testLoss: pane.testLoss, trainAccuracy: pane.trainAccuracy, testAccuracy: pane.testAccuracy });
+      if (h.length > 2000) h.splice(0, h.length - 2000);
+    }
+    drawChart(el.chart, h);
+    const pct = (v) => (100 * v).toFixed(1) + "%";
+    el.stats.textContent = `${pane.architecture} · epoch ${pane.epoch} · train ${pct(pane.trainAccuracy)} · test ${pct(pane.testAccuracy)} · loss ${pane.trainLoss.toFixed(3)} / ${pane.testLoss.toFixed(3)}`;
+    el.root.dataset.epoch = pane.epoch;
+    el.root.dataset.trainAccuracy = pane.trainAccuracy;
+    el.root.dataset.testAccuracy = pane.testAccuracy;
+    el.root.dataset.diverged = pane.diverged;
+    el.alert.hidden = !pane.diverged;
+    el.alert.textContent = pane.message || "";
+    if (pane.network) drawNetwork(el.net, pane.network, THUMB, (layer, from, to, value) => editWeight(i, layer, from, to, value));
+  });
+  document.body.dataset.points = frame.points.length;
+}
+
+function editWeight(pane, layer, from, to, value) {
+  const what = from === -1 ? `bias of neuron ${to + 1}` : `weight into neuron ${to + 1}`;
+  const text = window.prompt(`New value for the ${what} (layer ${layer + 1}):`, value.toFixed(3));
+  if (text === null) return;
+  const v = Number(text);
+  if (!Number.isFinite(v)) { notice("That is not a number.", true); return; }
+  request({ type: "setWeight", pane, layer, from, to, value: v, network: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scene in the URL.
+
+function saveURL() {
+  history.replaceState(null, "", toHash(state));
+}
+
+async function applyState(next, message) {
+  setPlaying(false);
+  state = next;
+  histories[0] = []; histories[1] = [];
+  fillDataForm();
+  $("#speed").value = state.speed;
+  $("#speedOut").textContent = state.speed;
+  $("#big").checked = state.big;
+  document.body.classList.toggle("big", state.big);
+  let reply = await request({ type: "setData", data: state.data });
+  for (let i = 0; i < 2 && reply.type !== "error"; i++) {
+    reply = await request({ type: "setModel", pane: i, model: state.panes[i], network: true });
+  }
+  if (reply.type === "error") {
+    // A link with values the worker refuses: fall back to the default scene and say so.
+    return applyState(defaultState(), "This link asks for something the lab cannot do (" + reply.error + "); showing the default scene.");
+  }
+  state.panes.forEach((_, i) => fillModelForm(i));
+  saveURL();
+  if (message) notice(message, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function wire() {
+  $("#play").addEventListener("click", () => setPlaying(!playing));
+  $("#step").addEventListener("click", () => { setPlaying(false); request({ type: "train", epochs: 1, network: true }); });
+  $("#reset").addEventListener("click", () => {
+    setPlaying(false);
+    histories[0] = []; histories[1] = [];
+    request({ type: "reset", network: true });
+  });
+  $("#speed").addEventListener("input", () => {
+    state.speed = Number($("#speed").value);
+    $("#speedOut").textContent = state.speed;
+    saveURL();
+  });
+  $("#big").addEventListener("change", () => {
+    state.big = $("#big").checked;
+    document.body.classList.toggle("big", state.big);
+    saveURL();
+  });
+  $("#preset").addEventListener("change", () => {
+    const make = presets[$("#preset").value];
+    if (make) applyState(make());
+  });
+  for (const f of dataFields) $("#" + f).addEventListener("change", dataChanged);
+  $("#noise").addEventListener("input", () => { $("#noiseOut").textContent = Number($("#noise").value).toFixed(2); });
+  $("#testFraction").addEventListener("input", () => { $("#testOut").textContent = Math.round(100 * $("#testFraction").value) + "%"; });
+  $("#regen").addEventListener("click", () => { $("#seed").value = Math.floor(Math.random() * 100000); dataChanged(); });
+  window.addEventListener("hashchange", () => {
+    const { state: s, error } = fromHash(location.hash);
+    if (JSON.stringify(s) !== JSON.stringify(state)) applyState(s, error);
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest("input, select, textarea") || e.ctrlKey || e.metaKey || e.altKey) return;
+    const key = e.key.toLowerCase();
+    if (key === " ") { e.preventDefault(); setPlaying(!playing); }
+    else if (key === "s" || key === "arrowright") $("#step").click();
+    else if (key === "r") $("#reset").click();
+    else if (key === "+" || key === "=") { $("#speed").value = Math.min(20, state.speed + 1); $("#speed").dispatchEvent(new Event("input")); }
+    else if (key === "-") { $("#speed").value = Math.max(1, state.speed - 1); $("#speed").dispatchEvent(new Event("input")); }
+    else if (key === "b") { $("#big").checked = !$("#big").checked; $("#big").dispatchEvent(new Event("change")); }
+  });
+}
+
+async function start() {
+  buildPanes();
+  wire();
+  const hello = await send({ type: "hello" });
+  if (hello.type !== "hello") { notice(hello.error || "The worker did not answer.", true); return; }
+  const { state: s, error } = fromHash(location.hash);
+  await applyState(s, error);
+  document.body.dataset.ready = "true";
+}
+
+start();

@@ -1,0 +1,64 @@
+// Shared by the browser tests: start the real server (serve.go) on a free port and a headless
+// Debian Chromium driven by playwright-core; collect console errors per page.
+import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on("error", reject);
+  });
+}
+
+async function waitForServer(url, proc, ms = 60000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (proc.exitCode !== null) throw new Error("the server exited with " + proc.exitCode);
+    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the server did not start in time");
+}
+
+// start builds and starts the server and the browser. Call stop() when done.
+export async function start() {
+  const bin = join(mkdtempSync(join(tmpdir(), "somehow-")), "serve");
+  execFileSync("go", ["build", "-o", bin, "."], { cwd: root, stdio: "inherit" });
+  const port = await freePort();
+  const server = spawn(bin, ["-addr", `127.0.0.1:${port}`], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  const base = `http://127.0.0.1:${port}/`;
+  await waitForServer(base, server);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  return {
+    base, browser,
+    async page(path = "", viewport = { width: 1400, height: 1000 }) {
+      const page = await browser.newPage({ viewport });
+      page.consoleErrors = [];
+      page.on("console", (m) => { if (m.type() === "error") page.consoleErrors.push(m.text()); });
+      page.on("pageerror", (e) => page.consoleErrors.push(e.message));
+      page.on("dialog", (d) => (page.onDialog ? page.onDialog(d) : d.dismiss()));
+      await page.goto(base + path);
+      await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+      return page;
+    },
+    async stop() {
+      await browser.close();
+      server.kill();
+    },
+  };
+}
+
+export const screenshotDir = join(root, "test-results");

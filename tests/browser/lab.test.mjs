@@ -1,0 +1,112 @@
+// The lab in real headless Chromium: what a teacher would check with their own eyes.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { start, screenshotDir } from "./harness.mjs";
+
+let env;
+before(async () => { env = await start(); mkdirSync(screenshotDir, { recursive: true }); });
+after(async () => { await env?.stop(); });
+
+const pane = (page, i) => page.locator(`.pane[data-pane="${i}"]`);
+const num = async (page, i, key) => Number(await pane(page, i).getAttribute(`data-${key}`));
+
+test("the page loads with no console errors and draws both panes", async () => {
+  const page = await env.page();
+  assert.equal(await page.locator(".pane").count(), 2);
+  assert.match(await pane(page, 0).locator(".stats").textContent(), /perceptron · epoch 0/);
+  assert.match(await pane(page, 1).locator(".stats").textContent(), /2-8-8-1 · epoch 0/);
+  await page.screenshot({ path: join(screenshotDir, "lab-start.png") });
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("XOR: the perceptron stays at or below 75% while the MLP reaches 95%", async () => {
+  const page = await env.page();
+  await page.selectOption("#preset", "xor");
+  await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.epoch === "0");
+  await page.locator("#speed").fill("10");
+  await page.click("#play");
+  await page.waitForFunction(() => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) >= 200, null, { timeout: 60000 });
+  await page.click("#play");
+  const left = await num(page, 0, "test-accuracy"), right = await num(page, 1, "test-accuracy");
+  await page.screenshot({ path: join(screenshotDir, "lab-xor-trained.png") });
+  assert.ok(left <= 0.75, `perceptron test accuracy ${left}`);
+  assert.ok(right >= 0.95, `MLP test accuracy ${right}`);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("pause really pauses", async () => {
+  const page = await env.page();
+  await page.click("#play");
+  await page.waitForFunction(() => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) >= 10);
+  await page.keyboard.press("Space"); // pause from the keyboard
+  await page.waitForTimeout(100); // the frame already asked for may still land
+  const epoch = await num(page, 1, "epoch");
+  await page.waitForTimeout(700);
+  assert.equal(await num(page, 1, "epoch"), epoch, "training went on after pause");
+  assert.equal(await page.locator("#play").textContent(), "▶ Play");
+  await page.close();
+});
+
+test("clicking the plane adds a point, and the URL keeps it", async () => {
+  const page = await env.page();
+  const before = Number(await page.getAttribute("body", "data-points"));
+  const box = await pane(page, 1).locator("canvas.plane").boundingBox();
+  await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.2);
+  await page.waitForFunction((n) => Number(document.body.dataset.points) === n + 1, before);
+  const url = page.url();
+  const again = await env.page(url.slice(url.indexOf("#")));
+  assert.equal(Number(await again.getAttribute("body", "data-points")), before + 1);
+  await page.close();
+  await again.close();
+});
+
+test("a URL reproduces a scene", async () => {
+  const page = await env.page();
+  await page.selectOption("#preset", "spiral");
+  await page.waitForFunction(() => /2-12-12-12-1/.test(document.querySelector('.pane[data-pane="1"] .stats').textContent));
+  const hash = new URL(page.url()).hash;
+  const copy = await env.page(hash);
+  assert.equal(await copy.inputValue("#kind"), "spiral");
+  assert.equal(await copy.inputValue("#points"), "500");
+  assert.match(await pane(copy, 0).locator(".stats").textContent(), /2-6-1/);
+  assert.match(await pane(copy, 1).locator(".stats").textContent(), /2-12-12-12-1/);
+  assert.deepEqual(copy.consoleErrors, []);
+  await page.close();
+  await copy.close();
+});
+
+test("a hostile or broken URL falls back to defaults with a visible message", async () => {
+  for (const hash of ["#lab=%%%not-base64", "#lab=" + Buffer.from(JSON.stringify({ data: { kind: "xor", points: 1e9 }, panes: [{ kind: "mlp", hidden: [1e6], learningRate: 1 }, {}] })).toString("base64url"), "#lab=" + Buffer.from("<script>alert(1)</script>").toString("base64url")]) {
+    const page = await env.page(hash);
+    await page.waitForSelector("#notice:not([hidden])");
+    assert.match(await page.locator("#notice").textContent(), /default/);
+    assert.equal(await page.inputValue("#kind"), "xor");
+    assert.match(await pane(page, 1).locator(".stats").textContent(), /2-8-8-1/);
+    await page.close();
+  }
+});
+
+test("a too-high learning rate diverges, says so, and reset recovers", async () => {
+  const page = await env.page();
+  const p = pane(page, 1);
+  await p.locator(".m-hidden").fill("16,16,16,16");
+  await p.locator(".m-hidden").dispatchEvent("change");
+  await p.locator(".m-activation").selectOption("linear");
+  await p.locator(".m-init").selectOption("uniform");
+  await p.locator(".m-lr").fill("10");
+  await p.locator(".m-lr").dispatchEvent("change");
+  await p.locator(".m-batch").fill("1");
+  await p.locator(".m-batch").dispatchEvent("change");
+  await page.click("#play");
+  await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.diverged === "true", null, { timeout: 30000 });
+  assert.match(await p.locator(".alert").textContent(), /learning rate/);
+  await page.screenshot({ path: join(screenshotDir, "lab-diverged.png") });
+  await p.locator(".m-lr").fill("0.05");
+  await p.locator(".m-lr").dispatchEvent("change");
+  await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.diverged === "false");
+  await page.close();
+});

@@ -1,0 +1,42 @@
+// The web worker: loads the Go core (playground.wasm) and passes every message from the page to
+// it. The messages themselves are documented in core/lab/protocol.go. This file only moves
+// strings; it never computes anything.
+"use strict";
+
+importScripts("wasm_exec.js");
+
+let ready = false;
+const waiting = [];
+
+self.somehowReady = () => {
+  ready = true;
+  postMessage({ type: "ready" });
+  for (const msg of waiting.splice(0)) handle(msg);
+};
+
+function handle(msg) {
+  let reply;
+  try {
+    reply = JSON.parse(self.somehowHandle(JSON.stringify(msg)));
+  } catch (err) {
+    reply = { type: "error", id: msg && msg.id, error: "The worker failed: " + err.message };
+  }
+  postMessage(reply);
+}
+
+self.onmessage = (event) => {
+  if (ready) handle(event.data);
+  else waiting.push(event.data);
+};
+
+(async () => {
+  try {
+    const go = new Go();
+    const result = await WebAssembly.instantiateStreaming(fetch("playground.wasm"), go.importObject);
+    go.run(result.instance).then(() => {
+      postMessage({ type: "error", error: "The Go program stopped; reload the page." });
+    });
+  } catch (err) {
+    postMessage({ type: "error", fatal: true, error: "Could not start the network engine: " + err.message });
+  }
+})();
