@@ -13,6 +13,7 @@ let state = defaultState();
 let playing = false;
 let lastFrame = null;
 let frameCount = 0;
+let renderCount = 0;
 const histories = [[], []];
 const paneEls = [];
 
@@ -204,6 +205,7 @@ function setPlaying(on) {
 }
 
 function render(frame) {
+  const t0 = performance.now();
   lastFrame = frame;
   frame.panes.forEach((pane, i) => {
     const el = paneEls[i];
@@ -225,6 +227,8 @@ function render(frame) {
     if (pane.network) drawNetwork(el.net, pane.network, THUMB, (layer, from, to, value) => editWeight(i, layer, from, to, value));
   });
   document.body.dataset.points = frame.points.length;
+  document.body.dataset.frames = ++renderCount; // read by the frame-rate measurement
+  document.body.dataset.timing = JSON.stringify({ worker: frame.workerMs, parse: frame.parseMs, render: performance.now() - t0 });
 }
 
 function editWeight(pane, layer, from, to, value) {

@@ -88,21 +88,48 @@ func (l *Lab) paneFrame(p *pane, withNetwork bool) PaneFrame {
 		class, conf := confidence(out[c*k:(c+1)*k], classes)
 		pf.Heatmap[2*c], pf.Heatmap[2*c+1] = byte(class), byte(255*conf)
 	}
-	for i, pt := range l.points {
-		pf.Predicted[i] = nn.ClassOf(net.Forward([]float32{pt.X, pt.Y}, 1))
-	}
-	if l.train.Len() > 0 {
-		ev, _ := nn.Evaluate(net, l.train)
-		pf.TrainLoss, pf.TrainAccuracy = finite(ev.Loss), ev.Accuracy()
-	}
-	if l.test.Len() > 0 {
-		ev, _ := nn.Evaluate(net, l.test)
-		pf.TestLoss, pf.TestAccuracy = finite(ev.Loss), ev.Accuracy()
-	}
+	pf.TrainLoss, pf.TrainAccuracy = l.score(net, false, pf.Predicted)
+	pf.TestLoss, pf.TestAccuracy = l.score(net, true, pf.Predicted)
 	if withNetwork {
 		pf.Network = networkView(net)
 	}
 	return pf
+}
+
+// score runs the training (or test) points through net in one batch, writes each one's
+// predicted class into predicted (indexed like l.points) and returns the mean loss and the
+// accuracy.
+func (l *Lab) score(net *nn.Network, test bool, predicted []int) (loss, accuracy float64) {
+	var index []int
+	var x []float32
+	for i, p := range l.points {
+		if p.Test == test {
+			index = append(index, i)
+			x = append(x, p.X, p.Y)
+		}
+	}
+	if len(index) == 0 {
+		return 0, 0
+	}
+	k := net.Arch.Outputs()
+	t := make([]float32, len(index)*k)
+	for r, i := range index {
+		label := l.points[i].Label
+		if k == 1 {
+			t[r] = float32(label)
+		} else {
+			t[r*k+label] = 1
+		}
+	}
+	out := net.Forward(x, len(index))
+	right := 0
+	for r, i := range index {
+		predicted[i] = nn.ClassOf(out[r*k : (r+1)*k])
+		if predicted[i] == l.points[i].Label {
+			right++
+		}
+	}
+	return finite(net.Loss(t)), float64(right) / float64(len(index))
 }
 
 // confidence turns an output row into a class and how sure the model is, 0 (a coin toss) to 1.

@@ -16,6 +16,11 @@ package linalg
 
 import "sync"
 
+// smallRow is the row length below which MulAdd loops inline rather than call Axpy:
+// the playground's layers have 1 to 16 neurons, and in WebAssembly a call per row costs
+// more than its arithmetic. Both paths round identically.
+const smallRow = 16
+
 // minParallelWork is the number of multiply-adds below which a product runs on one goroutine:
 // smaller products finish before a goroutine would be scheduled.
 const minParallelWork = 1 << 15
@@ -75,11 +80,22 @@ func MulAdd(c, a, b []float32, m, k, n int, workers int) {
 		for r := lo; r < hi; r++ {
 			crow := c[r*n : r*n+n : r*n+n]
 			arow := a[r*k : r*k+k : r*k+k]
+			if n >= smallRow {
+				for p, av := range arow {
+					if av != 0 {
+						Axpy(av, b[p*n:p*n+n:p*n+n], crow)
+					}
+				}
+				continue
+			}
 			for p, av := range arow {
 				if av == 0 {
 					continue
 				}
-				Axpy(av, b[p*n:p*n+n:p*n+n], crow)
+				brow := b[p*n : p*n+n : p*n+n]
+				for j := range crow {
+					crow[j] += float32(av * brow[j])
+				}
 			}
 		}
 	})

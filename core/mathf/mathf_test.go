@@ -38,3 +38,39 @@ func TestNormalHasUnitVariance(t *testing.T) {
 		t.Errorf("mean %.4f variance %.4f, want 0 and 1", mean, variance)
 	}
 }
+
+func TestExp32(t *testing.T) {
+	worst := 0.0
+	for x := float32(-87.3); x <= 88.7; x += 0.00731 {
+		got, want := float64(Exp32(x)), math.Exp(float64(x))
+		if rel := math.Abs(got-want) / want; rel > worst {
+			worst = rel
+		}
+	}
+	if worst > 2.5e-7 {
+		t.Errorf("Exp32's worst relative error is %.3g, want within 2 float32 ulp", worst)
+	}
+	if !math.IsInf(float64(Exp32(100)), 1) || Exp32(-100) != 0 || Exp32(0) != 1 {
+		t.Error("Exp32 edge cases")
+	}
+}
+
+func BenchmarkExp(b *testing.B) {
+	var s float64
+	for b.Loop() {
+		for x := -10.0; x < 10; x += 0.1 {
+			s += Exp(x)
+		}
+	}
+	_ = s
+}
+
+func BenchmarkExp32(b *testing.B) {
+	var s float32
+	for b.Loop() {
+		for x := float32(-10); x < 10; x += 0.1 {
+			s += Exp32(x)
+		}
+	}
+	_ = s
+}

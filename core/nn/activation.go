@@ -127,6 +127,10 @@ func (a Activation) Forward(s, y []float32, rows, cols int) {
 		}
 	case Linear:
 		copy(y, s)
+	case Sigmoid:
+		sigmoidSlice(s, y)
+	case Tanh:
+		tanhSlice(s, y)
 	default:
 		for i, v := range s {
 			y[i] = a.Apply(v)
@@ -181,6 +185,14 @@ func (a Activation) Backward(s, y, dy, ds []float32, rows, cols int) {
 			} else {
 				ds[i] = 0
 			}
+		}
+	case Sigmoid:
+		for i, v := range y {
+			ds[i] = dy[i] * (v * (1 - v))
+		}
+	case Tanh:
+		for i, v := range y {
+			ds[i] = dy[i] * (1 - v*v)
 		}
 	default:
 		for i := range s {

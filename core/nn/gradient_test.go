@@ -119,3 +119,15 @@ func nearKink(net *Network, x []float32, rows int) bool {
 	}
 	return false
 }
+
+func TestSigmoidAndTanhAreAccurate(t *testing.T) {
+	for x64 := -30.0; x64 <= 30; x64 += 0.001 {
+		x := float64(float32(x64))
+		if got, want := float64(sigmoid(float32(x))), 1/(1+math.Exp(-x)); math.Abs(got-want)/want > 3e-7 {
+			t.Fatalf("sigmoid(%v) = %v, want %v", x, got, want)
+		}
+		if got, want := float64(tanh(float32(x))), math.Tanh(x); math.Abs(got-want) > 5e-7*math.Max(math.Abs(want), 0.01) {
+			t.Fatalf("tanh(%v) = %v, want %v", x, got, want)
+		}
+	}
+}

@@ -141,7 +141,7 @@ type Dense struct {
 
 	// The last batch: its inputs (not owned), weighted sums, outputs and ∂C/∂s.
 	inputs   []float32
-	sparse   linalg.Sparse // the non-zero inputs, found in Forward, reused in Backward
+	sparse   linalg.Sparse // the non-zero inputs, for the weight gradient
 	sums     []float32
 	outputs  []float32
 	sumGrads []float32
@@ -232,7 +232,7 @@ func (n *Network) Forward(x []float32, rows int) []float32 {
 		for r := 0; r < rows; r++ {
 			copy(d.sums[r*d.Units:(r+1)*d.Units], d.Biases)
 		}
-		d.sparse.MulAdd(d.sums, d.inputs, d.Weights, rows, d.Inputs, d.Units, n.Workers)
+		linalg.MulAdd(d.sums, d.inputs, d.Weights, rows, d.Inputs, d.Units, n.Workers)
 		d.Activation.Forward(d.sums, d.outputs, rows, d.Units)
 		x = d.outputs
 	}
@@ -262,6 +262,7 @@ func (n *Network) Backward(t []float32) {
 	}
 	for li := len(n.Layers) - 1; li >= 0; li-- {
 		d := n.Layers[li]
+		d.sparse.Reset(d.inputs, rows, d.Inputs, n.Workers)
 		d.sparse.MulTransA(d.WeightGrads, d.sumGrads, d.Units, n.Workers)
 		clear(d.BiasGrads)
 		for r := 0; r < rows; r++ {

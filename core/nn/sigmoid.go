@@ -1,26 +1,74 @@
 package nn
 
-import (
-	"math"
+import "somehow/core/mathf"
 
-	"somehow/core/mathf"
-)
+// The sigmoid and tanh of a whole slice at a time: in WebAssembly a Go function call per
+// element costs more than the arithmetic, so the exp is done for the slice in one call
+// (mathf.Exp32Slice) and the rest inline. The scalar forms go through the same code, so a
+// neuron's output is the same bits however it is computed.
 
-// sigmoid is the logistic function 1/(1+e**-x), written so neither tail overflows.
-func sigmoid(x float32) float32 {
-	if x >= 0 {
-		return float32(1 / (1 + mathf.Exp(-float64(x))))
+// sigmoidSlice sets y[i] = 1/(1+e**-s[i]), written so neither tail overflows. y must not
+// overlap s.
+func sigmoidSlice(s, y []float32) {
+	y = y[:len(s)]
+	for i, v := range s {
+		if v > 0 {
+			v = -v
+		}
+		y[i] = v // e**-|s|
 	}
-	e := mathf.Exp(float64(x))
-	return float32(e / (1 + e))
+	mathf.Exp32Slice(y, y)
+	for i, v := range s {
+		e := y[i]
+		if v >= 0 {
+			y[i] = 1 / (1 + e)
+		} else {
+			y[i] = e / (1 + e)
+		}
+	}
 }
 
-// tanh is the hyperbolic tangent, through exp so it is reproducible everywhere.
-func tanh(x float32) float32 {
-	a := math.Abs(float64(x))
-	if a > 20 {
-		return float32(math.Copysign(1, float64(x)))
+// tanhSlice sets y[i] = tanh(s[i]). y must not overlap s.
+func tanhSlice(s, y []float32) {
+	y = y[:len(s)]
+	for i, v := range s {
+		if v < 0 {
+			v = -v
+		}
+		y[i] = 2 * v
 	}
-	e := mathf.Exp(2 * a)
-	return float32(math.Copysign(1-2/(e+1), float64(x)))
+	mathf.Exp32Slice(y, y) // e**2|s|
+	for i, v := range s {
+		a := v
+		if a < 0 {
+			a = -a
+		}
+		var t float32
+		if a < 0.625 {
+			// 1 - 2/(e+1) would cancel here. The odd Taylor series of tanh, to a**19 in
+			// float64: its next term is below 1e-9 of the result for a < 0.625.
+			x := float64(a)
+			x2 := x * x
+			t = float32(x * (1 + x2*(-1.0/3+x2*(2.0/15+x2*(-17.0/315+x2*(62.0/2835+x2*(-1382.0/155925+
+				x2*(21844.0/6081075+x2*(-929569.0/638512875+x2*(6404582.0/10854718875+x2*(-443861162.0/1856156927625)))))))))))
+		} else {
+			t = 1 - 2/(y[i]+1)
+		}
+		if v < 0 {
+			t = -t
+		}
+		y[i] = t
+	}
+}
+
+func sigmoid(s float32) float32 {
+	in, out := [1]float32{s}, [1]float32{}
+	sigmoidSlice(in[:], out[:])
+	return out[0]
+}
+
+func tanh(s float32) float32 {
+	in, out := [1]float32{s}, [1]float32{}
+	tanhSlice(in[:], out[:])
+	return out[0]
 }

@@ -1,0 +1,43 @@
+// Measures what the lab issue asks to report (run: node tests/browser/measure.mjs):
+// frames per second of train-and-redraw with both panes a 2-8-8-1 MLP on 500 points, the time
+// from opening the page to its first trained frame, and the wasm's size raw and as served.
+import { gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { start, root } from "./harness.mjs";
+
+const env = await start();
+try {
+  const m = (extra) => ({ kind: "mlp", hidden: [8, 8], activation: "tanh", output: "sigmoid", loss: "crossentropy", init: "xavier", optimizer: "sgd", learningRate: 0.1, momentum: 0.9, batch: 10, seed: 1, ...extra });
+  const scene = { data: { kind: "xor", points: 500, classes: 2, noise: 0.05, testFraction: 0.3, seed: 1, custom: [] }, panes: [m(), m({ seed: 2 })], speed: 1, big: false };
+  const hash = "#lab=" + Buffer.from(JSON.stringify(scene)).toString("base64url");
+
+  // Time to the first trained frame, from navigation.
+  const page = await env.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const t0 = Date.now();
+  await page.goto(env.base + hash);
+  await page.waitForSelector("body[data-ready=true]");
+  const ready = Date.now() - t0;
+  await page.click("#play");
+  await page.waitForFunction(() => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) >= 1);
+  const firstTrained = Date.now() - t0;
+
+  // Frames per second over 5 s of play.
+  const f0 = Number(await page.getAttribute("body", "data-frames"));
+  const e0 = Number(await page.locator('.pane[data-pane="1"]').getAttribute("data-epoch"));
+  await page.waitForTimeout(5000);
+  const f1 = Number(await page.getAttribute("body", "data-frames"));
+  const timing = JSON.parse(await page.getAttribute("body", "data-timing"));
+  const e1 = Number(await page.locator('.pane[data-pane="1"]').getAttribute("data-epoch"));
+  const raw = readFileSync(join(root, "web", "playground.wasm"));
+  const res = await fetch(env.base + "playground.wasm", { headers: { "Accept-Encoding": "gzip" } });
+  const served = Number(res.headers.get("content-length")) || gzipSync(raw, { level: 9 }).length;
+  console.log(JSON.stringify({
+    page_ready_ms: ready, first_trained_frame_ms: firstTrained,
+    frames_per_second: (f1 - f0) / 5, last_frame_ms: timing, epochs_per_second: (e1 - e0) / 5,
+    wasm_bytes: raw.length, wasm_served_gzip_bytes: served, content_encoding: res.headers.get("content-encoding"),
+  }, null, 1));
+  await page.close();
+} finally {
+  await env.stop();
+}
