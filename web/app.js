@@ -6,44 +6,49 @@ import { classColor, drawChart, drawNetwork, drawPlane } from "./draw.js";
 const HEAT = 100, THUMB = 24; // must match core/lab (HeatmapSize, ThumbnailSize)
 const $ = (sel, root = document) => root.querySelector(sel);
 
-const worker = new Worker("worker.js");
+// Two workers, one per pane, each with the same points: the panes train on two CPU cores.
+const workers = [new Worker("worker.js"), new Worker("worker.js")];
 let nextId = 1;
 const pending = new Map(); // id → resolve
 let state = defaultState();
 let playing = false;
 let lastFrame = null;
-let frameCount = 0;
 let renderCount = 0;
 const histories = [[], []];
 const paneEls = [];
 
-// Everything the worker sends arrives here.
-worker.onmessage = (e) => {
-  const msg = e.data;
-  if (msg.type === "ready") return;
-  const resolve = pending.get(msg.id);
-  if (resolve) { pending.delete(msg.id); resolve(msg); return; }
-  if (msg.type === "error") notice(msg.error, true);
-};
-worker.onerror = (e) => notice("The network engine failed to load: " + (e.message || "unknown error"), true);
+// Everything the workers send arrives here.
+for (const w of workers) {
+  w.onmessage = (e) => {
+    const msg = e.data;
+    if (msg.type === "ready") return;
+    const resolve = pending.get(msg.id);
+    if (resolve) { pending.delete(msg.id); resolve(msg); return; }
+    if (msg.type === "error") notice(msg.error, true);
+  };
+  w.onerror = (e) => notice("The network engine failed to load: " + (e.message || "unknown error"), true);
+}
 
-function send(msg) {
+function send(pane, msg) {
   const id = nextId++;
   return new Promise((resolve) => {
     pending.set(id, resolve);
-    worker.postMessage({ ...msg, id });
+    workers[pane].postMessage({ ...msg, id });
   });
 }
 
-// request sends a message and draws the frame it returns; an error is shown and returned.
-async function request(msg) {
-  const reply = await send(msg);
-  if (reply.type === "error") {
-    notice(reply.error, true);
-    return reply;
+// request sends a message to the worker of each of the given panes (each asked about its own
+// pane only), draws the frames that come back and returns the first reply, or the first error,
+// which is also shown.
+async function request(msg, panes = [0, 1]) {
+  const replies = await Promise.all(panes.map((i) => send(i, { ...msg, panes: [i] })));
+  const error = replies.find((r) => r.type === "error");
+  if (error) {
+    notice(error.error, true);
+    return error;
   }
-  if (reply.type === "frame") render(reply);
-  return reply;
+  for (const r of replies) if (r.type === "frame") render(r);
+  return replies[0];
 }
 
 function notice(text, isError = false) {
@@ -119,7 +124,7 @@ async function modelChanged(i) {
   const kindChanged = $(".m-kind", paneEls[i].root).value !== was.kind;
   const model = kindChanged ? ($(".m-kind", paneEls[i].root).value === "mlp" ? mlp() : perceptron()) : readModelForm(i);
   if (kindChanged) { state.panes[i] = model; fillModelForm(i); }
-  const reply = await request({ type: "setModel", pane: i, model, network: true });
+  const reply = await request({ type: "setModel", pane: i, model, network: true }, [i]);
   if (reply.type === "error") { state.panes[i] = was; fillModelForm(i); return; }
   // The form stays as the person left it (it may already hold their next edit).
   state.panes[i] = model;
@@ -184,16 +189,24 @@ function isCustom(p) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The training loop: one train message per animation frame while playing. The worker trains for
-// at most a few milliseconds per message, so pause and new settings apply by the next frame.
+// The training loop. Each pane's worker always has one train message in hand while playing: the
+// next is sent as soon as a frame comes back, and the frame is drawn at once. The worker trains
+// for at most a few milliseconds per message, so pause and new settings apply by the next frame.
+let loops = 0; // pane loops running
 
-async function tick() {
-  if (!playing) return;
-  frameCount++;
-  const reply = await request({ type: "train", epochs: state.speed, budgetMs: 12, network: frameCount % 6 === 0 });
-  if (reply.type === "error") { setPlaying(false); return; }
-  if (reply.panes.every((p) => p.diverged)) setPlaying(false);
-  if (playing) requestAnimationFrame(tick);
+async function paneLoop(i) {
+  loops++;
+  let n = 0;
+  while (playing) {
+    const reply = await request({ type: "train", epochs: state.speed, budgetMs: 12, network: n++ % 6 === 0 }, [i]);
+    if (reply.type === "error") { setPlaying(false); break; }
+    if (reply.panes[0].diverged && lastDiverged(1 - i)) setPlaying(false);
+  }
+  loops--;
+}
+
+function lastDiverged(i) {
+  return paneEls[i].root.dataset.diverged === "true";
 }
 
 function setPlaying(on) {
@@ -201,14 +214,14 @@ function setPlaying(on) {
   $("#play").textContent = on ? "❚❚ Pause" : "▶ Play";
   $("#play").setAttribute("aria-pressed", String(on));
   document.body.dataset.playing = String(on);
-  if (on) requestAnimationFrame(tick);
+  if (on && loops === 0) { paneLoop(0); paneLoop(1); }
 }
 
 function render(frame) {
   const t0 = performance.now();
   lastFrame = frame;
-  frame.panes.forEach((pane, i) => {
-    const el = paneEls[i];
+  frame.panes.forEach((pane) => {
+    const i = pane.pane, el = paneEls[i];
     drawPlane(el.plane, frame, pane, HEAT);
     const h = histories[i];
     if (h.length === 0 || h[h.length - 1].epoch !== pane.epoch) {
@@ -237,7 +250,7 @@ function editWeight(pane, layer, from, to, value) {
   if (text === null) return;
   const v = Number(text);
   if (!Number.isFinite(v)) { notice("That is not a number.", true); return; }
-  request({ type: "setWeight", pane, layer, from, to, value: v, network: true });
+  request({ type: "setWeight", pane, layer, from, to, value: v, network: true }, [pane]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,7 +271,7 @@ async function applyState(next, message) {
   document.body.classList.toggle("big", state.big);
   let reply = await request({ type: "setData", data: state.data });
   for (let i = 0; i < 2 && reply.type !== "error"; i++) {
-    reply = await request({ type: "setModel", pane: i, model: state.panes[i], network: true });
+    reply = await request({ type: "setModel", pane: i, model: state.panes[i], network: true }, [i]);
   }
   if (reply.type === "error") {
     // A link with values the worker refuses: fall back to the default scene and say so.
@@ -316,7 +329,7 @@ function wire() {
 async function start() {
   buildPanes();
   wire();
-  const hello = await send({ type: "hello" });
+  const hello = await send(0, { type: "hello" });
   if (hello.type !== "hello") { notice(hello.error || "The worker did not answer.", true); return; }
   const { state: s, error } = fromHash(location.hash);
   await applyState(s, error);

@@ -148,8 +148,10 @@ function thumbnailURL(bytes, size) {
   const ctx = c.getContext("2d");
   const img = ctx.createImageData(size, size);
   for (let i = 0; i < size * size; i++) {
-    const v = bytes[i] / 255; // 0 → blue, 0.5 → white, 1 → orange
-    const col = v < 0.5 ? [40, 110, 200] : [230, 120, 40];
+    // Low → orange, high → blue: the colours of classes 0 and 1, so an output neuron's
+    // thumbnail matches the heatmap.
+    const v = bytes[i] / 255;
+    const col = v < 0.5 ? palette[0] : palette[1];
     const a = Math.abs(v - 0.5) * 2;
     img.data[4 * i] = 255 * (1 - a) + col[0] * a;
     img.data[4 * i + 1] = 255 * (1 - a) + col[1] * a;
@@ -186,7 +188,7 @@ export function drawNetwork(container, net, thumbSize, onPick) {
       const [x1, y1] = pos(li, i), [x2, y2] = pos(li + 1, j);
       const line = el("line", {
         x1: x1 + node, y1: y1 + node / 2, x2, y2: y2 + node / 2,
-        stroke: w >= 0 ? "#e07828" : "#286ec8", "stroke-width": 0.5 + 5 * Math.abs(w) / maxW,
+        stroke: w >= 0 ? classColor(1) : classColor(0), // positive: blue, negative: orange "stroke-width": 0.5 + 5 * Math.abs(w) / maxW,
         "stroke-opacity": 0.75, class: "link", tabindex: 0,
       });
       const title = el("title", {});

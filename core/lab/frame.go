@@ -6,15 +6,19 @@ import (
 	"somehow/core/nn"
 )
 
-// Frame computes what the page draws: the points and, for each pane, its scores, heatmap,
+// Frame computes what the page draws: the points and, for each live pane, its scores, heatmap,
 // predictions and (when withNetwork) the network with its neurons' thumbnails.
-func (l *Lab) Frame(withNetwork bool) Frame {
-	f := Frame{Type: "frame", Extent: Extent, Points: l.points}
+func (l *Lab) Frame(withNetwork bool, live [2]bool) Frame {
+	f := Frame{Type: "frame", Extent: Extent, Points: l.points, Panes: []PaneFrame{}}
 	if f.Points == nil {
 		f.Points = []Point{}
 	}
-	for _, p := range l.panes {
-		f.Panes = append(f.Panes, l.paneFrame(p, withNetwork))
+	for i, p := range l.panes {
+		if live[i] {
+			pf := l.paneFrame(p, withNetwork)
+			pf.Pane = i
+			f.Panes = append(f.Panes, pf)
+		}
 	}
 	return f
 }

@@ -103,6 +103,16 @@ func errorReply(id int, err error) []byte {
 
 // Do carries out a request and returns its reply (a Frame or a Hello).
 func (l *Lab) Do(req Request) (any, error) {
+	live := [2]bool{true, true}
+	if req.Panes != nil {
+		live = [2]bool{}
+		for _, p := range req.Panes {
+			if p < 0 || p > 1 {
+				return nil, errors.New("panes lists 0 (left) and/or 1 (right)")
+			}
+			live[p] = true
+		}
+	}
 	switch req.Type {
 	case "hello":
 		return Hello{ID: req.ID, Type: "hello", Version: Version, Kinds: data.Kinds}, nil
@@ -139,7 +149,7 @@ func (l *Lab) Do(req Request) (any, error) {
 		if math.IsNaN(req.BudgetMs) || req.BudgetMs < 0 {
 			return nil, errors.New("budgetMs must be 0 or more")
 		}
-		l.trainFor(max(req.Epochs, 1), time.Duration(req.BudgetMs*float64(time.Millisecond)))
+		l.trainFor(live, max(req.Epochs, 1), time.Duration(req.BudgetMs*float64(time.Millisecond)))
 	case "frame":
 	case "addPoint":
 		if err := l.addPoint(req); err != nil {
@@ -154,7 +164,7 @@ func (l *Lab) Do(req Request) (any, error) {
 	default:
 		return nil, fmt.Errorf("unknown message type %q", req.Type)
 	}
-	f := l.Frame(req.Network)
+	f := l.Frame(req.Network, live)
 	f.ID = req.ID
 	return f, nil
 }
@@ -370,9 +380,9 @@ func or(s, fallback string) string {
 	return s
 }
 
-// trainFor trains every live pane up to epochs epochs, alternating panes epoch by epoch, until
+// trainFor trains the live panes up to epochs epochs, alternating panes epoch by epoch, until
 // budget has passed (0 = no limit).
-func (l *Lab) trainFor(epochs int, budget time.Duration) {
+func (l *Lab) trainFor(live [2]bool, epochs int, budget time.Duration) {
 	if budget > maxBudget || budget == 0 {
 		budget = maxBudget
 	}
@@ -381,8 +391,10 @@ func (l *Lab) trainFor(epochs int, budget time.Duration) {
 	}
 	start := l.now()
 	for e := 0; e < epochs; e++ {
-		for _, p := range l.panes {
-			p.trainEpoch(l.train)
+		for i, p := range l.panes {
+			if live[i] {
+				p.trainEpoch(l.train)
+			}
 		}
 		if l.now().Sub(start) >= budget {
 			return

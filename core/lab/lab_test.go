@@ -119,6 +119,21 @@ func TestPointsAddRemoveAndSetWeight(t *testing.T) {
 	}
 }
 
+func TestPanesSelectsWhatTrains(t *testing.T) {
+	l := New()
+	f := frame(t, l, `{"type":"train","epochs":3,"panes":[1]}`)
+	if len(f.Panes) != 1 || f.Panes[0].Pane != 1 || f.Panes[0].Epoch != 3 {
+		t.Fatalf("asked for pane 1 only, got %+v", f.Panes)
+	}
+	f = frame(t, l, `{"type":"frame"}`)
+	if f.Panes[0].Epoch != 0 || f.Panes[1].Epoch != 3 {
+		t.Errorf("pane 0 trained too: epochs %d and %d", f.Panes[0].Epoch, f.Panes[1].Epoch)
+	}
+	if out := do(t, l, `{"type":"train","panes":[2]}`); out["type"] != "error" {
+		t.Errorf("pane 2: %v", out)
+	}
+}
+
 func TestConstantInitStaysSymmetricInTheLab(t *testing.T) {
 	l := New()
 	frame(t, l, `{"type":"setModel","pane":1,"model":{"kind":"mlp","hidden":[4],"activation":"tanh","init":"constant:0.3","learningRate":0.1,"momentum":0.9}}`)

@@ -26,6 +26,9 @@
 //
 // Every Frame-returning message also takes "network": true to include the drawn network
 // (weights and each neuron's thumbnail); it costs more, so the page asks a few times a second.
+// And it takes "panes": [i, ...] to train and report only those panes (default: both). The page
+// runs two workers, each holding the same points and training only its own pane, so the two
+// panes use two CPU cores.
 //
 // Points and heatmaps live in the square [-Extent, Extent]², y pointing up.
 package lab
@@ -51,6 +54,7 @@ type Request struct {
 	Pane  *int       `json:"pane,omitempty"`
 	Model *ModelSpec `json:"model,omitempty"`
 
+	Panes    []int   `json:"panes,omitempty"`
 	Epochs   int     `json:"epochs,omitempty"`
 	BudgetMs float64 `json:"budgetMs,omitempty"`
 	Network  bool    `json:"network,omitempty"`
@@ -107,11 +111,12 @@ type Frame struct {
 	Type   string      `json:"type"` // "frame"
 	Extent float64     `json:"extent"`
 	Points []Point     `json:"points"`
-	Panes  []PaneFrame `json:"panes"`
+	Panes  []PaneFrame `json:"panes"` // the panes asked for, in order
 }
 
 // PaneFrame is one pane's state.
 type PaneFrame struct {
+	Pane          int     `json:"pane"` // 0 (left) or 1 (right)
 	Kind          string  `json:"kind"`
 	Architecture  string  `json:"architecture"`
 	Epoch         int     `json:"epoch"`
