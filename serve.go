@@ -35,7 +35,9 @@ func siteHandler(web, assets string) http.Handler {
 	mime.AddExtensionType(".wasm", "application/wasm")
 	mime.AddExtensionType(".js", "text/javascript; charset=utf-8")
 	mux := http.NewServeMux()
-	mux.Handle("/", newStatic(web))
+	page := newStatic(web)
+	page.warm() // compress the page and its wasm now, not on the first visitor's time
+	mux.Handle("/", page)
 	mux.Handle("/assets/", http.StripPrefix("/assets", newStatic(assets)))
 	return securityHeaders(mux)
 }
@@ -75,6 +77,43 @@ func newStatic(dir string) *static {
 
 var compressible = map[string]bool{".html": true, ".js": true, ".css": true, ".wasm": true, ".json": true, ".svg": true, ".md": true}
 
+// warm compresses every compressible file at the top of the folder.
+func (s *static) warm() {
+	entries, _ := os.ReadDir(s.dir)
+	for _, e := range entries {
+		if !e.IsDir() && compressible[path.Ext(e.Name())] {
+			s.compressed(filepath.Join(s.dir, e.Name()))
+		}
+	}
+}
+
+// compressed returns the gzip form of file, from the cache while the file is unchanged.
+func (s *static) compressed(file string) (gzEntry, bool) {
+	info, err := os.Stat(file)
+	if err != nil || info.IsDir() {
+		return gzEntry{}, false
+	}
+	s.mu.Lock()
+	e, ok := s.gz[file]
+	s.mu.Unlock()
+	if ok && e.mod.Equal(info.ModTime()) {
+		return e, true
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return gzEntry{}, false
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	zw.Write(raw)
+	zw.Close()
+	e = gzEntry{mod: info.ModTime(), data: buf.Bytes()}
+	s.mu.Lock()
+	s.gz[file] = e
+	s.mu.Unlock()
+	return e, true
+}
+
 func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache") // revalidate: a rebuilt wasm must not be stale
 	name := path.Clean("/" + r.URL.Path)
@@ -86,29 +125,10 @@ func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.files.ServeHTTP(w, r)
 		return
 	}
-	file := filepath.Join(s.dir, filepath.FromSlash(name))
-	info, err := os.Stat(file)
-	if err != nil || info.IsDir() {
+	e, ok := s.compressed(filepath.Join(s.dir, filepath.FromSlash(name)))
+	if !ok {
 		s.files.ServeHTTP(w, r)
 		return
-	}
-	s.mu.Lock()
-	e, ok := s.gz[file]
-	s.mu.Unlock()
-	if !ok || !e.mod.Equal(info.ModTime()) {
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			s.files.ServeHTTP(w, r)
-			return
-		}
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(raw)
-		zw.Close()
-		e = gzEntry{mod: info.ModTime(), data: buf.Bytes()}
-		s.mu.Lock()
-		s.gz[file] = e
-		s.mu.Unlock()
 	}
 	w.Header().Set("Content-Encoding", "gzip")
 	w.Header().Set("Vary", "Accept-Encoding")

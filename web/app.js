@@ -6,8 +6,12 @@ import { classColor, drawChart, drawNetwork, drawPlane } from "./draw.js";
 const HEAT = 100, THUMB = 24; // must match core/lab (HeatmapSize, ThumbnailSize)
 const $ = (sel, root = document) => root.querySelector(sel);
 
-// Two workers, one per pane, each with the same points: the panes train on two CPU cores.
+// Two workers, one per pane, each with the same points: the panes train on two CPU cores. The
+// page compiles the WebAssembly once and hands the module to both.
 const workers = [new Worker("worker.js"), new Worker("worker.js")];
+(window.somehowEngine || WebAssembly.compileStreaming(fetch("playground.wasm")))
+  .then((module) => { for (const w of workers) w.postMessage({ type: "module", module }); })
+  .catch((err) => notice("Could not load the network engine: " + err.message, true));
 let nextId = 1;
 const pending = new Map(); // id → resolve
 let state = defaultState();
@@ -232,6 +236,8 @@ function render(frame) {
     const pct = (v) => (100 * v).toFixed(1) + "%";
     el.stats.textContent = `${pane.architecture} · epoch ${pane.epoch} · train ${pct(pane.trainAccuracy)} · test ${pct(pane.testAccuracy)} · loss ${pane.trainLoss.toFixed(3)} / ${pane.testLoss.toFixed(3)}`;
     el.root.dataset.epoch = pane.epoch;
+    // Milliseconds since navigation to the first frame after training, for the measurements.
+    if (pane.epoch > 0 && !document.body.dataset.firstTrainedMs) document.body.dataset.firstTrainedMs = Math.round(performance.now());
     el.root.dataset.trainAccuracy = pane.trainAccuracy;
     el.root.dataset.testAccuracy = pane.testAccuracy;
     el.root.dataset.diverged = pane.diverged;
@@ -269,10 +275,8 @@ async function applyState(next, message) {
   $("#speedOut").textContent = state.speed;
   $("#big").checked = state.big;
   document.body.classList.toggle("big", state.big);
-  let reply = await request({ type: "setData", data: state.data });
-  for (let i = 0; i < 2 && reply.type !== "error"; i++) {
-    reply = await request({ type: "setModel", pane: i, model: state.panes[i], network: true }, [i]);
-  }
+  // The network view comes with the next message: the first frame is drawn sooner without it.
+  const reply = await request({ type: "setScene", data: state.data, models: state.panes });
   if (reply.type === "error") {
     // A link with values the worker refuses: fall back to the default scene and say so.
     return applyState(defaultState(), "This link asks for something the lab cannot do (" + reply.error + "); showing the default scene.");
@@ -280,6 +284,7 @@ async function applyState(next, message) {
   state.panes.forEach((_, i) => fillModelForm(i));
   saveURL();
   if (message) notice(message, true);
+  request({ type: "frame", network: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,10 +334,9 @@ function wire() {
 async function start() {
   buildPanes();
   wire();
-  const hello = await send(0, { type: "hello" });
-  if (hello.type !== "hello") { notice(hello.error || "The worker did not answer.", true); return; }
   const { state: s, error } = fromHash(location.hash);
   await applyState(s, error);
+  document.body.dataset.readyMs = Math.round(performance.now());
   document.body.dataset.ready = "true";
 }
 

@@ -1,5 +1,5 @@
-// The web worker: loads the Go core (playground.wasm) and passes every message from the page to
-// it. The messages themselves are documented in core/lab/protocol.go. This file only moves
+// The web worker: runs the Go core (playground.wasm, compiled once by the page and handed to
+// each worker) and passes every message from the page to it. The messages themselves are documented in core/lab/protocol.go. This file only moves
 // strings; it never computes anything.
 "use strict";
 
@@ -31,18 +31,19 @@ function handle(msg) {
 }
 
 self.onmessage = (event) => {
-  if (ready) handle(event.data);
+  if (event.data && event.data.type === "module") start(event.data.module);
+  else if (ready) handle(event.data);
   else waiting.push(event.data);
 };
 
-(async () => {
+async function start(module) {
   try {
     const go = new Go();
-    const result = await WebAssembly.instantiateStreaming(fetch("playground.wasm"), go.importObject);
-    go.run(result.instance).then(() => {
+    const instance = await WebAssembly.instantiate(module, go.importObject);
+    go.run(instance).then(() => {
       postMessage({ type: "error", error: "The Go program stopped; reload the page." });
     });
   } catch (err) {
     postMessage({ type: "error", fatal: true, error: "Could not start the network engine: " + err.message });
   }
-})();
+}

@@ -116,6 +116,20 @@ func (l *Lab) Do(req Request) (any, error) {
 	switch req.Type {
 	case "hello":
 		return Hello{ID: req.ID, Type: "hello", Version: Version, Kinds: data.Kinds}, nil
+	case "setScene":
+		if req.Data == nil || len(req.Models) != 2 {
+			return nil, errors.New("setScene needs a data object and two models")
+		}
+		next := &Lab{now: l.now}
+		if err := next.setData(*req.Data); err != nil {
+			return nil, err
+		}
+		for i, m := range req.Models {
+			if err := next.setModel(i, m); err != nil {
+				return nil, fmt.Errorf("%s pane: %w", [2]string{"left", "right"}[i], err)
+			}
+		}
+		*l = *next
 	case "setData":
 		if req.Data == nil {
 			return nil, errors.New("setData needs a data object")

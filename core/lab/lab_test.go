@@ -134,6 +134,21 @@ func TestPanesSelectsWhatTrains(t *testing.T) {
 	}
 }
 
+func TestSetSceneIsAllOrNothing(t *testing.T) {
+	l := New()
+	out := do(t, l, `{"type":"setScene","data":{"kind":"circles","points":100,"classes":3,"noise":0.1,"testFraction":0.2,"seed":5},"models":[{"kind":"perceptron","learningRate":0.1},{"kind":"mlp","hidden":[99],"learningRate":0.1}]}`)
+	if out["type"] != "error" || !strings.Contains(out["error"].(string), "right pane") {
+		t.Fatalf("bad right model: %v", out)
+	}
+	if f := frame(t, l, `{"type":"frame"}`); len(f.Points) != 300 {
+		t.Fatalf("a refused scene changed the lab: %d points", len(f.Points))
+	}
+	f := frame(t, l, `{"type":"setScene","data":{"kind":"circles","points":100,"classes":3,"noise":0.1,"testFraction":0.2,"seed":5},"models":[{"kind":"perceptron","learningRate":0.1},{"kind":"mlp","hidden":[5],"learningRate":0.1}]}`)
+	if len(f.Points) != 100 || f.Panes[1].Architecture != "2-5-3" || len(f.Panes[0].Lines) != 3 {
+		t.Errorf("scene: %d points, %s, %d lines", len(f.Points), f.Panes[1].Architecture, len(f.Panes[0].Lines))
+	}
+}
+
 func TestConstantInitStaysSymmetricInTheLab(t *testing.T) {
 	l := New()
 	frame(t, l, `{"type":"setModel","pane":1,"model":{"kind":"mlp","hidden":[4],"activation":"tanh","init":"constant:0.3","learningRate":0.1,"momentum":0.9}}`)

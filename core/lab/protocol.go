@@ -11,6 +11,8 @@
 //
 //	page → worker                         worker → page
 //	{type: "hello"}                       {type: "hello", version, kinds, presets}
+//	{type: "setScene", data, models}      Frame (data and both panes' ModelSpecs at once, all or
+//	                                      nothing: what a link or a preset sets up)
 //	{type: "setData", data: DataSpec}     Frame (data replaced; both panes reset)
 //	{type: "setModel", pane, model}       Frame (that pane rebuilt from ModelSpec)
 //	{type: "reset", pane?}                Frame (weights re-drawn from the seed; no pane = both)
@@ -53,6 +55,8 @@ type Request struct {
 	Data  *DataSpec  `json:"data,omitempty"`
 	Pane  *int       `json:"pane,omitempty"`
 	Model *ModelSpec `json:"model,omitempty"`
+	// Models are both panes' models, for setScene.
+	Models []ModelSpec `json:"models,omitempty"`
 
 	Panes    []int   `json:"panes,omitempty"`
 	Epochs   int     `json:"epochs,omitempty"`

@@ -35,6 +35,9 @@ try {
   const served = Number(res.headers.get("content-length")) || gzipSync(raw, { level: 9 }).length;
   console.log(JSON.stringify({
     page_ready_ms: ready, first_trained_frame_ms: firstTrained,
+    // The same two, by the page's own clock from navigation start (no test-driver latency).
+    page_ready_ms_page_clock: Number(await page.getAttribute("body", "data-ready-ms")),
+    first_trained_frame_ms_page_clock: Number(await page.getAttribute("body", "data-first-trained-ms")),
     // Each pane's frame is drawn when its worker answers: two renders per animation frame.
     frames_per_second: (f1 - f0) / 2 / 5, last_frame_ms: timing, epochs_per_second: (e1 - e0) / 5,
     wasm_bytes: raw.length, wasm_served_gzip_bytes: served, content_encoding: res.headers.get("content-encoding"),
