@@ -105,8 +105,25 @@ test("a too-high learning rate diverges, says so, and reset recovers", async () 
   await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.diverged === "true", null, { timeout: 30000 });
   assert.match(await p.locator(".alert").textContent(), /learning rate/);
   await page.screenshot({ path: join(screenshotDir, "lab-diverged.png") });
-  await p.locator(".m-lr").fill("0.05");
+  await page.click("#play"); // pause
+  await p.locator(".m-lr").fill("0.0001");
   await p.locator(".m-lr").dispatchEvent("change");
   await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.diverged === "false");
+  await page.click("#step");
+  await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.epoch === "1");
+  assert.equal(await p.getAttribute("data-diverged"), "false");
+  assert.equal(await p.locator(".alert").isHidden(), true);
+  await page.close();
+});
+
+test("hovering a link shows its weight; clicking it sets a new one", async () => {
+  const page = await env.page();
+  const link = pane(page, 1).locator(".network line.link").first();
+  await link.waitFor();
+  assert.match(await link.locator("title").textContent(), /weight from x to neuron 1 = -?\d+\.\d{3}/);
+  page.onDialog = (d) => d.accept("2.5");
+  await link.click({ force: true });
+  await page.waitForFunction(() => /= 2\.500/.test(document.querySelector('.pane[data-pane="1"] .network line.link title').textContent));
+  assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
