@@ -11,7 +11,7 @@ PORT ?= 8080
 GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod
 WEB_FILES := $(wildcard web/*.html web/*.js web/*.css)
 
-.PHONY: run test test-go test-wasm test-browser vet fuzz bench mnist build wasm dist clean
+.PHONY: run test test-go test-wasm test-browser vet fuzz bench mnist build wasm dist models clean
 
 run: wasm mnist
 	$(GO) run . -addr localhost:$(PORT)
@@ -22,6 +22,18 @@ web/playground.wasm: $(GO_SOURCES)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm/playground
 web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
+
+# The pretrained models the digit page starts with. Training is deterministic (the same bits
+# with any worker count), so these rebuild bit for bit; they are committed so nobody waits.
+# The paper's network is trained with momentum (lr 0.5, momentum 0.9, no decay): with correct
+# gradients, the paper's own lr 0.1 + decay leaves it above 50% error after 5 epochs.
+models: assets/models/paper.somehow assets/models/best.somehow
+assets/models/paper.somehow:
+	@mkdir -p assets/models
+	$(GO) run ./cmd/somehow train -preset paper -lr 0.5 -momentum 0.9 -decay 0 -epochs 10 -seed 2 -save $@
+assets/models/best.somehow:
+	@mkdir -p assets/models
+	$(GO) run ./cmd/somehow train -preset best -seed 1 -save $@
 
 # A static folder any web host can serve as it is.
 dist: wasm mnist

@@ -1,6 +1,6 @@
 // The web worker: runs the Go core (playground.wasm, compiled once by the page and handed to
-// each worker) and passes every message from the page to it. The messages themselves are documented in core/lab/protocol.go. This file only moves
-// strings; it never computes anything.
+// each worker) and passes every message from the page to it. The messages themselves are
+// documented in core/lab/protocol.go. This file only moves strings and bytes; it never computes.
 "use strict";
 
 importScripts("wasm_exec.js");
@@ -14,7 +14,37 @@ self.somehowReady = () => {
   for (const msg of waiting.splice(0)) handle(msg);
 };
 
+// resolveBytes hands the message's files to Go before the message itself: "fetch" names URLs
+// to download, "bytes" carries ArrayBuffers from the page (see core/lab/protocol.go).
+async function resolveBytes(msg) {
+  const put = (name, buf) => {
+    const err = self.somehowPut(name, new Uint8Array(buf));
+    if (err) throw new Error(err);
+  };
+  for (const [name, url] of Object.entries(msg.fetch || {})) {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`could not download ${url} (${res.status} ${res.statusText})`);
+    put(name, await res.arrayBuffer());
+  }
+  for (const [name, buf] of Object.entries(msg.bytes || {})) put(name, buf);
+  delete msg.fetch;
+  delete msg.bytes;
+}
+
+// Messages are handled one at a time, in order, even when one has to download first.
+let queue = Promise.resolve();
+
 function handle(msg) {
+  if (msg && (msg.fetch || msg.bytes)) {
+    queue = queue.then(() => resolveBytes(msg)).then(() => answer(msg), (err) => {
+      postMessage({ type: "error", id: msg.id, error: err.message });
+    });
+  } else {
+    queue = queue.then(() => answer(msg));
+  }
+}
+
+function answer(msg) {
   let reply;
   try {
     const t0 = performance.now();

@@ -28,6 +28,7 @@ type Lab struct {
 	train  *data.Points
 	test   *data.Points
 	panes  [2]*pane
+	digits *Digits
 	// now is the clock used for training budgets (replaced in tests).
 	now func() time.Time
 }
@@ -46,6 +47,7 @@ type pane struct {
 // New returns a lab with XOR data, the perceptron on the left and a 2-8-8-1 MLP on the right.
 func New() *Lab {
 	l := &Lab{now: time.Now}
+	l.digits = newDigits(l.now)
 	if err := l.setData(DefaultData()); err != nil {
 		panic(err)
 	}
@@ -113,6 +115,9 @@ func (l *Lab) Do(req Request) (any, error) {
 			live[p] = true
 		}
 	}
+	if reply, ok, err := l.digits.do(req); ok {
+		return reply, err
+	}
 	switch req.Type {
 	case "hello":
 		return Hello{ID: req.ID, Type: "hello", Version: Version, Kinds: data.Kinds}, nil
@@ -120,7 +125,7 @@ func (l *Lab) Do(req Request) (any, error) {
 		if req.Data == nil || len(req.Models) != 2 {
 			return nil, errors.New("setScene needs a data object and two models")
 		}
-		next := &Lab{now: l.now}
+		next := &Lab{now: l.now, digits: l.digits}
 		if err := next.setData(*req.Data); err != nil {
 			return nil, err
 		}

@@ -33,6 +33,34 @@
 // panes use two CPU cores.
 //
 // Points and heatmaps live in the square [-Extent, Extent]², y pointing up.
+//
+// # Digit messages
+//
+// Files and the drawn canvas travel as bytes, not JSON: the worker stores them in the Go
+// program under a name ("blob") before handing it the message that uses them. A message may
+// carry "fetch": {blobName: url} (the worker downloads each) or "bytes": {blobName: ArrayBuffer}
+// (sent by the page, transferred); worker.js resolves both, then calls Go. Byte fields of
+// replies ([]byte in Go) are base64 strings in JSON.
+//
+//	page → worker                              worker → page
+//	{type: "loadModel", name, blob, use}       Models (the model file in blob, checked; a bad
+//	                                           file is an error and the current model stays)
+//	{type: "models"}                           Models {models: [ModelInfo], current}
+//	{type: "useModel", name}                   Models
+//	{type: "classify", blob, width, height}    Classified (blob: one byte a canvas pixel, 0 paper
+//	                                           to 255 ink; MNIST preprocessing, then the model)
+//	{type: "loadMNIST"}                        MNISTLoaded (from blobs train-images, train-labels,
+//	                                           test-images, test-labels: the original IDX files)
+//	{type: "trainStart", train: TrainSpec}     Progress (a fresh network; nothing trained yet)
+//	{type: "trainSlice", budgetMs}             Progress (trains, then scores the test set after
+//	                                           each epoch, for about budgetMs; call it again and
+//	                                           again; pausing is simply not calling it)
+//	{type: "trainStop"}                        Progress (the network so far becomes the model
+//	                                           "trained"; finishing does the same)
+//	{type: "evaluate"}                         Evaluation (test error, confusion, mistakes)
+//	{type: "testImage", index}                 TestImage (one test image and its ten outputs)
+//	{type: "weights"}                          Weights (first layer, one 28×28 image a neuron)
+//	{type: "exportModel"}                      Exported (the current model as a model file)
 package lab
 
 // Version is reported by hello; the page checks it to catch a stale cached worker.
@@ -67,6 +95,15 @@ type Request struct {
 	Y     float64 `json:"y,omitempty"`
 	Label int     `json:"label,omitempty"`
 	Test  bool    `json:"test,omitempty"`
+
+	// Digit messages.
+	Name   string     `json:"name,omitempty"`
+	Blob   string     `json:"blob,omitempty"`
+	Use    bool       `json:"use,omitempty"`
+	Width  int        `json:"width,omitempty"`
+	Height int        `json:"height,omitempty"`
+	Index  int        `json:"index,omitempty"`
+	Train  *TrainSpec `json:"train,omitempty"`
 
 	Layer int     `json:"layer,omitempty"`
 	From  int     `json:"from,omitempty"`

@@ -48,4 +48,17 @@ func TestBridge(t *testing.T) {
 	if out := call(t, `{"type":"frame"}`); out["type"] != "frame" {
 		t.Errorf("the worker stopped answering after bad messages: %v", out)
 	}
+
+	// Bytes go in through somehowPut: a damaged model file is refused with a sentence.
+	bytes := js.Global().Get("Uint8Array").New(3)
+	js.CopyBytesToJS(bytes, []byte{1, 2, 3})
+	if r := js.Global().Call("somehowPut", "file", bytes); r.String() != "" {
+		t.Fatalf("somehowPut: %q", r.String())
+	}
+	if out := call(t, `{"type":"loadModel","blob":"file"}`); out["type"] != "error" || !strings.Contains(out["error"].(string), "not a Somehow model") {
+		t.Errorf("damaged model: %v", out)
+	}
+	if r := js.Global().Call("somehowPut", 5, "x"); !strings.Contains(r.String(), "Uint8Array") {
+		t.Errorf("somehowPut with bad arguments: %q", r.String())
+	}
 }
