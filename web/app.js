@@ -9,8 +9,8 @@ const $ = (sel, root = document) => root.querySelector(sel);
 // Two workers, one per pane, each with the same points: the panes train on two CPU cores. The
 // page compiles the WebAssembly once and hands the module to both.
 const workers = [new Worker("worker.js"), new Worker("worker.js")];
-(window.somehowEngine || WebAssembly.compileStreaming(fetch("playground.wasm")))
-  .then((module) => { for (const w of workers) w.postMessage({ type: "module", module }); })
+const engine = window.somehowEngine || WebAssembly.compileStreaming(fetch("playground.wasm"));
+engine.then((module) => { for (const w of workers) w.postMessage({ type: "module", module }); })
   .catch((err) => notice("Could not load the network engine: " + err.message, true));
 let nextId = 1;
 const pending = new Map(); // id → resolve
@@ -263,7 +263,29 @@ function editWeight(pane, layer, from, to, value) {
 // The scene in the URL.
 
 function saveURL() {
+  if (location.hash.startsWith("#digits")) return;
   history.replaceState(null, "", toHash(state));
+  $("[data-section=lab]").href = toHash(state);
+}
+
+// route shows the section the address names: #digits, or the lab (#lab=… or nothing).
+let digitsStarted = false;
+function route() {
+  const digits = location.hash.startsWith("#digits");
+  $("#lab").hidden = digits;
+  $("#digits").hidden = !digits;
+  for (const a of document.querySelectorAll(".tabs a")) {
+    if ((a.dataset.section === "digits") === digits) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  if (digits) {
+    setPlaying(false);
+    if (!digitsStarted) {
+      digitsStarted = true;
+      import("./digits.js").then((m) => m.start(engine, notice));
+    }
+  }
+  return digits;
 }
 
 async function applyState(next, message) {
@@ -316,11 +338,13 @@ function wire() {
   $("#testFraction").addEventListener("input", () => { $("#testOut").textContent = Math.round(100 * $("#testFraction").value) + "%"; });
   $("#regen").addEventListener("click", () => { $("#seed").value = Math.floor(Math.random() * 100000); dataChanged(); });
   window.addEventListener("hashchange", () => {
+    if (route()) return;
+    if (location.hash === "#lab") { saveURL(); return; } // back to the lab as it was
     const { state: s, error } = fromHash(location.hash);
     if (JSON.stringify(s) !== JSON.stringify(state)) applyState(s, error);
   });
   document.addEventListener("keydown", (e) => {
-    if (e.target.closest("input, select, textarea") || e.ctrlKey || e.metaKey || e.altKey) return;
+    if ($("#lab").hidden || e.target.closest("input, select, textarea") || e.ctrlKey || e.metaKey || e.altKey) return;
     const key = e.key.toLowerCase();
     if (key === " ") { e.preventDefault(); setPlaying(!playing); }
     else if (key === "s" || key === "arrowright") $("#step").click();
@@ -334,7 +358,8 @@ function wire() {
 async function start() {
   buildPanes();
   wire();
-  const { state: s, error } = fromHash(location.hash);
+  route();
+  const { state: s, error } = fromHash(location.hash.startsWith("#digits") ? "" : location.hash);
   await applyState(s, error);
   document.body.dataset.readyMs = Math.round(performance.now());
   document.body.dataset.ready = "true";

@@ -92,6 +92,13 @@ type Models struct {
 	Current string      `json:"current"`
 }
 
+// PresetList is the reply to presets: the MNIST recipes, as the CLI has them.
+type PresetList struct {
+	ID      int                  `json:"id,omitempty"`
+	Type    string               `json:"type"` // "presets"
+	Presets map[string]nn.Preset `json:"presets"`
+}
+
 // Classified is the reply to classify.
 type Classified struct {
 	ID    int    `json:"id,omitempty"`
@@ -186,6 +193,8 @@ func (d *Digits) do(req Request) (reply any, ok bool, err error) {
 	switch req.Type {
 	case "models":
 		return d.modelList(req.ID), true, nil
+	case "presets":
+		return PresetList{ID: req.ID, Type: "presets", Presets: nn.Presets}, true, nil
 	case "loadModel":
 		return d.loadModel(req)
 	case "useModel":

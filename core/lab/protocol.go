@@ -46,6 +46,7 @@
 //	{type: "loadModel", name, blob, use}       Models (the model file in blob, checked; a bad
 //	                                           file is an error and the current model stays)
 //	{type: "models"}                           Models {models: [ModelInfo], current}
+//	{type: "presets"}                          PresetList (the MNIST recipes, as in the CLI)
 //	{type: "useModel", name}                   Models
 //	{type: "classify", blob, width, height}    Classified (blob: one byte a canvas pixel, 0 paper
 //	                                           to 255 ink; MNIST preprocessing, then the model)

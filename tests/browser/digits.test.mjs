@@ -1,0 +1,94 @@
+// The digit page in real headless Chromium: draw with the mouse as a person would, upload a bad
+// model file, train on MNIST in the page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { start, screenshotDir } from "./harness.mjs";
+
+let env;
+before(async () => { env = await start(); mkdirSync(screenshotDir, { recursive: true }); });
+after(async () => { await env?.stop(); });
+
+async function digitsPage(query = "") {
+  const page = await env.page(query + "#digits");
+  await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
+  return page;
+}
+
+// Strokes in the pad's unit square, as a hand draws them.
+const ellipse = [];
+for (let a = 0; a <= 2 * Math.PI + 0.3; a += Math.PI / 16) ellipse.push([0.5 + 0.22 * Math.sin(a), 0.5 - 0.33 * Math.cos(a)]);
+const drawings = {
+  0: [ellipse],
+  1: [[[0.52, 0.15], [0.5, 0.85]]],
+  7: [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]],
+};
+
+async function draw(page, strokes) {
+  await page.click("#clear");
+  const box = await page.locator("#pad").boundingBox();
+  const pt = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  for (const s of strokes) {
+    await page.mouse.move(...pt(s[0]));
+    await page.mouse.down();
+    for (const p of s.slice(1)) await page.mouse.move(...pt(p), { steps: 6 });
+    await page.mouse.up();
+  }
+  await page.waitForFunction(() => document.body.dataset.classifyMs && document.querySelector("#verdict").dataset.digit !== undefined);
+  await page.waitForTimeout(150); // the reply to the stroke's end
+  return Number(await page.getAttribute("#verdict", "data-digit"));
+}
+
+test("the shipped best model reads a drawn 0, 1 and 7", async () => {
+  const page = await digitsPage();
+  assert.equal(await page.getAttribute("body", "data-model"), "best");
+  for (const [want, strokes] of Object.entries(drawings)) {
+    const got = await draw(page, strokes);
+    await page.screenshot({ path: join(screenshotDir, `digits-drawn-${want}.png`) });
+    assert.equal(got, Number(want), `a drawn ${want} was read as ${got}`);
+    assert.match(await page.locator("#verdict").textContent(), new RegExp(`Looks like a ${want}`));
+  }
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("a damaged model file is refused with a message and the old model keeps working", async () => {
+  const page = await digitsPage();
+  const bad = join(tmpdir(), "damaged.somehow");
+  writeFileSync(bad, "SOMEHOW\n" + "x".repeat(100));
+  await page.setInputFiles("#upload", bad);
+  await page.waitForSelector("#notice:not([hidden])");
+  assert.match(await page.locator("#notice").textContent(), /could not load that model/);
+  assert.equal(await page.inputValue("#modelPick"), "best");
+  assert.equal(await draw(page, drawings[7]), 7);
+  await page.close();
+});
+
+test("training in the page: progress, a test error under 15% after one epoch, the new model reads drawings", async () => {
+  const page = await digitsPage();
+  await page.selectOption("#tPreset", "fast"); // 784-128-10, softmax and cross-entropy
+  await page.fill("#tEpochs", "1");
+  await page.click("#tStart");
+  await page.waitForFunction(() => document.body.dataset.training === "running");
+  await page.waitForFunction(() => /examples\/s/.test(document.querySelector("#tStatus").textContent), null, { timeout: 60000 });
+  // Pause really pauses.
+  await page.click("#tPause");
+  const status = await page.locator("#tStatus").textContent();
+  await page.waitForTimeout(800);
+  assert.equal(await page.locator("#tStatus").textContent(), status);
+  await page.click("#tPause");
+  await page.waitForFunction(() => document.body.dataset.training === "idle" && document.body.dataset.testError, null, { timeout: 240000 });
+  const err = Number(await page.getAttribute("body", "data-test-error"));
+  assert.ok(err < 15, `test error ${err}% after one epoch`);
+  await page.waitForSelector("#afterTraining:not([hidden])", { timeout: 60000 });
+  assert.equal(await page.locator("#confusion tr").count(), 11);
+  assert.ok(await page.locator("#mistakes .thumb").count() > 0);
+  assert.ok(await page.locator("#weights canvas").count() > 0);
+  assert.equal(await page.getAttribute("body", "data-model"), "trained");
+  assert.equal(await draw(page, drawings[1]), 1);
+  await page.screenshot({ path: join(screenshotDir, "digits-trained.png"), fullPage: true });
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});

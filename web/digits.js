@@ -1,0 +1,417 @@
+// The digit page: draw a digit and watch a network read it; train your own on MNIST. Everything
+// is computed by the Go core in this page's own worker (messages: core/lab/protocol.go).
+
+const $ = (sel) => document.querySelector(sel);
+const MNIST = {
+  "train-images": "assets/mnist/train-images-idx3-ubyte.gz",
+  "train-labels": "assets/mnist/train-labels-idx1-ubyte.gz",
+  "test-images": "assets/mnist/t10k-images-idx3-ubyte.gz",
+  "test-labels": "assets/mnist/t10k-labels-idx1-ubyte.gz",
+};
+// The paper's own results for its network, drawn on the chart for comparison.
+const PAPER_POINTS = [{ epoch: 1, error: 10 }, { epoch: 5, error: 5 }];
+
+let worker, nextId = 1;
+const pending = new Map();
+let notice = () => {};
+let presets = {};
+let mnistLoaded = false;
+let training = null; // {paused, stopped}
+let history = [];
+
+function send(msg, transfer = []) {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    worker.postMessage({ ...msg, id }, transfer);
+  });
+}
+
+async function ask(msg, transfer) {
+  const reply = await send(msg, transfer);
+  if (reply.type === "error") notice(reply.error, true);
+  return reply;
+}
+
+const bytesOf = (b64) => Uint8Array.from(atob(b64 || ""), (c) => c.charCodeAt(0));
+
+// ---------------------------------------------------------------------------------------------
+// Drawing.
+
+const strokes = []; // each a list of [x, y] in canvas pixels
+let drawing = null;
+let classifyBusy = false, classifyAgain = false;
+
+function strokeWidth(canvas) { return canvas.width / 14; }
+
+function redraw() {
+  const c = $("#pad"), ctx = c.getContext("2d");
+  ctx.clearRect(0, 0, c.width, c.height);
+  ctx.lineCap = ctx.lineJoin = "round";
+  ctx.strokeStyle = "#000";
+  ctx.lineWidth = strokeWidth(c);
+  for (const s of strokes) {
+    ctx.beginPath();
+    ctx.moveTo(s[0][0], s[0][1]);
+    if (s.length === 1) ctx.lineTo(s[0][0] + 0.1, s[0][1]);
+    for (const [x, y] of s.slice(1)) ctx.lineTo(x, y);
+    ctx.stroke();
+  }
+}
+
+function padPoint(ev) {
+  const c = $("#pad"), r = c.getBoundingClientRect();
+  return [((ev.clientX - r.left) / r.width) * c.width, ((ev.clientY - r.top) / r.height) * c.height];
+}
+
+// classify sends the drawing (the ink, one byte a pixel) to the worker. While one is on its way,
+// later drawing only marks that another is needed: the bars follow the pen without a backlog.
+async function classify(strokeEnd) {
+  if (strokes.length === 0) return;
+  if (classifyBusy) { classifyAgain = true; return; }
+  classifyBusy = true;
+  const t0 = performance.now();
+  const c = $("#pad");
+  const rgba = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  const ink = new Uint8Array(c.width * c.height);
+  for (let i = 0; i < ink.length; i++) ink[i] = rgba[4 * i + 3];
+  const reply = await ask({ type: "classify", blob: "canvas", width: c.width, height: c.height, bytes: { canvas: ink.buffer } }, [ink.buffer]);
+  if (reply.type === "classified") {
+    showOutputs(reply.outputs, reply.digit, bytesOf(reply.input));
+    if (strokeEnd) document.body.dataset.classifyMs = (performance.now() - t0).toFixed(1);
+  }
+  classifyBusy = false;
+  if (classifyAgain) { classifyAgain = false; classify(strokeEnd); }
+}
+
+function showOutputs(outputs, digit, image, caption) {
+  const bars = $("#bars");
+  bars.textContent = "";
+  const top = Math.max(...outputs.map(Math.abs), 1e-9);
+  outputs.forEach((v, k) => {
+    const li = document.createElement("li");
+    li.className = k === digit ? "winner" : "";
+    const span = (cls, text) => Object.assign(document.createElement("span"), { className: cls, textContent: text });
+    const bar = span("bar", ""), fill = document.createElement("span");
+    fill.style.width = Math.max(0, (100 * v) / top).toFixed(1) + "%"; // CSSOM, allowed by the CSP
+    bar.appendChild(fill);
+    li.append(span("d", String(k)), bar, span("v", v.toFixed(5)));
+    bars.appendChild(li);
+  });
+  $("#verdict").textContent = caption ? caption : `Looks like a ${digit}`;
+  $("#verdict").dataset.digit = digit;
+  if (image) drawGrey($("#seen"), image, 28);
+}
+
+function drawGrey(canvas, bytes, size, signed = false) {
+  canvas.width = canvas.height = size;
+  const ctx = canvas.getContext("2d"), img = ctx.createImageData(size, size);
+  for (let i = 0; i < size * size; i++) {
+    let r, g, b;
+    if (signed) { // 128 = 0: orange above, blue below
+      const v = (bytes[i] - 127.5) / 127.5, a = Math.abs(v), col = v > 0 ? [230, 120, 40] : [40, 110, 200];
+      [r, g, b] = col.map((c) => 255 * (1 - a) + c * a);
+    } else {
+      r = g = b = 255 - bytes[i];
+    }
+    img.data.set([r, g, b, 255], 4 * i);
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+function clearPad() {
+  strokes.length = 0;
+  redraw();
+  drawGrey($("#seen"), new Uint8Array(784), 28);
+  $("#bars").textContent = "";
+  $("#verdict").textContent = "Draw a digit.";
+  delete $("#verdict").dataset.digit;
+}
+
+function wireDrawing() {
+  const pad = $("#pad");
+  pad.addEventListener("pointerdown", (ev) => {
+    ev.preventDefault();
+    pad.setPointerCapture(ev.pointerId);
+    drawing = [padPoint(ev)];
+    strokes.push(drawing);
+    redraw();
+  });
+  pad.addEventListener("pointermove", (ev) => {
+    if (!drawing) return;
+    for (const e of ev.getCoalescedEvents ? ev.getCoalescedEvents() : [ev]) drawing.push(padPoint(e));
+    redraw();
+    classify(false);
+  });
+  const end = () => {
+    if (!drawing) return;
+    drawing = null;
+    classify(true);
+  };
+  pad.addEventListener("pointerup", end);
+  pad.addEventListener("pointercancel", end);
+  $("#clear").addEventListener("click", clearPad);
+  $("#undo").addEventListener("click", () => { strokes.pop(); redraw(); if (strokes.length) classify(true); else clearPad(); });
+  document.addEventListener("keydown", (e) => {
+    if ($("#digits").hidden || e.target.closest("input, select, textarea")) return;
+    if (e.key === "c") $("#clear").click();
+    if (e.key === "u" || ((e.ctrlKey || e.metaKey) && e.key === "z")) $("#undo").click();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Models.
+
+function showModels(m) {
+  const pick = $("#modelPick");
+  pick.textContent = "";
+  const label = { paper: "the paper's network", best: "best MLP", trained: "trained here" };
+  for (const info of m.models) {
+    pick.add(new Option(`${label[info.name] || info.name} (${info.architecture})`, info.name));
+  }
+  pick.value = m.current;
+  const cur = m.models.find((x) => x.name === m.current);
+  if (cur) $("#modelInfo").textContent = `${cur.architecture} · ${cur.activations} · ${cur.loss} · ${cur.parameters.toLocaleString("en")} weights`;
+  document.body.dataset.model = m.current;
+}
+
+function wireModels() {
+  $("#modelPick").addEventListener("change", async () => {
+    const r = await ask({ type: "useModel", name: $("#modelPick").value });
+    if (r.type === "models") { showModels(r); classify(true); }
+  });
+  $("#upload").addEventListener("change", async () => {
+    const file = $("#upload").files[0];
+    if (!file) return;
+    const buf = await file.arrayBuffer();
+    const r = await ask({ type: "loadModel", name: file.name.replace(/\.somehow$/, ""), blob: "upload", use: true, bytes: { upload: buf } }, [buf]);
+    $("#upload").value = "";
+    if (r.type === "models") { showModels(r); notice(`Loaded ${file.name}.`); classify(true); }
+  });
+  $("#download").addEventListener("click", async () => {
+    const r = await ask({ type: "exportModel" });
+    if (r.type !== "model") return;
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([bytesOf(r.file)], { type: "application/octet-stream" }));
+    a.download = r.name + ".somehow";
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training.
+
+function fillTrainForm(name) {
+  const p = presets[name];
+  if (!p) return;
+  const layers = p.architecture.layers;
+  $("#tHidden").value = layers.slice(0, -1).map((l) => l.units).join(",");
+  $("#tActivation").value = layers[0].activation;
+  $("#tOutput").value = layers[layers.length - 1].activation;
+  $("#tLoss").value = p.architecture.loss;
+  $("#tOptimizer").value = p.optimizer.kind;
+  $("#tLR").value = p.optimizer.learningRate;
+  $("#tMomentum").value = p.optimizer.momentum || 0;
+  $("#tDecay").value = p.optimizer.decay || 0;
+  $("#tBatch").value = p.batchSize;
+  $("#tEpochs").value = p.epochs;
+}
+
+function trainSpec() {
+  const n = (id) => Number($(id).value);
+  return {
+    preset: $("#tPreset").value,
+    hidden: $("#tHidden").value.split(/[\s,;-]+/).filter(Boolean).map(Number),
+    activation: $("#tActivation").value, output: $("#tOutput").value, loss: $("#tLoss").value,
+    optimizer: $("#tOptimizer").value, learningRate: n("#tLR"), momentum: n("#tMomentum"), decay: n("#tDecay"),
+    batch: n("#tBatch"), epochs: n("#tEpochs"), seed: n("#tSeed"),
+    trainLimit: Number(new URLSearchParams(location.search).get("trainLimit")) || 0,
+  };
+}
+
+function setTrainingButtons(state) {
+  $("#tStart").disabled = state === "running" || state === "paused";
+  $("#tPause").disabled = state === "idle";
+  $("#tStop").disabled = state === "idle";
+  $("#tPause").textContent = state === "paused" ? "Resume" : "Pause";
+  document.body.dataset.training = state;
+}
+
+function showProgress(p) {
+  const total = p.epochs * p.total;
+  const done = p.epoch * p.total + (p.scoring ? p.total : p.done);
+  $("#tProgress").value = total ? done / total : 0;
+  const rate = p.examplesPerSecond ? `${Math.round(p.examplesPerSecond).toLocaleString("en")} examples/s` : "";
+  const left = p.secondsLeft ? ` · about ${formatSeconds(p.secondsLeft)} left` : "";
+  const phase = p.finished ? "Done." : p.scoring ? `Epoch ${p.epoch + 1}: testing on 10 000 images…` : `Epoch ${p.epoch + 1} of ${p.epochs}: ${p.done.toLocaleString("en")} / ${p.total.toLocaleString("en")}`;
+  $("#tStatus").textContent = `${p.architecture} · ${phase} ${rate}${left}`;
+  history = p.history;
+  drawTrainChart();
+  document.body.dataset.trainEpoch = p.epoch;
+  if (p.history.length) document.body.dataset.testError = p.history[p.history.length - 1].testError;
+}
+
+const formatSeconds = (s) => (s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
+
+function drawTrainChart() {
+  const c = $("#tChart"), ctx = c.getContext("2d"), W = c.width, H = c.height, pad = 34;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  const epochs = Math.max(5, Number($("#tEpochs").value) || 5, ...history.map((h) => h.epoch));
+  const maxErr = Math.max(12, ...history.map((h) => Math.min(h.testError, 100)));
+  const X = (e) => pad + (e / epochs) * (W - pad - 10), Y = (v) => H - 24 - (v / maxErr) * (H - 40);
+  ctx.font = "12px system-ui, sans-serif";
+  ctx.strokeStyle = "#ddd";
+  ctx.fillStyle = "#555";
+  for (let v = 0; v <= maxErr; v += maxErr > 30 ? 20 : 5) {
+    ctx.beginPath(); ctx.moveTo(pad, Y(v)); ctx.lineTo(W - 10, Y(v)); ctx.stroke();
+    ctx.fillText(v + "%", 2, Y(v) + 4);
+  }
+  for (let e = 1; e <= epochs; e++) ctx.fillText(String(e), X(e) - 3, H - 8);
+  ctx.fillStyle = "#e07020";
+  for (const p of PAPER_POINTS) { ctx.beginPath(); ctx.arc(X(p.epoch), Y(p.error), 5, 0, 7); ctx.fill(); }
+  ctx.fillText("● the paper's network: 10% after 1 epoch, 5% after 5", pad + 8, 14);
+  ctx.strokeStyle = "#1d2330";
+  ctx.lineWidth = 2.5;
+  ctx.beginPath();
+  history.forEach((h, i) => { const x = X(h.epoch), y = Y(Math.min(h.testError, maxErr)); if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y); });
+  ctx.stroke();
+  ctx.fillStyle = "#1d2330";
+  for (const h of history) { ctx.beginPath(); ctx.arc(X(h.epoch), Y(Math.min(h.testError, maxErr)), 3.5, 0, 7); ctx.fill(); }
+  ctx.fillText("— yours (test error)", pad + 8, 30);
+}
+
+async function ensureMNIST() {
+  if (mnistLoaded) return true;
+  $("#tStatus").textContent = "Loading MNIST (11 MB)…";
+  const r = await ask({ type: "loadMNIST", fetch: MNIST });
+  if (r.type !== "mnist") { $("#tStatus").textContent = "Could not load MNIST."; return false; }
+  mnistLoaded = true;
+  return true;
+}
+
+async function startTraining() {
+  setTrainingButtons("running");
+  if (!(await ensureMNIST())) { setTrainingButtons("idle"); return; }
+  const r = await ask({ type: "trainStart", train: trainSpec() });
+  if (r.type !== "progress") { setTrainingButtons("idle"); return; }
+  $("#afterTraining").hidden = true;
+  training = { paused: false, stopped: false };
+  showProgress(r);
+  loop();
+}
+
+// loop asks for one slice of training after another: each is about 40 ms of work, so the
+// worker can answer a drawing in between and pause takes effect at once.
+async function loop() {
+  while (training && !training.paused && !training.stopped) {
+    const p = await ask({ type: "trainSlice", budgetMs: 40 });
+    if (p.type !== "progress") { training = null; setTrainingButtons("idle"); return; }
+    showProgress(p);
+    if (p.finished) { await finished(); return; }
+  }
+}
+
+async function finished() {
+  training = null;
+  setTrainingButtons("idle");
+  const m = await ask({ type: "models" });
+  if (m.type === "models") showModels(m);
+  classify(true);
+  await showEvaluation();
+}
+
+async function showEvaluation() {
+  const ev = await ask({ type: "evaluate" });
+  if (ev.type !== "evaluation") return;
+  $("#afterTraining").hidden = false;
+  $("#evalError").textContent = `(${ev.model}: ${ev.testError.toFixed(2)}% test error)`;
+  const table = $("#confusion");
+  table.textContent = "";
+  const head = table.insertRow();
+  head.insertCell().textContent = "true ↓ read as →";
+  for (let k = 0; k < 10; k++) head.insertCell().textContent = k;
+  const maxOff = Math.max(1, ...ev.confusion.flatMap((row, i) => row.filter((_, j) => j !== i)));
+  ev.confusion.forEach((row, i) => {
+    const tr = table.insertRow();
+    tr.insertCell().textContent = i;
+    row.forEach((v, j) => {
+      const td = tr.insertCell();
+      td.textContent = v;
+      const a = i === j ? 0.25 : Math.min(1, v / maxOff) * 0.8;
+      td.style.background = i === j ? `rgba(60,170,90,${a})` : `rgba(224,112,32,${a})`;
+    });
+  });
+  const gallery = $("#mistakes");
+  gallery.textContent = "";
+  for (const m of ev.mistakes.slice(0, 60)) {
+    const fig = document.createElement("button");
+    fig.className = "thumb";
+    fig.title = `test image ${m.index}: a ${m.label}, read as ${m.predicted}`;
+    const cv = document.createElement("canvas");
+    drawGrey(cv, bytesOf(m.image), 28);
+    fig.append(cv, Object.assign(document.createElement("span"), { textContent: `${m.label}→${m.predicted}` }));
+    fig.addEventListener("click", async () => {
+      const t = await ask({ type: "testImage", index: m.index });
+      if (t.type === "testImage") showOutputs(t.outputs, t.digit, bytesOf(t.image), `Test image ${t.index}: a ${t.label}, read as ${t.digit}`);
+      $("#verdict").scrollIntoView({ behavior: "smooth", block: "center" });
+    });
+    gallery.appendChild(fig);
+  }
+  const w = await ask({ type: "weights" });
+  const wg = $("#weights");
+  wg.textContent = "";
+  if (w.type === "weights") {
+    for (const img of w.images) {
+      const cv = document.createElement("canvas");
+      cv.className = "weight";
+      drawGrey(cv, bytesOf(img), 28, true);
+      wg.appendChild(cv);
+    }
+  }
+}
+
+function wireTraining() {
+  $("#tPreset").addEventListener("change", () => fillTrainForm($("#tPreset").value));
+  $("#tStart").addEventListener("click", startTraining);
+  $("#tPause").addEventListener("click", () => {
+    if (!training) return;
+    training.paused = !training.paused;
+    setTrainingButtons(training.paused ? "paused" : "running");
+    if (!training.paused) loop();
+  });
+  $("#tStop").addEventListener("click", async () => {
+    if (!training) return;
+    training.stopped = true;
+    const p = await ask({ type: "trainStop" });
+    if (p.type === "progress") showProgress(p);
+    await finished();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+// start creates the digit page's worker and loads the shipped models; showNotice reports errors.
+export async function start(engine, showNotice) {
+  notice = showNotice;
+  worker = new Worker("worker.js");
+  worker.onmessage = (e) => {
+    const msg = e.data, resolve = pending.get(msg.id);
+    if (resolve) { pending.delete(msg.id); resolve(msg); }
+    else if (msg.type === "error") notice(msg.error, true);
+  };
+  worker.postMessage({ type: "module", module: await engine });
+  wireDrawing();
+  wireModels();
+  wireTraining();
+  clearPad();
+  setTrainingButtons("idle");
+  const p = await ask({ type: "presets" });
+  if (p.type === "presets") { presets = p.presets; fillTrainForm("paper"); }
+  drawTrainChart();
+  await ask({ type: "loadModel", name: "paper", blob: "paper", fetch: { paper: "assets/models/paper.somehow" } });
+  const m = await ask({ type: "loadModel", name: "best", blob: "best", use: true, fetch: { best: "assets/models/best.somehow" } });
+  if (m.type === "models") showModels(m);
+  document.body.dataset.digitsReady = "true";
+}
