@@ -11,7 +11,7 @@ PORT ?= 8080
 GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod
 WEB_FILES := $(wildcard web/*.html web/*.js web/*.css)
 
-.PHONY: run test test-go test-wasm test-browser vet fuzz bench mnist build wasm dist models clean
+.PHONY: run test test-go test-wasm test-browser vet fuzz bench bench-browser mnist build wasm dist models clean
 
 run: wasm mnist
 	$(GO) run . -addr localhost:$(PORT)
@@ -87,6 +87,15 @@ fuzz:
 bench: mnist build
 	$(GO) test -run XXX -bench . ./core/linalg
 	bin/somehow bench -mnist assets/mnist
+
+# Seconds per MNIST epoch in headless Chromium, the Go core against TF.js's wasm backend (TF.js is
+# installed only here, into tests/bench, not for the tests).
+bench-browser: wasm mnist node_modules/.installed tests/bench/node_modules/.installed /usr/bin/chromium
+	node tests/bench/bench.mjs
+
+tests/bench/node_modules/.installed: tests/bench/package.json tests/bench/package-lock.json
+	cd tests/bench && npm ci --no-audit --no-fund
+	touch $@
 
 clean:
 	rm -rf bin dist assets/mnist web/playground.wasm web/wasm_exec.js

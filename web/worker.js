@@ -6,6 +6,7 @@
 importScripts("wasm_exec.js");
 
 let ready = false;
+let memory = null; // the Go program's linear memory, reported with every reply
 const waiting = [];
 
 self.somehowReady = () => {
@@ -54,6 +55,7 @@ function answer(msg) {
     // How long the Go core and the JSON took, for the page's performance readout.
     reply.workerMs = t1 - t0;
     reply.parseMs = performance.now() - t1;
+    reply.memoryBytes = memory ? memory.buffer.byteLength : 0;
   } catch (err) {
     reply = { type: "error", id: msg && msg.id, error: "The worker failed: " + err.message };
   }
@@ -70,6 +72,7 @@ async function start(module) {
   try {
     const go = new Go();
     const instance = await WebAssembly.instantiate(module, go.importObject);
+    memory = instance.exports.mem;
     go.run(instance).then(() => {
       postMessage({ type: "error", error: "The Go program stopped; reload the page." });
     });
