@@ -281,6 +281,20 @@ function drawTrainChart() {
   ctx.fillStyle = "#1d2330";
   for (const h of history) { ctx.beginPath(); ctx.arc(X(h.epoch), Y(Math.min(h.testError, maxErr)), 3.5, 0, 7); ctx.fill(); }
   ctx.fillText("— yours (test error)", pad + 8, 30);
+  // Training loss, on its own scale (right axis).
+  if (history.length) {
+    const maxLoss = Math.max(...history.map((h) => h.trainLoss), 1e-9);
+    const L = (v) => H - 24 - (v / maxLoss) * (H - 40);
+    ctx.strokeStyle = "#3c9a5a";
+    ctx.setLineDash([5, 4]);
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    history.forEach((h, i) => { const x = X(h.epoch), y = L(h.trainLoss); if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y); });
+    ctx.stroke();
+    ctx.setLineDash([]);
+    for (const h of history) { ctx.beginPath(); ctx.arc(X(h.epoch), L(h.trainLoss), 3, 0, 7); ctx.fillStyle = "#3c9a5a"; ctx.fill(); }
+    ctx.fillText(`- - training loss (top = ${maxLoss.toPrecision(3)})`, pad + 8, 46);
+  }
 }
 
 async function ensureMNIST() {
