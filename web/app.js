@@ -263,29 +263,31 @@ function editWeight(pane, layer, from, to, value) {
 // The scene in the URL.
 
 function saveURL() {
-  if (location.hash.startsWith("#digits")) return;
-  history.replaceState(null, "", toHash(state));
   $("[data-section=lab]").href = toHash(state);
+  // Only the lab's own address holds the scene; a lesson's or the digits' stays as it is.
+  if (location.hash && !location.hash.startsWith("#lab")) return;
+  history.replaceState(null, "", toHash(state));
 }
 
-// route shows the section the address names: #digits, or the lab (#lab=… or nothing).
+// route shows the section the address names: #digits, a lesson (#neuron, #backprop, ...), or
+// the lab (#lab=… or nothing). It returns the section's name.
+const LESSONS = ["neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
 let digitsStarted = false;
 function route() {
-  const digits = location.hash.startsWith("#digits");
-  $("#lab").hidden = digits;
-  $("#digits").hidden = !digits;
+  const h = location.hash.slice(1);
+  const section = h.startsWith("digits") ? "digits" : LESSONS.includes(h) ? "lessons" : "lab";
+  for (const s of ["lab", "digits", "lessons"]) $("#" + s).hidden = s !== section;
   for (const a of document.querySelectorAll(".tabs a")) {
-    if ((a.dataset.section === "digits") === digits) a.setAttribute("aria-current", "page");
+    if (a.dataset.section === section) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
-  if (digits) {
-    setPlaying(false);
-    if (!digitsStarted) {
-      digitsStarted = true;
-      import("./digits.js").then((m) => m.start(engine, notice));
-    }
+  if (section !== "lab") setPlaying(false);
+  if (section === "digits" && !digitsStarted) {
+    digitsStarted = true;
+    import("./digits.js").then((m) => m.start(engine, notice));
   }
-  return digits;
+  if (section === "lessons") import("./lessons.js").then((m) => m.show(h, engine, notice));
+  return section;
 }
 
 async function applyState(next, message) {
@@ -338,7 +340,7 @@ function wire() {
   $("#testFraction").addEventListener("input", () => { $("#testOut").textContent = Math.round(100 * $("#testFraction").value) + "%"; });
   $("#regen").addEventListener("click", () => { $("#seed").value = Math.floor(Math.random() * 100000); dataChanged(); });
   window.addEventListener("hashchange", () => {
-    if (route()) return;
+    if (route() !== "lab") return;
     if (location.hash === "#lab") { saveURL(); return; } // back to the lab as it was
     const { state: s, error } = fromHash(location.hash);
     if (JSON.stringify(s) !== JSON.stringify(state)) applyState(s, error);
@@ -358,8 +360,7 @@ function wire() {
 async function start() {
   buildPanes();
   wire();
-  route();
-  const { state: s, error } = fromHash(location.hash.startsWith("#digits") ? "" : location.hash);
+  const { state: s, error } = fromHash(route() === "lab" ? location.hash : "");
   await applyState(s, error);
   document.body.dataset.readyMs = Math.round(performance.now());
   document.body.dataset.ready = "true";

@@ -23,12 +23,13 @@ const (
 
 // Lab holds the points and the two panes.
 type Lab struct {
-	spec   DataSpec
-	points []Point
-	train  *data.Points
-	test   *data.Points
-	panes  [2]*pane
-	digits *Digits
+	spec    DataSpec
+	points  []Point
+	train   *data.Points
+	test    *data.Points
+	panes   [2]*pane
+	digits  *Digits
+	lessons lessonState
 	// now is the clock used for training budgets (replaced in tests).
 	now func() time.Time
 }
@@ -118,6 +119,9 @@ func (l *Lab) Do(req Request) (any, error) {
 	if reply, ok, err := l.digits.do(req); ok {
 		return reply, err
 	}
+	if reply, ok, err := l.doLesson(req); ok {
+		return reply, err
+	}
 	switch req.Type {
 	case "hello":
 		return Hello{ID: req.ID, Type: "hello", Version: Version, Kinds: data.Kinds}, nil
@@ -125,7 +129,7 @@ func (l *Lab) Do(req Request) (any, error) {
 		if req.Data == nil || len(req.Models) != 2 {
 			return nil, errors.New("setScene needs a data object and two models")
 		}
-		next := &Lab{now: l.now, digits: l.digits}
+		next := &Lab{now: l.now, digits: l.digits, lessons: l.lessons}
 		if err := next.setData(*req.Data); err != nil {
 			return nil, err
 		}

@@ -62,7 +62,24 @@
 //	{type: "testImage", index}                 TestImage (one test image and its ten outputs)
 //	{type: "weights"}                          Weights (first layer, one 28×28 image a neuron)
 //	{type: "exportModel"}                      Exported (the current model as a model file)
+//
+// # Lesson messages
+//
+// Each lesson's figure is computed here from the numbers the page sends (see core/lessons):
+//
+//	{type: "neuron", neuron: Neuron}                       {type: "neuron", result: NeuronResult}
+//	{type: "activations", s, layers}                       {type: "activations", curves, vanishing}
+//	{type: "approximate", target, custom, sigmoids, offset} {type: "approximation", approximation}
+//	{type: "fitStart", target, custom, units, seed}        {type: "approximation", approximation, epochs}
+//	{type: "fitTrain", epochs}                             the same, after more training
+//	{type: "terrain", landscape}                           {type: "terrain", terrain}
+//	{type: "descend", landscape, start, learningRate,      {type: "descent", descent}
+//	  momentum, steps}
+//	{type: "backprop", backprop: Backprop}                 {type: "backprop", backprop} (every number
+//	                                                        of one step, and the finite-difference check)
 package lab
+
+import "somehow/core/lessons"
 
 // Version is reported by hello; the page checks it to catch a stale cached worker.
 const Version = 1
@@ -105,6 +122,23 @@ type Request struct {
 	Height int        `json:"height,omitempty"`
 	Index  int        `json:"index,omitempty"`
 	Train  *TrainSpec `json:"train,omitempty"`
+
+	// Lesson messages.
+	Neuron       *lessons.Neuron   `json:"neuron,omitempty"`
+	S            float64           `json:"s,omitempty"`
+	Layers       int               `json:"layers,omitempty"`
+	Target       string            `json:"target,omitempty"`
+	Custom       []lessons.Point   `json:"custom,omitempty"`
+	Sigmoids     []lessons.Sigmoid `json:"sigmoids,omitempty"`
+	Offset       float64           `json:"offset,omitempty"`
+	Units        int               `json:"units,omitempty"`
+	Seed         uint64            `json:"seed,omitempty"`
+	Landscape    string            `json:"landscape,omitempty"`
+	Start        [2]float64        `json:"start,omitempty"`
+	LearningRate float64           `json:"learningRate,omitempty"`
+	Momentum     float64           `json:"momentum,omitempty"`
+	Steps        int               `json:"steps,omitempty"`
+	Backprop     *lessons.Backprop `json:"backprop,omitempty"`
 
 	Layer int     `json:"layer,omitempty"`
 	From  int     `json:"from,omitempty"`

@@ -70,3 +70,46 @@ func Descend(name string, start [2]float64, learningRate, momentum float64, step
 	}
 	return d, nil
 }
+
+// Terrain samples a landscape for drawing: a curve on x in [-4, 4], or an n×n grid of losses over
+// [-2, 2]² (row 0 at the top, y = +2).
+type Terrain struct {
+	Name string      `json:"name"`
+	Dims int         `json:"dims"`
+	X    []float64   `json:"x,omitempty"`
+	Loss []float64   `json:"loss,omitempty"`
+	Grid [][]float64 `json:"grid,omitempty"`
+	Min  float64     `json:"min"`
+	Max  float64     `json:"max"`
+}
+
+// Sample draws the named landscape.
+func Sample(name string) (Terrain, error) {
+	l, ok := Landscapes[name]
+	if !ok {
+		return Terrain{}, fmt.Errorf("unknown landscape %q: use curve or surface", name)
+	}
+	t := Terrain{Name: name, Dims: l.Dims, Min: math.Inf(1), Max: math.Inf(-1)}
+	note := func(v float64) { t.Min, t.Max = math.Min(t.Min, v), math.Max(t.Max, v) }
+	if l.Dims == 1 {
+		for i := 0; i <= 400; i++ {
+			x := -4 + 8*float64(i)/400
+			v := l.Loss([2]float64{x, 0})
+			t.X, t.Loss = append(t.X, x), append(t.Loss, v)
+			note(v)
+		}
+		return t, nil
+	}
+	const n = 80
+	for r := range n {
+		row := make([]float64, n)
+		y := 2 - 4*(float64(r)+0.5)/n
+		for c := range n {
+			x := -2 + 4*(float64(c)+0.5)/n
+			row[c] = l.Loss([2]float64{x, y})
+			note(row[c])
+		}
+		t.Grid = append(t.Grid, row)
+	}
+	return t, nil
+}

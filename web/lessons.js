@@ -1,0 +1,540 @@
+// The paper's chapters as live figures. Every number drawn here is computed by the Go core in the
+// lessons' own worker (messages: core/lab/protocol.go); this file asks and paints.
+import { presets, toHash } from "./state.js";
+import { classColor } from "./draw.js";
+
+const $ = (sel) => document.querySelector(sel);
+let worker, nextId = 1, notice = () => {};
+const pending = new Map();
+const started = new Set();
+
+function ask(msg) {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    pending.set(id, (reply) => {
+      if (reply.type === "error") notice(reply.error, true);
+      resolve(reply);
+    });
+    worker.postMessage({ ...msg, id });
+  });
+}
+
+// Shows a slider's value beside it.
+function showValue(input) {
+  const out = input.parentElement.querySelector("output");
+  if (out) out.textContent = Number(input.value).toFixed(input.step && input.step < 1 ? 2 : 0);
+}
+
+function axes(ctx, W, H, X, Y, xTicks, yTicks) {
+  ctx.strokeStyle = "#ddd";
+  ctx.fillStyle = "#666";
+  ctx.font = "12px system-ui, sans-serif";
+  ctx.lineWidth = 1;
+  for (const x of xTicks) { ctx.beginPath(); ctx.moveTo(X(x), 0); ctx.lineTo(X(x), H); ctx.stroke(); ctx.fillText(String(x), X(x) + 2, H - 4); }
+  for (const y of yTicks) { ctx.beginPath(); ctx.moveTo(0, Y(y)); ctx.lineTo(W, Y(y)); ctx.stroke(); ctx.fillText(String(y), 2, Y(y) - 2); }
+}
+
+function line(ctx, xs, ys, X, Y, color, width = 2.5, dash = []) {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.setLineDash(dash);
+  ctx.beginPath();
+  xs.forEach((x, i) => (i ? ctx.lineTo(X(x), Y(ys[i])) : ctx.moveTo(X(x), Y(ys[i]))));
+  ctx.stroke();
+  ctx.setLineDash([]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The neuron.
+
+let activationCurves = null;
+
+async function neuron() {
+  const v = (id) => Number($(id).value);
+  const msg = {
+    type: "neuron",
+    neuron: { inputs: [v("#nx0"), v("#nx1"), v("#nx2")], weights: [v("#nw0"), v("#nw1"), v("#nw2")], bias: v("#nb"), activation: $("#nAct").value },
+  };
+  const r = await ask(msg);
+  if (r.type !== "neuron") return;
+  const n = msg.neuron, res = r.result, f = (x) => (x < 0 ? "(" + x.toFixed(2) + ")" : x.toFixed(2));
+  const terms = n.inputs.map((x, k) => `${f(x)}·${f(n.weights[k])}`).join(" + ");
+  $("#nEquation").innerHTML = "";
+  $("#nEquation").append(
+    `weighted sum = ${terms} + ${f(n.bias)} = `, Object.assign(document.createElement("b"), { textContent: res.weightedSum.toFixed(3) }),
+    document.createElement("br"),
+    `output = ${n.activation}(${res.weightedSum.toFixed(3)}) = `, Object.assign(document.createElement("b"), { id: "nOutput", textContent: res.output.toFixed(3) }),
+  );
+  $("#nEquation").dataset.sum = res.weightedSum;
+  $("#nEquation").dataset.output = res.output;
+  if (!activationCurves) activationCurves = (await ask({ type: "activations", s: 0, layers: 1 })).curves;
+  const curve = activationCurves.find((c) => c.name === n.activation);
+  const c = $("#nCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  const top = n.activation === "relu" ? 6 : 1.1;
+  const X = (x) => ((x + 6) / 12) * W, Y = (y) => H - 20 - ((y + 0.1) / (top + 0.1)) * (H - 30);
+  axes(ctx, W, H, X, Y, [-4, -2, 0, 2, 4], [0, 1]);
+  line(ctx, curve.x, curve.y, X, Y, "#286ec8");
+  const s = Math.max(-6, Math.min(6, res.weightedSum));
+  ctx.fillStyle = "#e07020";
+  ctx.beginPath();
+  ctx.arc(X(s), Y(res.output), 7, 0, 7);
+  ctx.fill();
+}
+
+function startNeuron() {
+  for (const el of document.querySelectorAll("#lesson-neuron input, #lesson-neuron select")) {
+    el.addEventListener("input", () => { if (el.type === "range") showValue(el); neuron(); });
+    if (el.type === "range") showValue(el);
+  }
+  neuron();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activations and the vanishing gradient.
+
+async function activations() {
+  const s = Number($("#vS").value), layers = Number($("#vLayers").value);
+  const r = await ask({ type: "activations", s, layers });
+  if (r.type !== "activations") return;
+  const grid = $("#actCurves");
+  if (!grid.childElementCount) {
+    for (const c of r.curves) {
+      const fig = document.createElement("figure");
+      const cv = Object.assign(document.createElement("canvas"), { width: 220, height: 150 });
+      const ctx = cv.getContext("2d"), W = cv.width, H = cv.height;
+      const top = c.name === "relu" ? 6 : 1.1, bottom = c.name === "tanh" ? -1.1 : -0.1;
+      const X = (x) => ((x + 6) / 12) * W, Y = (y) => H - ((y - bottom) / (top - bottom)) * H;
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, W, H);
+      axes(ctx, W, H, X, Y, [0], [0]);
+      line(ctx, c.x, c.y, X, Y, "#286ec8");
+      line(ctx, c.x, c.derivative, X, Y, "#e07020", 2, [5, 4]);
+      fig.append(cv, Object.assign(document.createElement("figcaption"), { textContent: `${c.name} (blue) and its slope (orange)` }));
+      grid.appendChild(fig);
+    }
+  }
+  const v = r.vanishing, c = $("#vCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  const bw = (W - 40) / 10;
+  v.forEach((p, i) => {
+    const h = Math.max(2, (H - 40) * (1 + Math.log10(Math.max(p, 1e-12)) / 12)); // log scale down to 1e-12
+    ctx.fillStyle = "#286ec8";
+    ctx.fillRect(30 + i * bw, H - 20 - h, bw - 6, h);
+    ctx.fillStyle = "#333";
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.fillText(p.toExponential(1), 30 + i * bw, H - 24 - h);
+    ctx.fillText(String(i + 1), 30 + i * bw + bw / 3, H - 6);
+  });
+  $("#vText").textContent = `After ${layers} sigmoid layer${layers > 1 ? "s" : ""} with every weighted sum at ${s.toFixed(1)}, the gradient is multiplied by ${v[v.length - 1].toExponential(3)} (bars on a log scale).`;
+  $("#vText").dataset.product = v[v.length - 1];
+}
+
+function startActivations() {
+  for (const el of [$("#vS"), $("#vLayers")]) {
+    el.addEventListener("input", () => { showValue(el); activations(); });
+    showValue(el);
+  }
+  activations();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Universal approximation.
+
+let sigmoids = [], offset = 0, custom = [], learning = false;
+
+function defaultSigmoids(n) {
+  return Array.from({ length: n }, (_, k) => ({ position: -0.75 + (1.5 * k) / Math.max(1, n - 1), steepness: 10, height: k % 2 ? -0.5 : 0.5 }));
+}
+
+function drawApproximation(a) {
+  const c = $("#aCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  const X = (x) => ((x + 1) / 2) * W, Y = (y) => H / 2 - (y / 2.2) * H;
+  axes(ctx, W, H, X, Y, [-1, -0.5, 0, 0.5, 1], [-1, 0, 1]);
+  a.contributions.forEach((cv, k) => line(ctx, a.x, cv.map((v) => v + a.offset), X, Y, classColor(k + 2, 0.55), 1.5, [4, 3]));
+  line(ctx, a.x, a.target, X, Y, "#999", 5);
+  line(ctx, a.x, a.sum, X, Y, "#e07020", 3);
+  if ($("#aTarget").value === "custom") {
+    ctx.fillStyle = "#1d2330";
+    for (const p of custom) { ctx.beginPath(); ctx.arc(X(p.x), Y(p.y), 3, 0, 7); ctx.fill(); }
+  }
+  const pct = Math.max(0, a.score) * 100;
+  $("#aScore").textContent = `Fit: ${pct.toFixed(1)}% of the curve's variation explained (grey: target, orange: the sum, dashed: each sigmoid).`;
+  $("#aScore").dataset.score = a.score;
+}
+
+function sigmoidRows() {
+  const rows = $("#aRows");
+  rows.textContent = "";
+  sigmoids.forEach((s, k) => {
+    const row = document.createElement("div");
+    row.className = "sig-row";
+    row.append(Object.assign(document.createElement("b"), { textContent: `σ${k + 1}` }));
+    row.children[0].style.color = classColor(k + 2);
+    for (const [key, min, max, step] of [["position", -1.2, 1.2, 0.01], ["steepness", -40, 40, 0.5], ["height", -2, 2, 0.01]]) {
+      const label = document.createElement("label");
+      const input = Object.assign(document.createElement("input"), { type: "range", min, max, step, value: s[key] });
+      input.dataset.sigmoid = k;
+      input.dataset.key = key;
+      const out = document.createElement("output");
+      out.textContent = Number(s[key]).toFixed(2);
+      input.addEventListener("input", () => { s[key] = Number(input.value); out.textContent = s[key].toFixed(2); approximate(); });
+      label.append(key + " ", input, out);
+      row.appendChild(label);
+    }
+    rows.appendChild(row);
+  });
+}
+
+async function approximate() {
+  const r = await ask({ type: "approximate", target: $("#aTarget").value, custom, sigmoids, offset });
+  if (r.type === "approximation") drawApproximation(r.approximation);
+}
+
+async function learn() {
+  learning = true;
+  $("#aLearn").disabled = true;
+  $("#aStopLearn").disabled = false;
+  let r = await ask({ type: "fitStart", target: $("#aTarget").value, custom, units: Number($("#aN").value), seed: 1 });
+  while (learning && r.type === "approximation" && r.epochs < 600) {
+    drawApproximation(r.approximation);
+    r = await ask({ type: "fitTrain", epochs: 10 });
+  }
+  if (r.type === "approximation") {
+    drawApproximation(r.approximation);
+    sigmoids = r.approximation.sigmoids;
+    offset = r.approximation.offset;
+    sigmoidRows();
+  }
+  learning = false;
+  $("#aLearn").disabled = false;
+  $("#aStopLearn").disabled = true;
+  $("#aScore").dataset.learned = "true";
+}
+
+function startApproximation() {
+  sigmoids = defaultSigmoids(Number($("#aN").value));
+  sigmoidRows();
+  $("#aN").addEventListener("change", () => { sigmoids = defaultSigmoids(Math.max(1, Math.min(12, Number($("#aN").value)))); offset = 0; sigmoidRows(); approximate(); });
+  $("#aTarget").addEventListener("change", () => {
+    if ($("#aTarget").value === "custom" && custom.length < 2) {
+      custom = [{ x: -1, y: -0.5 }, { x: -0.3, y: 0.6 }, { x: 0.3, y: -0.2 }, { x: 1, y: 0.5 }];
+      notice("Click the figure to add points to your curve.");
+    }
+    approximate();
+  });
+  $("#aCanvas").addEventListener("pointerdown", (ev) => {
+    if ($("#aTarget").value !== "custom") return;
+    const r = $("#aCanvas").getBoundingClientRect();
+    const x = ((ev.clientX - r.left) / r.width) * 2 - 1, y = (0.5 - (ev.clientY - r.top) / r.height) * 2.2;
+    custom = [...custom.filter((p) => Math.abs(p.x - x) > 0.03), { x, y }];
+    approximate();
+  });
+  $("#aLearn").addEventListener("click", learn);
+  $("#aStopLearn").addEventListener("click", () => { learning = false; });
+  approximate();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overfitting and initialisation: scenes of the lab, trained in this worker.
+
+let overfit = [[], []];
+
+async function overfitting(reset) {
+  const scene = presets.overfitting();
+  if (reset) {
+    overfit = [[], []];
+    const r = await ask({ type: "setScene", data: scene.data, models: scene.panes });
+    if (r.type === "frame") record(r);
+  } else {
+    for (let k = 0; k < 10; k++) record(await ask({ type: "train", epochs: 10 }));
+  }
+  const c = $("#oCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  const all = overfit.flat();
+  const maxE = Math.max(10, ...all.map((h) => h.epoch)), maxL = Math.max(0.1, ...all.map((h) => Math.max(h.trainLoss, h.testLoss)));
+  const X = (e) => 30 + (e / maxE) * (W - 40), Y = (v) => H - 20 - (v / maxL) * (H - 40);
+  axes(ctx, W, H, X, Y, [], []);
+  const names = ["small network (2-3-1)", "big network (2-16-16-16-16-1)"];
+  overfit.forEach((h, i) => {
+    const color = i ? "#e07020" : "#286ec8";
+    line(ctx, h.map((p) => p.epoch), h.map((p) => p.trainLoss), X, Y, color, 2);
+    line(ctx, h.map((p) => p.epoch), h.map((p) => p.testLoss), X, Y, color, 2, [6, 4]);
+    ctx.fillStyle = color;
+    ctx.font = "13px system-ui, sans-serif";
+    ctx.fillText(`${names[i]}: solid training loss, dashed test loss`, 40, 18 + 18 * i);
+  });
+  const last = overfit.map((h) => h[h.length - 1]);
+  if (last[0] && last[1]) {
+    $("#oText").textContent = `Epoch ${last[1].epoch}: small network train ${last[0].trainLoss.toFixed(3)} / test ${last[0].testLoss.toFixed(3)}; big network train ${last[1].trainLoss.toFixed(3)} / test ${last[1].testLoss.toFixed(3)}.`;
+    $("#oText").dataset.bigTrain = last[1].trainLoss;
+    $("#oText").dataset.bigTest = last[1].testLoss;
+  }
+}
+
+function record(frame) {
+  if (frame.type !== "frame") return;
+  for (const p of frame.panes) overfit[p.pane].push({ epoch: p.epoch, trainLoss: p.trainLoss, testLoss: p.testLoss });
+}
+
+function startOverfitting() {
+  $("#oLab").href = toHash(presets.overfitting());
+  $("#oTrain").addEventListener("click", () => overfitting(false));
+  $("#oReset").addEventListener("click", () => overfitting(true));
+  overfitting(true);
+}
+
+let initHistory = [[], []];
+
+async function initialisation(reset) {
+  const scene = presets.symmetry();
+  let r;
+  if (reset) {
+    initHistory = [[], []];
+    r = await ask({ type: "setScene", data: scene.data, models: scene.panes, network: true });
+  } else {
+    r = await ask({ type: "train", epochs: 20, network: true });
+  }
+  if (r.type !== "frame") return;
+  // Each hidden neuron's first weight, over time: one line per neuron.
+  for (const p of r.panes) initHistory[p.pane].push({ epoch: p.epoch, w: p.network.layers[0].weights[0].slice() });
+  for (const [i, id] of [[0, "#iLeft"], [1, "#iRight"]]) {
+    const c = $(id), ctx = c.getContext("2d"), W = c.width, H = c.height, h = initHistory[i];
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, W, H);
+    const all = h.flatMap((p) => p.w), top = Math.max(1, ...all.map(Math.abs));
+    const maxE = Math.max(20, ...h.map((p) => p.epoch));
+    const X = (e) => 10 + (e / maxE) * (W - 20), Y = (v) => H / 2 - (v / top) * (H / 2 - 10);
+    axes(ctx, W, H, X, Y, [], [0]);
+    h[0].w.forEach((_, j) => line(ctx, h.map((p) => p.epoch), h.map((p) => p.w[j]), X, Y, classColor(j), 2));
+  }
+  const spread = (p) => Math.max(...p.w) - Math.min(...p.w);
+  const lastL = initHistory[0][initHistory[0].length - 1], lastR = initHistory[1][initHistory[1].length - 1];
+  $("#iText").textContent = `Epoch ${lastR.epoch}. Each line is one hidden neuron's weight from x. Constant start: the six weights differ by ${spread(lastL).toFixed(4)} (one line). Random start: by ${spread(lastR).toFixed(3)}.`;
+  $("#iText").dataset.leftSpread = spread(lastL);
+  $("#iText").dataset.rightSpread = spread(lastR);
+}
+
+function startInitialisation() {
+  $("#iTrain").addEventListener("click", () => initialisation(false));
+  $("#iReset").addEventListener("click", () => initialisation(true));
+  initialisation(true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gradient descent.
+
+let terrain = null, start = [3.5, 0], path = null, shown = 0, rolling = false;
+
+async function loadTerrain() {
+  const land = $("#gLand").value;
+  terrain = (await ask({ type: "terrain", landscape: land })).terrain;
+  start = land === "curve" ? [3.5, 0] : [0.05, 1.6];
+  await descend();
+}
+
+async function descend() {
+  const r = await ask({ type: "descend", landscape: $("#gLand").value, start, learningRate: Number($("#gLR").value), momentum: Number($("#gMom").value), steps: 300 });
+  if (r.type !== "descent") return;
+  path = r.descent;
+  shown = 0;
+  drawDescent();
+}
+
+function drawDescent() {
+  const c = $("#gCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  if (!terrain || !path) return;
+  let X, Y;
+  if (terrain.dims === 1) {
+    X = (x) => ((x + 4) / 8) * W;
+    const Yl = (v) => H - 20 - ((v - terrain.min) / (terrain.max - terrain.min)) * (H - 40);
+    axes(ctx, W, H, X, Yl, [-4, -2, 0, 2, 4], []);
+    line(ctx, terrain.x, terrain.loss, X, Yl, "#1d2330", 3);
+    Y = (p, i) => Yl(path.loss[i]);
+  } else {
+    const n = terrain.grid.length, cell = Math.min(W, H) / n;
+    for (let r = 0; r < n; r++) for (let k = 0; k < n; k++) {
+      const t = (terrain.grid[r][k] - terrain.min) / (terrain.max - terrain.min);
+      const v = Math.round(255 * Math.pow(t, 0.4));
+      ctx.fillStyle = `rgb(${v},${Math.round(120 + v / 2)},${255 - v / 3})`;
+      ctx.fillRect(k * cell, r * cell, cell + 1, cell + 1);
+    }
+    const side = n * cell;
+    X = (x) => ((x + 2) / 4) * side;
+    Y = (p) => ((2 - p[1]) / 4) * side;
+  }
+  const pts = path.path.slice(0, shown + 1);
+  ctx.strokeStyle = "#e07020";
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  pts.forEach((p, i) => (i ? ctx.lineTo(X(p[0]), Y(p, i)) : ctx.moveTo(X(p[0]), Y(p, i))));
+  ctx.stroke();
+  const last = pts[pts.length - 1];
+  ctx.fillStyle = "#c0392b";
+  ctx.beginPath();
+  ctx.arc(X(last[0]), Y(last, pts.length - 1), 9, 0, 7);
+  ctx.fill();
+  const where = terrain.dims === 1 ? `x = ${last[0].toFixed(3)}` : `(${last[0].toFixed(3)}, ${last[1].toFixed(3)})`;
+  $("#gText").textContent = `Step ${shown}: ball at ${where}, loss ${path.loss[pts.length - 1].toFixed(4)}` + (path.diverged && shown >= path.path.length - 1 ? ". It overshot out of the picture: the learning rate is too high." : "");
+  $("#gText").dataset.x = last[0];
+  $("#gText").dataset.step = shown;
+}
+
+function startDescent() {
+  for (const el of [$("#gLR"), $("#gMom")]) {
+    showValue(el);
+    el.addEventListener("input", () => { showValue(el); descend(); });
+  }
+  $("#gLand").addEventListener("change", loadTerrain);
+  $("#gStep").addEventListener("click", () => { shown = Math.min(shown + 1, path.path.length - 1); drawDescent(); });
+  $("#gReset").addEventListener("click", () => { shown = 0; rolling = false; drawDescent(); });
+  $("#gPlay").addEventListener("click", () => {
+    rolling = !rolling;
+    $("#gPlay").textContent = rolling ? "❚❚ Stop" : "▶ Roll";
+    const tick = () => {
+      if (!rolling || !path) return;
+      if (shown >= path.path.length - 1) { rolling = false; $("#gPlay").textContent = "▶ Roll"; return; }
+      shown++;
+      drawDescent();
+      requestAnimationFrame(tick);
+    };
+    tick();
+  });
+  $("#gCanvas").addEventListener("pointerdown", (ev) => {
+    const r = $("#gCanvas").getBoundingClientRect();
+    const fx = (ev.clientX - r.left) / r.width, fy = (ev.clientY - r.top) / r.height;
+    if (terrain.dims === 1) start = [fx * 8 - 4, 0];
+    else { const side = Math.min(r.width, r.height); start = [((ev.clientX - r.left) / side) * 4 - 2, 2 - ((ev.clientY - r.top) / side) * 4]; }
+    descend();
+  });
+  loadTerrain();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backpropagation.
+
+let bp = null, stage = 0, showCheck = false;
+const STAGES = [
+  "Forward: each hidden neuron's weighted sum s and output y = σ(s).",
+  "Forward: the outputs, and the loss C = 1/(2n) Σ (y − ŷ)².",
+  "Backward, output layer: ∂C/∂y = (y − ŷ)/n, times σ'(s) = y(1 − y), gives ∂C/∂s.",
+  "Backward, output weights: ∂C/∂w = ∂C/∂s · y of the hidden neuron the weight comes from.",
+  "Backward, hidden layer: ∂C/∂y = Σ w · ∂C/∂s of the outputs, times σ'(s), gives ∂C/∂s.",
+  "Backward, hidden weights: ∂C/∂w = ∂C/∂s · x.",
+  "The update: w' = w − η · ∂C/∂w, and the loss after it.",
+];
+
+async function backprop(weights, biases) {
+  const b = { input: [0.5, 0.9], target: [1, 0], learningRate: Number($("#bLR").value) };
+  const base = bp || (await ask({ type: "backprop" })).backprop;
+  b.weights = weights || base.weights;
+  b.biases = biases || base.biases;
+  const r = await ask({ type: "backprop", backprop: b });
+  if (r.type === "backprop") { bp = r.backprop; drawBackprop(); }
+}
+
+function drawBackprop() {
+  const svg = $("#bFigure"), f3 = (v) => v.toFixed(3);
+  svg.textContent = "";
+  const ns = "http://www.w3.org/2000/svg";
+  const el = (name, attrs, text) => {
+    const e = document.createElementNS(ns, name);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    svg.appendChild(e);
+    return e;
+  };
+  const pos = [[[60, 90], [60, 210]], [[300, 90], [300, 210]], [[540, 90], [540, 210]]];
+  for (let l = 0; l < 2; l++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
+    const [x1, y1] = pos[l][i], [x2, y2] = pos[l + 1][j];
+    const active = (stage === 3 && l === 1) || (stage === 5 && l === 0) || stage === 6;
+    el("line", { x1: x1 + 28, y1, x2: x2 - 28, y2, stroke: active ? "#e07020" : "#999", "stroke-width": active ? 3 : 1.5 });
+    const mx = x1 + 28 + (x2 - x1 - 56) * (j === i ? 0.3 : 0.62), my = y1 + (y2 - y1) * (j === i ? 0.3 : 0.62);
+    let label = `w=${f3(bp.weights[l][i][j])}`;
+    if (active && stage < 6) label += ` ∂C/∂w=${f3(bp.gradients[l][i][j])}` + (showCheck ? ` (fd ${f3(bp.numericGradients[l][i][j])})` : "");
+    if (stage === 6) label = `w'=${f3(bp.newWeights[l][i][j])}`;
+    el("text", { x: mx, y: my - 4, class: "wlabel" }, label);
+  }
+  for (let i = 0; i < 2; i++) {
+    el("circle", { cx: pos[0][i][0], cy: pos[0][i][1], r: 28, class: "node" });
+    el("text", { x: pos[0][i][0], y: pos[0][i][1] + 5, class: "nlabel" }, `x${i + 1}=${bp.input[i]}`);
+  }
+  for (let l = 0; l < 2; l++) for (let j = 0; j < 2; j++) {
+    const [x, y] = pos[l + 1][j];
+    el("circle", { cx: x, cy: y, r: 28, class: "node" });
+    const lines = [];
+    const forwardShown = stage >= (l === 0 ? 0 : 1);
+    if (forwardShown) lines.push(`s=${f3(bp.sums[l][j])}`, `y=${f3(bp.outputs[l][j])}`);
+    const backShown = (l === 1 && stage >= 2) || (l === 0 && stage >= 4);
+    if (backShown) lines.push(`∂C/∂y=${f3(bp.dLossDOutput[l][j])}`, `σ'=${f3(bp.dOutputDSum[l][j])}`, `∂C/∂s=${f3(bp.dLossDSum[l][j])}`);
+    lines.forEach((t, k) => el("text", { x, y: y + 44 + 13 * k, class: "nlabel small" }, t));
+  }
+  if (stage >= 1) el("text", { x: 600, y: 150, class: "nlabel" }, `C=${bp.loss.toFixed(4)}`);
+  if (stage === 6) el("text", { x: 600, y: 170, class: "nlabel" }, `C'=${bp.newLoss.toFixed(4)}`);
+  $("#bStage").textContent = `Step ${stage + 1} of ${STAGES.length}. ${STAGES[stage]}`;
+  $("#bStage").dataset.stage = stage;
+  // The table: every weight's chain-rule factors.
+  const rows = [["weight", "∂C/∂s", "× y_prev", "= ∂C/∂w", "finite differences"]];
+  for (let l = 1; l >= 0; l--) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
+    const prev = l === 1 ? bp.outputs[0][i] : bp.input[i];
+    rows.push([`w${l + 1}[${i + 1}→${j + 1}]`, bp.dLossDSum[l][j].toExponential(4), prev.toFixed(4), bp.gradients[l][i][j].toExponential(4), showCheck ? bp.numericGradients[l][i][j].toExponential(4) : "…"]);
+  }
+  const table = document.createElement("table");
+  for (const r of rows) {
+    const tr = table.insertRow();
+    for (const v of r) tr.insertCell().textContent = v;
+  }
+  $("#bTable").textContent = "";
+  if (stage >= 3) $("#bTable").appendChild(table);
+}
+
+function startBackprop() {
+  $("#bNext").addEventListener("click", () => { stage = Math.min(stage + 1, STAGES.length - 1); drawBackprop(); });
+  $("#bPrev").addEventListener("click", () => { stage = Math.max(stage - 1, 0); drawBackprop(); });
+  $("#bCheck").addEventListener("click", () => { showCheck = true; if (stage < 3) stage = 3; drawBackprop(); });
+  $("#bApply").addEventListener("click", () => {
+    const biases = bp.biases.map((row, l) => row.map((b, j) => b - bp.learningRate * bp.biasGradients[l][j]));
+    stage = 0;
+    backprop(bp.newWeights, biases);
+  });
+  $("#bLR").addEventListener("change", () => backprop(bp.weights, bp.biases));
+  backprop();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const LESSONS = {
+  neuron: startNeuron, activations: startActivations, approximation: startApproximation,
+  overfitting: startOverfitting, "gradient-descent": startDescent, backprop: startBackprop, initialisation: startInitialisation,
+};
+export const lessonNames = Object.keys(LESSONS);
+
+// show opens one lesson (starting the worker the first time).
+export async function show(name, engine, showNotice) {
+  notice = showNotice;
+  if (!worker) {
+    worker = new Worker("worker.js");
+    worker.onmessage = (e) => {
+      const resolve = pending.get(e.data.id);
+      if (resolve) { pending.delete(e.data.id); resolve(e.data); }
+    };
+    worker.postMessage({ type: "module", module: await engine });
+  }
+  for (const n of lessonNames) $("#lesson-" + n).hidden = n !== name;
+  for (const a of document.querySelectorAll(".lesson-nav a")) {
+    if (a.getAttribute("href") === "#" + name) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  if (!started.has(name)) {
+    started.add(name);
+    await LESSONS[name]();
+  }
+  document.body.dataset.lesson = name;
+}
