@@ -11,7 +11,7 @@ PORT ?= 8080
 GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod
 WEB_FILES := $(wildcard web/*.html web/*.js web/*.css)
 
-.PHONY: run test test-go test-wasm test-browser vet fuzz bench bench-browser mnist build wasm dist models clean
+.PHONY: run test test-go test-wasm test-browser vet fuzz bench bench-browser mnist build wasm dist models edge edge-build deploy clean
 
 run: wasm mnist
 	$(GO) run . -addr localhost:$(PORT)
@@ -27,21 +27,40 @@ web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 # with any worker count), so these rebuild bit for bit; they are committed so nobody waits.
 # The paper's network is trained with momentum (lr 0.5, momentum 0.9, no decay): with correct
 # gradients, the paper's own lr 0.1 + decay leaves it above 50% error after 5 epochs.
-models: assets/models/paper.somehow assets/models/best.somehow
+models: assets/models/paper.somehow assets/models/best.somehow assets/models/fast.somehow
 assets/models/paper.somehow:
 	@mkdir -p assets/models
 	$(GO) run ./cmd/somehow train -preset paper -lr 0.5 -momentum 0.9 -decay 0 -epochs 10 -seed 2 -save $@
 assets/models/best.somehow:
 	@mkdir -p assets/models
 	$(GO) run ./cmd/somehow train -preset best -seed 1 -save $@
+assets/models/fast.somehow:
+	@mkdir -p assets/models
+	$(GO) run ./cmd/somehow train -preset fast -seed 1 -save $@
 
 # A static folder any web host can serve as it is.
 dist: wasm mnist
 	rm -rf dist
 	mkdir -p dist/assets
 	cp web/index.html web/*.js web/style.css web/playground.wasm dist/
-	cp -r assets/* dist/assets/
+	cp -r assets/mnist assets/models dist/assets/
+	$(GO) run . -write-headers dist/_headers
 	@echo "dist/ is ready: serve it with any static web server"
+
+# The same site on Cloudflare Workers (wasm/edge, github.com/syumai/workers): the static files as
+# Workers assets, the API from Go.
+EDGE := build/edge
+edge-build: dist
+	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $(EDGE)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(EDGE)/app.wasm ./wasm/edge
+
+# Runs it locally under workerd (wrangler, local mode, 127.0.0.1 only, no account).
+edge: edge-build node_modules/.installed
+	cd wasm/edge && WRANGLER_SEND_METRICS=false npx wrangler dev --local --ip 127.0.0.1 --port 8787
+
+# Publishes it; needs a Cloudflare account (npx wrangler login first). Never run by the tests.
+deploy: edge-build node_modules/.installed
+	cd wasm/edge && npx wrangler deploy
 
 build:
 	$(GO) build -o bin/somehow ./cmd/somehow
@@ -69,7 +88,7 @@ test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/... ./wasm/...
 
 # The page in real headless Chromium (Debian's chromium, playwright-core from the lockfile).
-test-browser: wasm node_modules/.installed /usr/bin/chromium
+test-browser: wasm edge-build node_modules/.installed /usr/bin/chromium
 	node --test --test-reporter=spec tests/browser/
 
 node_modules/.installed: package.json package-lock.json
@@ -98,4 +117,4 @@ tests/bench/node_modules/.installed: tests/bench/package.json tests/bench/packag
 	touch $@
 
 clean:
-	rm -rf bin dist assets/mnist web/playground.wasm web/wasm_exec.js
+	rm -rf bin dist build assets/mnist web/playground.wasm web/wasm_exec.js

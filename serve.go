@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"flag"
+	"io/fs"
 	"log"
 	"mime"
 	"net/http"
@@ -15,13 +16,27 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"somehow/api"
+	modelfiles "somehow/assets"
 )
 
 func main() {
 	addr := flag.String("addr", "localhost:8080", "address to listen on")
 	web := flag.String("web", "web", "folder with the page (index.html, app.js, playground.wasm, ...)")
 	assets := flag.String("assets", "assets", "folder with the models and data the page loads")
+	headersFile := flag.String("write-headers", "", "write the security headers as a static host's _headers file to this path and exit")
 	flag.Parse()
+	if *headersFile != "" {
+		content := "/*\n"
+		for _, h := range [][2]string{{"Content-Security-Policy", csp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}} {
+			content += "  " + h[0] + ": " + h[1] + "\n"
+		}
+		if err := os.WriteFile(*headersFile, []byte(content), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if _, err := os.Stat(filepath.Join(*web, "playground.wasm")); err != nil {
 		log.Fatalf("%s/playground.wasm is missing: start the server with `make run`, which builds it", *web)
 	}
@@ -39,15 +54,26 @@ func siteHandler(web, assets string) http.Handler {
 	page.warm() // compress the page and its wasm now, not on the first visitor's time
 	mux.Handle("/", page)
 	mux.Handle("/assets/", http.StripPrefix("/assets", newStatic(assets)))
+	models, err := fs.Sub(modelfiles.Models, "models")
+	if err != nil {
+		log.Fatal(err)
+	}
+	apiHandler, err := api.New(models)
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux.Handle("/api/", apiHandler) // the same API the edge worker serves
 	return securityHeaders(mux)
 }
 
-// securityHeaders adds the headers every response carries: the page may load only its own
-// files, and Go's WebAssembly needs 'wasm-unsafe-eval'. Thumbnails are data: URLs.
+// csp lets the page load only its own files; Go's WebAssembly needs 'wasm-unsafe-eval', and
+// neuron thumbnails are data: URLs. `make dist` writes it into dist/_headers for static hosts.
+const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+	"img-src 'self' data: blob:; worker-src 'self'; connect-src 'self'; object-src 'none'; " +
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// securityHeaders adds the headers every response carries.
 func securityHeaders(h http.Handler) http.Handler {
-	const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-		"img-src 'self' data: blob:; worker-src 'self'; connect-src 'self'; object-src 'none'; " +
-		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", csp)
 		w.Header().Set("X-Content-Type-Options", "nosniff")

@@ -1,0 +1,159 @@
+package api
+
+import (
+	"encoding/json"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"somehow/assets"
+)
+
+func handler(t testing.TB) *Handler {
+	t.Helper()
+	models, err := fs.Sub(assets.Models, "models")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(models)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// sevenImage is a 28×28 seven: a bar along the top, a stroke down to the bottom left.
+func sevenCanvas(w, h int) []float64 {
+	px := make([]float64, w*h)
+	set := func(x, y int) {
+		for dy := -h / 20; dy <= h/20; dy++ {
+			for dx := -w / 20; dx <= w/20; dx++ {
+				if xx, yy := x+dx, y+dy; xx >= 0 && xx < w && yy >= 0 && yy < h {
+					px[yy*w+xx] = 1
+				}
+			}
+		}
+	}
+	for x := w / 4; x <= 3*w/4; x++ {
+		set(x, h/5)
+	}
+	for t := 0.0; t <= 1; t += 0.002 {
+		set(int(float64(3*w/4)+t*float64(w/2-3*w/4-w/10)), int(float64(h/5)+t*float64(4*h/5-h/5)))
+	}
+	return px
+}
+
+func do(h http.Handler, method, path, ctype, body string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if ctype != "" {
+		r.Header.Set("Content-Type", ctype)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestModels(t *testing.T) {
+	w := do(handler(t), "GET", "/api/models", "", "")
+	var out struct{ Models []ModelInfo }
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &out) != nil || len(out.Models) != 2 || out.Models[0].Name != "fast" {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+}
+
+func TestPredictGoodBodies(t *testing.T) {
+	h := handler(t)
+	canvas, _ := json.Marshal(map[string]any{"canvas": map[string]any{"width": 200, "height": 160, "pixels": sevenCanvas(200, 160)}})
+	for name, body := range map[string]string{
+		"canvas":        string(canvas),
+		"canvas, paper": strings.Replace(string(canvas), "{", `{"model":"paper",`, 1),
+	} {
+		w := do(h, "POST", "/api/predict", "application/json; charset=utf-8", body)
+		var p Prediction
+		if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &p) != nil {
+			t.Fatalf("%s: %d %s", name, w.Code, w.Body)
+		}
+		if p.Digit != 7 || len(p.Outputs) != 10 {
+			t.Errorf("%s: read a drawn 7 as %d (%v) with %s", name, p.Digit, p.Outputs, p.Model)
+		}
+	}
+	img := make([]float64, 784)
+	img[400] = 1
+	body, _ := json.Marshal(map[string]any{"image": img})
+	if w := do(h, "POST", "/api/predict", "application/json", string(body)); w.Code != 200 || !strings.Contains(w.Body.String(), `"model":"fast"`) {
+		t.Errorf("image: %d %s", w.Code, w.Body)
+	}
+}
+
+func TestPredictBadRequests(t *testing.T) {
+	h := handler(t)
+	img := func(n int, v string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = "0"
+		}
+		if n > 0 {
+			parts[n/2] = v
+		}
+		return `{"image":[` + strings.Join(parts, ",") + `]}`
+	}
+	cases := []struct {
+		name, method, path, ctype, body string
+		status                          int
+		want                            string
+	}{
+		{"wrong method", "GET", "/api/predict", "", "", 405, "use POST"},
+		{"wrong method models", "POST", "/api/models", "application/json", "{}", 405, "use GET"},
+		{"wrong type", "POST", "/api/predict", "text/plain", img(784, "0"), 415, "application/json"},
+		{"no type", "POST", "/api/predict", "", img(784, "0"), 415, "application/json"},
+		{"not json", "POST", "/api/predict", "application/json", "hello", 400, "not the JSON"},
+		{"empty object", "POST", "/api/predict", "application/json", "{}", 400, "needs"},
+		{"short image", "POST", "/api/predict", "application/json", img(783, "0"), 400, "784 numbers"},
+		{"long image", "POST", "/api/predict", "application/json", img(785, "0"), 400, "784 numbers"},
+		{"out of range", "POST", "/api/predict", "application/json", img(784, "1.5"), 400, "from 0 to 1"},
+		{"negative", "POST", "/api/predict", "application/json", img(784, "-0.1"), 400, "from 0 to 1"},
+		{"not numbers", "POST", "/api/predict", "application/json", img(784, `"x"`), 400, "not the JSON"},
+		{"unknown field", "POST", "/api/predict", "application/json", `{"img":[1]}`, 400, "unknown field"},
+		{"both", "POST", "/api/predict", "application/json", `{"image":[],"canvas":{"width":1,"height":1,"pixels":[1]}}`, 400, "not both"},
+		{"huge canvas", "POST", "/api/predict", "application/json", `{"canvas":{"width":100000,"height":100000,"pixels":[]}}`, 400, "between 1×1"},
+		{"canvas length", "POST", "/api/predict", "application/json", `{"canvas":{"width":2,"height":2,"pixels":[1]}}`, 400, "has 4 pixels"},
+		{"empty canvas", "POST", "/api/predict", "application/json", `{"canvas":{"width":2,"height":2,"pixels":[0,0,0,0]}}`, 400, "empty"},
+		{"unknown model", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"model":"huge",`, 1), 404, "no model named"},
+		{"too large", "POST", "/api/predict", "application/json", `{"image":[` + strings.Repeat("0,", MaxBodyBytes) + `0]}`, 413, "over"},
+		{"trailing", "POST", "/api/predict", "application/json", img(784, "0") + "{}", 400, "more than one"},
+		{"unknown endpoint", "GET", "/api/train", "", "", 404, "no such API endpoint"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := do(h, c.method, c.path, c.ctype, c.body)
+			var out map[string]string
+			json.Unmarshal(w.Body.Bytes(), &out)
+			if w.Code != c.status || !strings.Contains(out["error"], c.want) {
+				t.Errorf("got %d %q, want %d and an error mentioning %q", w.Code, out["error"], c.status, c.want)
+			}
+		})
+	}
+}
+
+// FuzzDecodePredict: any body is an error or 784 numbers in [0, 1]; never a panic.
+func FuzzDecodePredict(f *testing.F) {
+	f.Add([]byte(`{"image":[0,0.5,1]}`))
+	f.Add([]byte(`{"canvas":{"width":2,"height":1,"pixels":[0,1]},"model":"paper"}`))
+	f.Add([]byte(`{"canvas":{"width":-1,"height":99999999,"pixels":null}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x, _, err := DecodePredict(strings.NewReader(string(b)))
+		if err != nil {
+			return
+		}
+		if len(x) != 784 {
+			t.Fatalf("%d inputs", len(x))
+		}
+		for _, v := range x {
+			if v < 0 || v > 1 || v != v {
+				t.Fatalf("input %v", v)
+			}
+		}
+	})
+}

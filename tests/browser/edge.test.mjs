@@ -1,0 +1,81 @@
+// The edge build (wasm/edge on github.com/syumai/workers) under local workerd: the page works
+// there, a drawn digit is read, and the API answers good and bad bodies as the Go tests expect.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { screenshotDir } from "./harness.mjs";
+import { startEdge } from "./edge.mjs";
+
+let edge, browser;
+const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
+
+before(async () => {
+  mkdirSync(screenshotDir, { recursive: true });
+  edge = await startEdge(await freePort());
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => { await browser?.close(); edge?.stop(); });
+
+const post = (body, type = "application/json") => fetch(edge.base + "api/predict", { method: "POST", headers: { "Content-Type": type }, body });
+
+test("the site is served at the edge with its security headers, and a drawn 7 is read there", async () => {
+  const res = await fetch(edge.base);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-security-policy"), /wasm-unsafe-eval/);
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await page.goto(edge.base + "#digits");
+  await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
+  const box = await page.locator("#pad").boundingBox();
+  const pt = (x, y) => [box.x + x * box.width, box.y + y * box.height];
+  await page.mouse.move(...pt(0.25, 0.2));
+  await page.mouse.down();
+  for (const [x, y] of [[0.75, 0.2], [0.45, 0.85]]) await page.mouse.move(...pt(x, y), { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector("#verdict").dataset.digit === "7", null, { timeout: 10000 });
+  await page.screenshot({ path: join(screenshotDir, "edge-digits.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the API at the edge: models, a good canvas, and bad bodies with clear 4xx answers", async () => {
+  const models = await (await fetch(edge.base + "api/models")).json();
+  assert.deepEqual(models.models.map((m) => m.name), ["fast", "paper"]);
+  // A 7 on a 60×60 canvas.
+  const w = 60, px = new Array(w * w).fill(0);
+  const ink = (x, y) => { for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) { const X = x + dx, Y = y + dy; if (X >= 0 && X < w && Y >= 0 && Y < w) px[Y * w + X] = 1; } };
+  for (let x = 15; x <= 45; x++) ink(x, 12);
+  for (let t = 0; t <= 1; t += 0.01) ink(Math.round(45 - 18 * t), Math.round(12 + 36 * t));
+  for (const model of ["fast", "paper"]) {
+    const res = await post(JSON.stringify({ canvas: { width: w, height: w, pixels: px }, model }));
+    const p = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(p));
+    assert.equal(p.digit, 7, `${model} read the 7 as ${p.digit}`);
+    assert.equal(p.outputs.length, 10);
+    assert.equal(p.model, model);
+  }
+  const bad = [
+    [await fetch(edge.base + "api/predict"), 405, /POST/],
+    [await post("{}", "text/plain"), 415, /application\/json/],
+    [await post("nonsense"), 400, /not the JSON/],
+    [await post(JSON.stringify({ image: [1, 2, 3] })), 400, /784/],
+    [await post(JSON.stringify({ image: new Array(784).fill(2) })), 400, /0 to 1/],
+    [await post(JSON.stringify({ image: new Array(784).fill(0), model: "huge" })), 404, /no model/],
+    [await post("[" + "0,".repeat(600000) + "0]"), 413, /over/],
+  ];
+  for (const [res, status, message] of bad) {
+    const body = await res.json();
+    assert.equal(res.status, status, JSON.stringify(body));
+    assert.match(body.error, message);
+  }
+  // The worker still answers after all that.
+  assert.equal((await fetch(edge.base + "api/models")).status, 200);
+});
