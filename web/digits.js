@@ -249,7 +249,7 @@ function showProgress(p) {
   history = p.history;
   drawTrainChart();
   document.body.dataset.trainEpoch = p.epoch;
-  document.body.dataset.workerMemoryMB = Math.round(p.memoryBytes / 1e6);
+  document.body.dataset.workerMemoryMb = Math.round(p.memoryBytes / 1e6);
   if (p.history.length) document.body.dataset.testError = p.history[p.history.length - 1].testError;
 }
 
