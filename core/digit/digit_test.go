@@ -4,29 +4,14 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"somehow/core/digit/digittest"
 )
 
-// drawPolyline renders a thick polyline onto a w×h canvas, with points given in the unit square
-// and mapped to the square at (ox, oy) of side size. Thickness is a fraction of size.
+// drawPolyline draws one polyline (unit-square points) into the square of side size at (ox, oy),
+// thick a fraction of size.
 func drawPolyline(w, h int, pts [][2]float64, ox, oy, size, thick float64) []float32 {
-	c := make([]float32, w*h)
-	r := thick * size / 2
-	for y := range h {
-		for x := range w {
-			px, py := float64(x)+0.5, float64(y)+0.5
-			best := math.Inf(1)
-			for i := 0; i+1 < len(pts); i++ {
-				ax, ay := ox+pts[i][0]*size, oy+pts[i][1]*size
-				bx, by := ox+pts[i+1][0]*size, oy+pts[i+1][1]*size
-				dx, dy := bx-ax, by-ay
-				t := math.Max(0, math.Min(1, ((px-ax)*dx+(py-ay)*dy)/(dx*dx+dy*dy+1e-12)))
-				best = math.Min(best, math.Hypot(px-(ax+t*dx), py-(ay+t*dy)))
-			}
-			// One pixel of anti-aliased edge.
-			c[y*w+x] = float32(math.Max(0, math.Min(1, r-best+0.5)))
-		}
-	}
-	return c
+	return digittest.Strokes(w, h, [][][2]float64{pts}, ox, oy, size, thick*size)
 }
 
 var seven = [][2]float64{{0.1, 0.05}, {0.9, 0.05}, {0.45, 0.95}}

@@ -7,31 +7,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"somehow/core/digit/digittest"
 )
 
-// render draws strokes (polylines in the unit square) onto a w×h canvas of bytes, thick and
-// anti-aliased, as a finger on the page would.
+// render draws strokes (polylines in the unit square) thick pixels wide, the digit filling 70%
+// of a w×h canvas, as a finger on the page would.
 func render(w, h int, strokes [][][2]float64, thick float64) []byte {
-	c := make([]byte, w*h)
 	size := float64(min(w, h)) * 0.7
-	ox, oy := (float64(w)-size)/2, (float64(h)-size)/2
-	for y := range h {
-		for x := range w {
-			px, py := float64(x)+0.5, float64(y)+0.5
-			best := math.Inf(1)
-			for _, s := range strokes {
-				for i := 0; i+1 < len(s); i++ {
-					ax, ay := ox+s[i][0]*size, oy+s[i][1]*size
-					bx, by := ox+s[i+1][0]*size, oy+s[i+1][1]*size
-					dx, dy := bx-ax, by-ay
-					t := math.Max(0, math.Min(1, ((px-ax)*dx+(py-ay)*dy)/(dx*dx+dy*dy+1e-12)))
-					best = math.Min(best, math.Hypot(px-(ax+t*dx), py-(ay+t*dy)))
-				}
-			}
-			c[y*w+x] = byte(255 * math.Max(0, math.Min(1, thick/2-best+0.5)))
-		}
-	}
-	return c
+	return digittest.Bytes(digittest.Strokes(w, h, strokes, (float64(w)-size)/2, (float64(h)-size)/2, size, thick))
 }
 
 func circle(cx, cy, rx, ry float64) [][2]float64 {
