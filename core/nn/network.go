@@ -230,7 +230,12 @@ func (n *Network) Forward(x []float32, rows int) []float32 {
 		d.sums, d.outputs, d.sumGrads = d.sums[:need], d.outputs[:need], d.sumGrads[:need]
 		d.inputs = x[:rows*d.Inputs]
 		for r := 0; r < rows; r++ {
-			copy(d.sums[r*d.Units:(r+1)*d.Units], d.Biases)
+			// A loop, not copy: for the playground's few-neuron layers a runtime call per row
+			// costs more than the copy, above all in WebAssembly.
+			row := d.sums[r*d.Units : (r+1)*d.Units : (r+1)*d.Units]
+			for j, b := range d.Biases[:len(row)] {
+				row[j] = b
+			}
 		}
 		linalg.MulAdd(d.sums, d.inputs, d.Weights, rows, d.Inputs, d.Units, n.Workers)
 		d.Activation.Forward(d.sums, d.outputs, rows, d.Units)
