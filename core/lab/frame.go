@@ -61,8 +61,9 @@ func (l *Lab) paneFrame(p *pane, withNetwork bool) PaneFrame {
 		}
 		for c := range cells {
 			x := heatmapGrid[2*c : 2*c+2]
-			pf.Heatmap[2*c] = byte(pc.Classify(x))
-			pf.Heatmap[2*c+1] = byte(255 * math.Tanh(math.Abs(float64(pc.WeightedSum(0, x)))*2))
+			class := pc.Classify(x)
+			pf.Heatmap[2*c] = byte(class)
+			pf.Heatmap[2*c+1] = byte(255 * math.Tanh(2*perceptronMargin(pc, x, class)))
 		}
 		for i, pt := range l.points {
 			pf.Predicted[i] = pc.Classify([]float32{pt.X, pt.Y})
@@ -134,6 +135,21 @@ func (l *Lab) score(net *nn.Network, test bool, predicted []int) (loss, accuracy
 		}
 	}
 	return finite(net.Loss(t)), float64(right) / float64(len(index))
+}
+
+// perceptronMargin is how far x is from the perceptron's nearest boundary, in weighted-sum units:
+// |s| for one unit, the chosen unit's lead over the runner-up for several.
+func perceptronMargin(pc *nn.Perceptron, x []float32, class int) float64 {
+	if pc.Units() == 1 {
+		return math.Abs(float64(pc.WeightedSum(0, x)))
+	}
+	best, second := float64(pc.WeightedSum(class, x)), math.Inf(-1)
+	for u := range pc.Units() {
+		if u != class {
+			second = math.Max(second, float64(pc.WeightedSum(u, x)))
+		}
+	}
+	return best - second
 }
 
 // confidence turns an output row into a class and how sure the model is, 0 (a coin toss) to 1.
