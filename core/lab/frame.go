@@ -56,8 +56,10 @@ func (l *Lab) paneFrame(p *pane, withNetwork bool) PaneFrame {
 	if p.perceptron != nil {
 		pc := p.perceptron
 		pf.Architecture = "perceptron"
-		for u := range pc.Units() {
-			pf.Lines = append(pf.Lines, [3]float32{pc.Weights[2*u], pc.Weights[2*u+1], pc.Biases[u]})
+		if pc.Units() == 1 {
+			// With more classes the regions are bounded by pieces of lines where two units tie;
+			// the heatmap shows those, so no whole lines are drawn.
+			pf.Lines = append(pf.Lines, [3]float32{pc.Weights[0], pc.Weights[1], pc.Biases[0]})
 		}
 		for c := range cells {
 			x := heatmapGrid[2*c : 2*c+2]

@@ -207,7 +207,7 @@ type PaneFrame struct {
 	Heatmap []byte `json:"heatmap"`
 	// Predicted is the class the model gives each point, in Frame.Points order.
 	Predicted []int `json:"predicted"`
-	// Lines are the perceptron's boundaries w1·x + w2·y + b = 0, one per unit.
+	// Lines is the two-class perceptron's boundary w1·x + w2·y + b = 0.
 	Lines [][3]float32 `json:"lines,omitempty"`
 	// Network is present when asked for.
 	Network *NetworkView `json:"network,omitempty"`
