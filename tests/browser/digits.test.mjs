@@ -75,9 +75,9 @@ test("training in the page: progress, a test error under 15% after one epoch, th
   await page.waitForFunction(() => /examples\/s/.test(document.querySelector("#tStatus").textContent), null, { timeout: 60000 });
   // Pause really pauses.
   await page.click("#tPause");
-  await page.waitForTimeout(200); // the slice already asked for may still land
+  await page.waitForTimeout(500); // the slice already asked for may still land
   const status = await page.locator("#tStatus").textContent();
-  await page.waitForTimeout(800);
+  await page.waitForTimeout(1000);
   assert.equal(await page.locator("#tStatus").textContent(), status);
   await page.click("#tPause");
   await page.waitForFunction(() => document.body.dataset.training === "idle" && document.body.dataset.testError, null, { timeout: 240000 });

@@ -43,9 +43,9 @@ test("pause really pauses", async () => {
   await page.click("#play");
   await page.waitForFunction(() => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) >= 10);
   await page.keyboard.press("Space"); // pause from the keyboard
-  await page.waitForTimeout(100); // the frame already asked for may still land
+  await page.waitForTimeout(500); // the frames already asked for may still land
   const epoch = await num(page, 1, "epoch");
-  await page.waitForTimeout(700);
+  await page.waitForTimeout(1000);
   assert.equal(await num(page, 1, "epoch"), epoch, "training went on after pause");
   assert.equal(await page.locator("#play").textContent(), "▶ Play");
   await page.close();
