@@ -40,7 +40,8 @@ const bytesOf = (b64) => Uint8Array.from(atob(b64 || ""), (c) => c.charCodeAt(0)
 
 const strokes = []; // each a list of [x, y] in canvas pixels
 let drawing = null;
-let classifyBusy = false, classifyAgain = false;
+let classifyBusy = false, classifyAgain = false, againAfterStroke = false;
+let strokesRead = 0; // classifications of a finished stroke, for tests and the latency readout
 
 function strokeWidth(canvas) { return canvas.width / 14; }
 
@@ -68,8 +69,9 @@ function padPoint(ev) {
 // later drawing only marks that another is needed: the bars follow the pen without a backlog.
 async function classify(strokeEnd) {
   if (strokes.length === 0) return;
-  if (classifyBusy) { classifyAgain = true; return; }
+  if (classifyBusy) { classifyAgain = true; againAfterStroke ||= strokeEnd; return; }
   classifyBusy = true;
+  document.body.dataset.classifying = "true";
   const t0 = performance.now();
   const c = $("#pad");
   const rgba = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
@@ -78,10 +80,18 @@ async function classify(strokeEnd) {
   const reply = await ask({ type: "classify", blob: "canvas", width: c.width, height: c.height, bytes: { canvas: ink.buffer } }, [ink.buffer]);
   if (reply.type === "classified") {
     showOutputs(reply.outputs, reply.digit, bytesOf(reply.input));
-    if (strokeEnd) document.body.dataset.classifyMs = (performance.now() - t0).toFixed(1);
+    if (strokeEnd) {
+      document.body.dataset.classifyMs = (performance.now() - t0).toFixed(1);
+      document.body.dataset.strokesRead = ++strokesRead;
+    }
   }
   classifyBusy = false;
-  if (classifyAgain) { classifyAgain = false; classify(strokeEnd); }
+  document.body.dataset.classifying = String(classifyAgain);
+  if (classifyAgain) {
+    const end = againAfterStroke;
+    classifyAgain = againAfterStroke = false;
+    classify(end);
+  }
 }
 
 function showOutputs(outputs, digit, image, caption) {

@@ -28,6 +28,7 @@ const drawings = {
 
 async function draw(page, strokes) {
   await page.click("#clear");
+  const read = Number(await page.getAttribute("body", "data-strokes-read")) || 0;
   const box = await page.locator("#pad").boundingBox();
   const pt = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
   for (const s of strokes) {
@@ -36,8 +37,8 @@ async function draw(page, strokes) {
     for (const p of s.slice(1)) await page.mouse.move(...pt(p), { steps: 6 });
     await page.mouse.up();
   }
-  await page.waitForFunction(() => document.body.dataset.classifyMs && document.querySelector("#verdict").dataset.digit !== undefined);
-  await page.waitForTimeout(150); // the reply to the stroke's end
+  // The reading of the finished drawing (not one made while the pen was still moving).
+  await page.waitForFunction((n) => Number(document.body.dataset.strokesRead) >= n && document.body.dataset.classifying === "false", read + 1);
   return Number(await page.getAttribute("#verdict", "data-digit"));
 }
 
