@@ -98,10 +98,12 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/chromium:
 	apt-get update && apt-get install -y --no-install-recommends chromium
 
-# A minute of real fuzzing per target (not part of `make test`).
+# Real fuzzing, FUZZTIME per target (not part of `make test`, which runs the seed corpora).
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run XXX -fuzz FuzzReadIDX -fuzztime 30s ./core/data
-	$(GO) test -run XXX -fuzz FuzzLoad -fuzztime 30s ./core/nn
+	$(GO) test -run XXX -fuzz FuzzReadIDX -fuzztime $(FUZZTIME) ./core/data
+	$(GO) test -run XXX -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./core/nn
+	$(GO) test -run XXX -fuzz FuzzDecodePredict -fuzztime $(FUZZTIME) ./api
 
 bench: mnist build
 	$(GO) test -run XXX -bench . ./core/linalg

@@ -453,7 +453,11 @@ func (d *Digits) trainSlice(req Request) (Progress, error) {
 			d.scoreStep()
 			continue
 		}
-		rows := min(r.trainer.BatchSize, set.Len()-r.trainer.Position())
+		pos := r.trainer.Position()
+		if pos >= set.Len() { // the epoch just ended: this step starts the next one
+			pos = 0
+		}
+		rows := min(r.trainer.BatchSize, set.Len()-pos)
 		loss, err := r.trainer.Step(set)
 		if err != nil {
 			r.done = true

@@ -129,6 +129,9 @@ func TestTrainingInSlices(t *testing.T) {
 	if !p.Finished || len(p.History) != 2 || p.ExamplesPerSecond <= 0 {
 		t.Fatalf("after training: %+v", p)
 	}
+	if got := l.digits.run.examples; got != 6000 {
+		t.Errorf("examples counted for the speed readout: %d, want 2 epochs × 3000", got)
+	}
 	if e := p.History[1].TestError; e > 15 {
 		t.Errorf("784-128-10 on 3000 images, 2 epochs: %.1f%% test error", e)
 	}
