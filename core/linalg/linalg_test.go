@@ -67,17 +67,6 @@ func TestProductsMatchNaive(t *testing.T) {
 			MulTransAAdd(ct, a, g, m, k, n, workers)
 			close(t, name+" MulTransAAdd", ct, naiveMul(a, g, k, m, n, true, false))
 
-			// The sparse form must give the dense form's bits exactly.
-			var sp Sparse
-			sp.Reset(a, m, k, workers)
-			ts := make([]float32, k*n)
-			sp.MulTransA(ts, g, n, workers)
-			for i := range ct {
-				if ts[i] != ct[i] {
-					t.Fatalf("%s: Sparse.MulTransA element %d is %v, dense gives %v", name, i, ts[i], ct[i])
-				}
-			}
-
 			// g·bᵀ with g m×n and b k×n gives m×k.
 			cb := make([]float32, m*k)
 			MulTransB(cb, g, b, m, n, k, workers)
@@ -104,13 +93,6 @@ func BenchmarkFirstLayer(b *testing.B) {
 		b.Run(fmt.Sprintf("weightgrad/workers=%d", workers), func(b *testing.B) {
 			for b.Loop() {
 				MulTransAAdd(gw, x, g, 64, 784, 128, workers)
-			}
-		})
-		var sp Sparse
-		b.Run(fmt.Sprintf("sparse-weightgrad/workers=%d", workers), func(b *testing.B) {
-			for b.Loop() {
-				sp.Reset(x, 64, 784, workers)
-				sp.MulTransA(gw, g, 128, workers)
 			}
 		})
 	}

@@ -141,7 +141,6 @@ type Dense struct {
 
 	// The last batch: its inputs (not owned), weighted sums, outputs and ∂C/∂s.
 	inputs   []float32
-	sparse   linalg.Sparse // the non-zero inputs, for the weight gradient
 	sums     []float32
 	outputs  []float32
 	sumGrads []float32
@@ -267,8 +266,8 @@ func (n *Network) Backward(t []float32) {
 	}
 	for li := len(n.Layers) - 1; li >= 0; li-- {
 		d := n.Layers[li]
-		d.sparse.Reset(d.inputs, rows, d.Inputs, n.Workers)
-		d.sparse.MulTransA(d.WeightGrads, d.sumGrads, d.Units, n.Workers)
+		clear(d.WeightGrads)
+		linalg.MulTransAAdd(d.WeightGrads, d.inputs, d.sumGrads, rows, d.Inputs, d.Units, n.Workers)
 		clear(d.BiasGrads)
 		for r := 0; r < rows; r++ {
 			linalg.Axpy(1, d.sumGrads[r*d.Units:(r+1)*d.Units], d.BiasGrads)
