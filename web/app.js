@@ -1,19 +1,16 @@
 // The lab page: holds the scene (state.js), sends it to the worker, and draws the frames that
 // come back (draw.js). It never computes a forward pass itself.
 import { defaultState, fromHash, mlp, perceptron, presets, toHash } from "./state.js";
-import { classColor, drawChart, drawNetwork, drawPlane } from "./draw.js";
+import { drawChart, drawNetwork, drawPlane } from "./draw.js";
+import { $, classColor } from "./plot.js";
+import { connect } from "./rpc.js";
 
-const HEAT = 100, THUMB = 24; // must match core/lab (HeatmapSize, ThumbnailSize)
-const $ = (sel, root = document) => root.querySelector(sel);
+const HEAT = 100, THUMB = 24; // must match core/engine/lab (HeatmapSize, ThumbnailSize)
 
 // Two workers, one per pane, each with the same points: the panes train on two CPU cores. The
 // page compiles the WebAssembly once and hands the module to both.
-const workers = [new Worker("worker.js"), new Worker("worker.js")];
 const engine = window.somehowEngine || WebAssembly.compileStreaming(fetch("playground.wasm"));
-engine.then((module) => { for (const w of workers) w.postMessage({ type: "module", module }); })
-  .catch((err) => notice("Could not load the network engine: " + err.message, true));
-let nextId = 1;
-const pending = new Map(); // id → resolve
+const workers = [0, 1].map(() => connect("lab", engine, (text, reply) => { if (!reply) notice(text, true); }));
 let state = defaultState();
 let playing = false;
 let lastFrame = null;
@@ -21,31 +18,11 @@ let renderCount = 0;
 const histories = [[], []];
 const paneEls = [];
 
-// Everything the workers send arrives here.
-for (const w of workers) {
-  w.onmessage = (e) => {
-    const msg = e.data;
-    if (msg.type === "ready") return;
-    const resolve = pending.get(msg.id);
-    if (resolve) { pending.delete(msg.id); resolve(msg); return; }
-    if (msg.type === "error") notice(msg.error, true);
-  };
-  w.onerror = (e) => notice("The network engine failed to load: " + (e.message || "unknown error"), true);
-}
-
-function send(pane, msg) {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    workers[pane].postMessage({ ...msg, id });
-  });
-}
-
 // request sends a message to the worker of each of the given panes (each asked about its own
 // pane only), draws the frames that come back and returns the first reply, or the first error,
 // which is also shown.
 async function request(msg, panes = [0, 1]) {
-  const replies = await Promise.all(panes.map((i) => send(i, { ...msg, panes: [i] })));
+  const replies = await Promise.all(panes.map((i) => workers[i].ask({ ...msg, panes: [i] })));
   const error = replies.find((r) => r.type === "error");
   if (error) {
     notice(error.error, true);
@@ -226,7 +203,7 @@ function render(frame) {
   lastFrame = frame;
   frame.panes.forEach((pane) => {
     const i = pane.pane, el = paneEls[i];
-    drawPlane(el.plane, frame, pane, HEAT);
+    drawPlane(el.plane, frame, pane, frame.bytes[`heatmap.${i}`], HEAT);
     const h = histories[i];
     if (h.length === 0 || h[h.length - 1].epoch !== pane.epoch) {
       h.push({ epoch: pane.epoch, trainLoss: pane.trainLoss, testLoss: pane.testLoss, trainAccuracy: pane.trainAccuracy, testAccuracy: pane.testAccuracy });
@@ -243,7 +220,7 @@ function render(frame) {
     el.root.dataset.diverged = pane.diverged;
     el.alert.hidden = !pane.diverged;
     el.alert.textContent = pane.message || "";
-    if (pane.network) drawNetwork(el.net, pane.network, THUMB, (layer, from, to, value) => editWeight(i, layer, from, to, value));
+    if (pane.network) drawNetwork(el.net, pane.network, frame.bytes[`thumbnails.${i}`], THUMB, (layer, from, to, value) => editWeight(i, layer, from, to, value));
   });
   document.body.dataset.points = frame.points.length;
   document.body.dataset.frames = ++renderCount; // read by the frame-rate measurement

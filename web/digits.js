@@ -1,39 +1,26 @@
 // The digit page: draw a digit and watch a network read it; train your own on MNIST. Everything
-// is computed by the Go core in this page's own worker (messages: core/lab/protocol.go).
+// is computed by the Go core in this page's own worker (messages: core/engine/protocol.go).
+import { $, colors, greyImage, lineChart, signedImage } from "./plot.js";
+import { connect } from "./rpc.js";
 
-const $ = (sel) => document.querySelector(sel);
-const MNIST = {
-  "train-images": "assets/mnist/train-images-idx3-ubyte.gz",
-  "train-labels": "assets/mnist/train-labels-idx1-ubyte.gz",
-  "test-images": "assets/mnist/t10k-images-idx3-ubyte.gz",
-  "test-labels": "assets/mnist/t10k-labels-idx1-ubyte.gz",
-};
+// The four original files, named as the engine expects them (core/mnist Files).
+const MNIST = Object.fromEntries(["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+  "t10k-labels-idx1-ubyte.gz"].map((f) => [f, "assets/mnist/" + f]));
 // The paper's own results for its network, drawn on the chart for comparison.
 const PAPER_POINTS = [{ epoch: 1, error: 10 }, { epoch: 5, error: 5 }];
 
-let worker, nextId = 1;
-const pending = new Map();
+let worker;
 let notice = () => {};
 let presets = {};
 let mnistLoaded = false;
 let training = null; // {paused, stopped}
 let history = [];
 
-function send(msg, transfer = []) {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    worker.postMessage({ ...msg, id }, transfer);
-  });
-}
-
-async function ask(msg, transfer) {
-  const reply = await send(msg, transfer);
+async function ask(msg) {
+  const reply = await worker.ask(msg);
   if (reply.type === "error") notice(reply.error, true);
   return reply;
 }
-
-const bytesOf = (b64) => Uint8Array.from(atob(b64 || ""), (c) => c.charCodeAt(0));
 
 // ---------------------------------------------------------------------------------------------
 // Drawing.
@@ -77,9 +64,9 @@ async function classify(strokeEnd) {
   const rgba = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
   const ink = new Uint8Array(c.width * c.height);
   for (let i = 0; i < ink.length; i++) ink[i] = rgba[4 * i + 3];
-  const reply = await ask({ type: "classify", blob: "canvas", width: c.width, height: c.height, bytes: { canvas: ink.buffer } }, [ink.buffer]);
+  const reply = await ask({ type: "classify", width: c.width, height: c.height, bytes: { canvas: ink } });
   if (reply.type === "classified") {
-    showOutputs(reply.outputs, reply.digit, bytesOf(reply.input));
+    showOutputs(reply.outputs, reply.digit, reply.bytes.input);
     if (strokeEnd) {
       document.body.dataset.classifyMs = (performance.now() - t0).toFixed(1);
       document.body.dataset.strokesRead = ++strokesRead;
@@ -110,29 +97,13 @@ function showOutputs(outputs, digit, image, caption) {
   });
   $("#verdict").textContent = caption ? caption : `Looks like a ${digit}`;
   $("#verdict").dataset.digit = digit;
-  if (image) drawGrey($("#seen"), image, 28);
-}
-
-function drawGrey(canvas, bytes, size, signed = false) {
-  canvas.width = canvas.height = size;
-  const ctx = canvas.getContext("2d"), img = ctx.createImageData(size, size);
-  for (let i = 0; i < size * size; i++) {
-    let r, g, b;
-    if (signed) { // 128 = 0: orange above, blue below
-      const v = (bytes[i] - 127.5) / 127.5, a = Math.abs(v), col = v > 0 ? [230, 120, 40] : [40, 110, 200];
-      [r, g, b] = col.map((c) => 255 * (1 - a) + c * a);
-    } else {
-      r = g = b = 255 - bytes[i];
-    }
-    img.data.set([r, g, b, 255], 4 * i);
-  }
-  ctx.putImageData(img, 0, 0);
+  if (image) greyImage($("#seen"), image, 28);
 }
 
 function clearPad() {
   strokes.length = 0;
   redraw();
-  drawGrey($("#seen"), new Uint8Array(784), 28);
+  greyImage($("#seen"), new Uint8Array(784), 28);
   $("#bars").textContent = "";
   $("#verdict").textContent = "Draw a digit.";
   delete $("#verdict").dataset.digit;
@@ -194,7 +165,7 @@ function wireModels() {
     const file = $("#upload").files[0];
     if (!file) return;
     const buf = await file.arrayBuffer();
-    const r = await ask({ type: "loadModel", name: file.name.replace(/\.somehow$/, ""), blob: "upload", use: true, bytes: { upload: buf } }, [buf]);
+    const r = await ask({ type: "loadModel", name: file.name.replace(/\.somehow$/, ""), use: true, bytes: { model: buf } });
     $("#upload").value = "";
     if (r.type === "models") { showModels(r); notice(`Loaded ${file.name}.`); classify(true); }
   });
@@ -202,7 +173,7 @@ function wireModels() {
     const r = await ask({ type: "exportModel" });
     if (r.type !== "model") return;
     const a = document.createElement("a");
-    a.href = URL.createObjectURL(new Blob([bytesOf(r.file)], { type: "application/octet-stream" }));
+    a.href = URL.createObjectURL(new Blob([r.bytes.file], { type: "application/octet-stream" }));
     a.download = r.name + ".somehow";
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
@@ -230,9 +201,10 @@ function fillTrainForm(name) {
 
 function trainSpec() {
   const n = (id) => Number($(id).value);
+  const hidden = $("#tHidden").value.split(/[\s,;-]+/).filter(Boolean);
   return {
     preset: $("#tPreset").value,
-    hidden: $("#tHidden").value.split(/[\s,;-]+/).filter(Boolean).map(Number),
+    arch: ["784", ...hidden, "10"].join("-"),
     activation: $("#tActivation").value, output: $("#tOutput").value, loss: $("#tLoss").value,
     optimizer: $("#tOptimizer").value, learningRate: n("#tLR"), momentum: n("#tMomentum"), decay: n("#tDecay"),
     batch: n("#tBatch"), epochs: n("#tEpochs"), seed: n("#tSeed"),
@@ -266,45 +238,20 @@ function showProgress(p) {
 const formatSeconds = (s) => (s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
 
 function drawTrainChart() {
-  const c = $("#tChart"), ctx = c.getContext("2d"), W = c.width, H = c.height, pad = 34;
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, W, H);
   const epochs = Math.max(5, Number($("#tEpochs").value) || 5, ...history.map((h) => h.epoch));
   const maxErr = Math.max(12, ...history.map((h) => Math.min(h.testError, 100)));
-  const X = (e) => pad + (e / epochs) * (W - pad - 10), Y = (v) => H - 24 - (v / maxErr) * (H - 40);
-  ctx.font = "12px system-ui, sans-serif";
-  ctx.strokeStyle = "#ddd";
-  ctx.fillStyle = "#555";
-  for (let v = 0; v <= maxErr; v += maxErr > 30 ? 20 : 5) {
-    ctx.beginPath(); ctx.moveTo(pad, Y(v)); ctx.lineTo(W - 10, Y(v)); ctx.stroke();
-    ctx.fillText(v + "%", 2, Y(v) + 4);
-  }
-  for (let e = 1; e <= epochs; e++) ctx.fillText(String(e), X(e) - 3, H - 8);
-  ctx.fillStyle = "#e07020";
-  for (const p of PAPER_POINTS) { ctx.beginPath(); ctx.arc(X(p.epoch), Y(p.error), 5, 0, 7); ctx.fill(); }
-  ctx.fillText("● the paper's network: 10% after 1 epoch, 5% after 5", pad + 8, 14);
-  ctx.strokeStyle = "#1d2330";
-  ctx.lineWidth = 2.5;
-  ctx.beginPath();
-  history.forEach((h, i) => { const x = X(h.epoch), y = Y(Math.min(h.testError, maxErr)); if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y); });
-  ctx.stroke();
-  ctx.fillStyle = "#1d2330";
-  for (const h of history) { ctx.beginPath(); ctx.arc(X(h.epoch), Y(Math.min(h.testError, maxErr)), 3.5, 0, 7); ctx.fill(); }
-  ctx.fillText("— yours (test error)", pad + 8, 30);
-  // Training loss, on its own scale (right axis).
-  if (history.length) {
-    const maxLoss = Math.max(...history.map((h) => h.trainLoss), 1e-9);
-    const L = (v) => H - 24 - (v / maxLoss) * (H - 40);
-    ctx.strokeStyle = "#3c9a5a";
-    ctx.setLineDash([5, 4]);
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    history.forEach((h, i) => { const x = X(h.epoch), y = L(h.trainLoss); if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y); });
-    ctx.stroke();
-    ctx.setLineDash([]);
-    for (const h of history) { ctx.beginPath(); ctx.arc(X(h.epoch), L(h.trainLoss), 3, 0, 7); ctx.fillStyle = "#3c9a5a"; ctx.fill(); }
-    ctx.fillText(`- - training loss (top = ${maxLoss.toPrecision(3)})`, pad + 8, 46);
-  }
+  const maxLoss = Math.max(1e-9, ...history.map((h) => h.trainLoss));
+  lineChart($("#tChart"), {
+    x: { min: 0, max: epochs, label: "epoch" },
+    y: { min: 0, max: maxErr, label: "test error", format: (v) => v + "%" },
+    y2: history.length ? { min: 0, max: maxLoss, label: "training loss" } : undefined,
+    series: [
+      { points: history.map((h) => [h.epoch, h.testError]), color: colors.ink, width: 2.5, dots: true, label: "yours: test error" },
+      { points: history.map((h) => [h.epoch, h.trainLoss]), color: colors.green, dash: [5, 4], dots: true, axis: 2, label: "yours: training loss (right axis)" },
+    ],
+    marks: PAPER_POINTS.map((p) => ({ x: p.epoch, y: p.error, color: colors.test })),
+    legend: [{ label: "the paper's network: 10% after 1 epoch, 5% after 5", color: colors.test, mark: true }],
+  });
 }
 
 async function ensureMNIST() {
@@ -370,16 +317,16 @@ async function showEvaluation() {
   });
   const gallery = $("#mistakes");
   gallery.textContent = "";
-  for (const m of ev.mistakes.slice(0, 60)) {
+  for (const [k, m] of ev.mistakes.slice(0, 60).entries()) {
     const fig = document.createElement("button");
     fig.className = "thumb";
     fig.title = `test image ${m.index}: a ${m.label}, read as ${m.predicted}`;
     const cv = document.createElement("canvas");
-    drawGrey(cv, bytesOf(m.image), 28);
+    greyImage(cv, ev.bytes.mistakes.subarray(784 * k, 784 * (k + 1)), 28);
     fig.append(cv, Object.assign(document.createElement("span"), { textContent: `${m.label}→${m.predicted}` }));
     fig.addEventListener("click", async () => {
       const t = await ask({ type: "testImage", index: m.index });
-      if (t.type === "testImage") showOutputs(t.outputs, t.digit, bytesOf(t.image), `Test image ${t.index}: a ${t.label}, read as ${t.digit}`);
+      if (t.type === "testImage") showOutputs(t.outputs, t.digit, t.bytes.image, `Test image ${t.index}: a ${t.label}, read as ${t.digit}`);
       $("#verdict").scrollIntoView({ behavior: "smooth", block: "center" });
     });
     gallery.appendChild(fig);
@@ -388,10 +335,10 @@ async function showEvaluation() {
   const wg = $("#weights");
   wg.textContent = "";
   if (w.type === "weights") {
-    for (const img of w.images) {
+    for (let k = 0; k < w.count; k++) {
       const cv = document.createElement("canvas");
       cv.className = "weight";
-      drawGrey(cv, bytesOf(img), 28, true);
+      signedImage(cv, w.bytes.weights.subarray(784 * k, 784 * (k + 1)), 28);
       wg.appendChild(cv);
     }
   }
@@ -420,13 +367,7 @@ function wireTraining() {
 // start creates the digit page's worker and loads the shipped models; showNotice reports errors.
 export async function start(engine, showNotice) {
   notice = showNotice;
-  worker = new Worker("worker.js");
-  worker.onmessage = (e) => {
-    const msg = e.data, resolve = pending.get(msg.id);
-    if (resolve) { pending.delete(msg.id); resolve(msg); }
-    else if (msg.type === "error") notice(msg.error, true);
-  };
-  worker.postMessage({ type: "module", module: await engine });
+  worker = connect("digits", engine, (text, reply) => { if (!reply) notice(text, true); });
   wireDrawing();
   wireModels();
   wireTraining();
@@ -435,8 +376,8 @@ export async function start(engine, showNotice) {
   const p = await ask({ type: "presets" });
   if (p.type === "presets") { presets = p.presets; fillTrainForm("paper"); }
   drawTrainChart();
-  await ask({ type: "loadModel", name: "paper", blob: "paper", fetch: { paper: "assets/models/paper.somehow" } });
-  const m = await ask({ type: "loadModel", name: "best", blob: "best", use: true, fetch: { best: "assets/models/best.somehow" } });
+  await ask({ type: "loadModel", name: "paper", fetch: { model: "assets/models/paper.somehow" } });
+  const m = await ask({ type: "loadModel", name: "best", use: true, fetch: { model: "assets/models/best.somehow" } });
   if (m.type === "models") showModels(m);
   document.body.dataset.digitsReady = "true";
 }

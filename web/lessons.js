@@ -1,47 +1,26 @@
 // The paper's chapters as live figures. Every number drawn here is computed by the Go core in the
 // lessons' own worker (messages: core/lab/protocol.go); this file asks and paints.
 import { presets, toHash } from "./state.js";
-import { classColor } from "./draw.js";
+import { $, canvasPoint, classColor, colors, lineChart, svg } from "./plot.js";
+import { connect } from "./rpc.js";
 
-const $ = (sel) => document.querySelector(sel);
-let worker, nextId = 1, notice = () => {};
-const pending = new Map();
+let worker, notice = () => {};
 const started = new Set();
 
-function ask(msg) {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, (reply) => {
-      if (reply.type === "error") notice(reply.error, true);
-      resolve(reply);
-    });
-    worker.postMessage({ ...msg, id });
-  });
+async function ask(msg) {
+  const reply = await worker.ask(msg);
+  if (reply.type === "error") notice(reply.error, true);
+  return reply;
 }
+
+// The lab's engine answers the overfitting and initialisation lessons, in this same worker.
+const askLab = (msg) => ask({ ...msg, engine: "lab" });
+const zip = (xs, ys) => xs.map((x, i) => [x, ys[i]]);
 
 // Shows a slider's value beside it.
 function showValue(input) {
   const out = input.parentElement.querySelector("output");
   if (out) out.textContent = Number(input.value).toFixed(input.step && input.step < 1 ? 2 : 0);
-}
-
-function axes(ctx, W, H, X, Y, xTicks, yTicks) {
-  ctx.strokeStyle = "#ddd";
-  ctx.fillStyle = "#666";
-  ctx.font = "12px system-ui, sans-serif";
-  ctx.lineWidth = 1;
-  for (const x of xTicks) { ctx.beginPath(); ctx.moveTo(X(x), 0); ctx.lineTo(X(x), H); ctx.stroke(); ctx.fillText(String(x), X(x) + 2, H - 4); }
-  for (const y of yTicks) { ctx.beginPath(); ctx.moveTo(0, Y(y)); ctx.lineTo(W, Y(y)); ctx.stroke(); ctx.fillText(String(y), 2, Y(y) - 2); }
-}
-
-function line(ctx, xs, ys, X, Y, color, width = 2.5, dash = []) {
-  ctx.strokeStyle = color;
-  ctx.lineWidth = width;
-  ctx.setLineDash(dash);
-  ctx.beginPath();
-  xs.forEach((x, i) => (i ? ctx.lineTo(X(x), Y(ys[i])) : ctx.moveTo(X(x), Y(ys[i]))));
-  ctx.stroke();
-  ctx.setLineDash([]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -69,18 +48,13 @@ async function neuron() {
   $("#nEquation").dataset.output = res.output;
   if (!activationCurves) activationCurves = (await ask({ type: "activations", s: 0, layers: 1 })).curves;
   const curve = activationCurves.find((c) => c.name === n.activation);
-  const c = $("#nCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, W, H);
-  const top = n.activation === "relu" ? 6 : 1.1;
-  const X = (x) => ((x + 6) / 12) * W, Y = (y) => H - 20 - ((y + 0.1) / (top + 0.1)) * (H - 30);
-  axes(ctx, W, H, X, Y, [-4, -2, 0, 2, 4], [0, 1]);
-  line(ctx, curve.x, curve.y, X, Y, "#286ec8");
+  const top = n.activation === "relu" ? 6 : 1.1, bottom = n.activation === "tanh" ? -1.1 : -0.1;
   const s = Math.max(-6, Math.min(6, res.weightedSum));
-  ctx.fillStyle = "#e07020";
-  ctx.beginPath();
-  ctx.arc(X(s), Y(res.output), 7, 0, 7);
-  ctx.fill();
+  lineChart($("#nCanvas"), {
+    x: { min: -6, max: 6, label: "weighted sum s" }, y: { min: bottom, max: top, label: "output" },
+    series: [{ points: zip(curve.x, curve.y), color: colors.blue, width: 2.5 }],
+    marks: [{ x: s, y: res.output, color: colors.test, r: 7 }],
+  });
 }
 
 function startNeuron() {
@@ -103,14 +77,12 @@ async function activations() {
     for (const c of r.curves) {
       const fig = document.createElement("figure");
       const cv = Object.assign(document.createElement("canvas"), { width: 220, height: 150 });
-      const ctx = cv.getContext("2d"), W = cv.width, H = cv.height;
+      cv.setAttribute("aria-label", `${c.name} and its slope`);
       const top = c.name === "relu" ? 6 : 1.1, bottom = c.name === "tanh" ? -1.1 : -0.1;
-      const X = (x) => ((x + 6) / 12) * W, Y = (y) => H - ((y - bottom) / (top - bottom)) * H;
-      ctx.fillStyle = "#fff";
-      ctx.fillRect(0, 0, W, H);
-      axes(ctx, W, H, X, Y, [0], [0]);
-      line(ctx, c.x, c.y, X, Y, "#286ec8");
-      line(ctx, c.x, c.derivative, X, Y, "#e07020", 2, [5, 4]);
+      lineChart(cv, {
+        x: { min: -6, max: 6, count: 3 }, y: { min: bottom, max: top, count: 3 },
+        series: [{ points: zip(c.x, c.y), color: colors.blue, width: 2.5 }, { points: zip(c.x, c.derivative), color: colors.test, dash: [5, 4] }],
+      });
       fig.append(cv, Object.assign(document.createElement("figcaption"), { textContent: `${c.name} (blue) and its slope (orange)` }));
       grid.appendChild(fig);
     }
@@ -149,19 +121,18 @@ function defaultSigmoids(n) {
   return Array.from({ length: n }, (_, k) => ({ position: -0.75 + (1.5 * k) / Math.max(1, n - 1), steepness: 10, height: k % 2 ? -0.5 : 0.5 }));
 }
 
+let approxChart = null; // the figure's mapping, for clicks that add points
+
 function drawApproximation(a) {
-  const c = $("#aCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, W, H);
-  const X = (x) => ((x + 1) / 2) * W, Y = (y) => H / 2 - (y / 2.2) * H;
-  axes(ctx, W, H, X, Y, [-1, -0.5, 0, 0.5, 1], [-1, 0, 1]);
-  a.contributions.forEach((cv, k) => line(ctx, a.x, cv.map((v) => v + a.offset), X, Y, classColor(k + 2, 0.55), 1.5, [4, 3]));
-  line(ctx, a.x, a.target, X, Y, "#999", 5);
-  line(ctx, a.x, a.sum, X, Y, "#e07020", 3);
-  if ($("#aTarget").value === "custom") {
-    ctx.fillStyle = "#1d2330";
-    for (const p of custom) { ctx.beginPath(); ctx.arc(X(p.x), Y(p.y), 3, 0, 7); ctx.fill(); }
-  }
+  approxChart = lineChart($("#aCanvas"), {
+    x: { min: -1, max: 1, label: "x" }, y: { min: -1.1, max: 1.1, label: "y" },
+    series: [
+      ...a.contributions.map((cv, k) => ({ points: zip(a.x, cv.map((v) => v + a.offset)), color: classColor(k + 2, 0.55), width: 1.5, dash: [4, 3] })),
+      { points: zip(a.x, a.target), color: "#999", width: 5 },
+      { points: zip(a.x, a.sum), color: colors.test, width: 3 },
+    ],
+    marks: $("#aTarget").value === "custom" ? custom.map((p) => ({ x: p.x, y: p.y, color: colors.ink, r: 3 })) : [],
+  });
   const pct = Math.max(0, a.score) * 100;
   $("#aScore").textContent = `Fit: ${pct.toFixed(1)}% of the curve's variation explained (grey: target, orange: the sum, dashed: each sigmoid).`;
   $("#aScore").dataset.score = a.score;
@@ -229,8 +200,9 @@ function startApproximation() {
   });
   $("#aCanvas").addEventListener("pointerdown", (ev) => {
     if ($("#aTarget").value !== "custom") return;
-    const r = $("#aCanvas").getBoundingClientRect();
-    const x = ((ev.clientX - r.left) / r.width) * 2 - 1, y = (0.5 - (ev.clientY - r.top) / r.height) * 2.2;
+    if (!approxChart) return;
+    const [px, py] = canvasPoint($("#aCanvas"), ev);
+    const x = Math.max(-1, Math.min(1, approxChart.invertX(px))), y = approxChart.invertY(py);
     custom = [...custom.filter((p) => Math.abs(p.x - x) > 0.03), { x, y }];
     approximate();
   });
@@ -248,26 +220,20 @@ async function overfitting(reset) {
   const scene = presets.overfitting();
   if (reset) {
     overfit = [[], []];
-    const r = await ask({ type: "setScene", data: scene.data, models: scene.panes });
+    const r = await askLab({ type: "setScene", data: scene.data, models: scene.panes });
     if (r.type === "frame") record(r);
   } else {
-    for (let k = 0; k < 10; k++) record(await ask({ type: "train", epochs: 10 }));
+    for (let k = 0; k < 10; k++) record(await askLab({ type: "train", epochs: 10 }));
   }
-  const c = $("#oCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, W, H);
   const all = overfit.flat();
-  const maxE = Math.max(10, ...all.map((h) => h.epoch)), maxL = Math.max(0.1, ...all.map((h) => Math.max(h.trainLoss, h.testLoss)));
-  const X = (e) => 30 + (e / maxE) * (W - 40), Y = (v) => H - 20 - (v / maxL) * (H - 40);
-  axes(ctx, W, H, X, Y, [], []);
   const names = ["small network (2-3-1)", "big network (2-16-16-16-16-1)"];
-  overfit.forEach((h, i) => {
-    const color = i ? "#e07020" : "#286ec8";
-    line(ctx, h.map((p) => p.epoch), h.map((p) => p.trainLoss), X, Y, color, 2);
-    line(ctx, h.map((p) => p.epoch), h.map((p) => p.testLoss), X, Y, color, 2, [6, 4]);
-    ctx.fillStyle = color;
-    ctx.font = "13px system-ui, sans-serif";
-    ctx.fillText(`${names[i]}: solid training loss, dashed test loss`, 40, 18 + 18 * i);
+  lineChart($("#oCanvas"), {
+    x: { min: 0, max: Math.max(10, ...all.map((h) => h.epoch)), label: "epoch" },
+    y: { min: 0, max: Math.max(0.1, ...all.map((h) => Math.max(h.trainLoss, h.testLoss))), label: "loss" },
+    series: overfit.flatMap((h, i) => [
+      { points: h.map((p) => [p.epoch, p.trainLoss]), color: i ? colors.test : colors.blue, label: `${names[i]}: training loss` },
+      { points: h.map((p) => [p.epoch, p.testLoss]), color: i ? colors.test : colors.blue, dash: [6, 4], label: `${names[i]}: test loss` },
+    ]),
   });
   const last = overfit.map((h) => h[h.length - 1]);
   if (last[0] && last[1]) {
@@ -296,22 +262,19 @@ async function initialisation(reset) {
   let r;
   if (reset) {
     initHistory = [[], []];
-    r = await ask({ type: "setScene", data: scene.data, models: scene.panes, network: true });
+    r = await askLab({ type: "setScene", data: scene.data, models: scene.panes, network: true });
   } else {
-    r = await ask({ type: "train", epochs: 20, network: true });
+    r = await askLab({ type: "train", epochs: 20, network: true });
   }
   if (r.type !== "frame") return;
   // Each hidden neuron's first weight, over time: one line per neuron.
   for (const p of r.panes) initHistory[p.pane].push({ epoch: p.epoch, w: p.network.layers[0].weights[0].slice() });
   for (const [i, id] of [[0, "#iLeft"], [1, "#iRight"]]) {
-    const c = $(id), ctx = c.getContext("2d"), W = c.width, H = c.height, h = initHistory[i];
-    ctx.fillStyle = "#fff";
-    ctx.fillRect(0, 0, W, H);
-    const all = h.flatMap((p) => p.w), top = Math.max(1, ...all.map(Math.abs));
-    const maxE = Math.max(20, ...h.map((p) => p.epoch));
-    const X = (e) => 10 + (e / maxE) * (W - 20), Y = (v) => H / 2 - (v / top) * (H / 2 - 10);
-    axes(ctx, W, H, X, Y, [], [0]);
-    h[0].w.forEach((_, j) => line(ctx, h.map((p) => p.epoch), h.map((p) => p.w[j]), X, Y, classColor(j), 2));
+    const h = initHistory[i], top = Math.max(1, ...h.flatMap((p) => p.w).map(Math.abs));
+    lineChart($(id), {
+      x: { min: 0, max: Math.max(20, ...h.map((p) => p.epoch)), label: "epoch" }, y: { min: -top, max: top, label: "weight from x" },
+      series: h[0].w.map((_, j) => ({ points: h.map((p) => [p.epoch, p.w[j]]), color: classColor(j) })),
+    });
   }
   const spread = (p) => Math.max(...p.w) - Math.min(...p.w);
   const lastL = initHistory[0][initHistory[0].length - 1], lastR = initHistory[1][initHistory[1].length - 1];
@@ -329,7 +292,7 @@ function startInitialisation() {
 // ---------------------------------------------------------------------------------------------
 // Gradient descent.
 
-let terrain = null, start = [3.5, 0], path = null, shown = 0, rolling = false;
+let terrain = null, start = [3.5, 0], path = null, shown = 0, rolling = false, descentChart = null;
 
 async function loadTerrain() {
   const land = $("#gLand").value;
@@ -353,11 +316,13 @@ function drawDescent() {
   if (!terrain || !path) return;
   let X, Y;
   if (terrain.dims === 1) {
-    X = (x) => ((x + 4) / 8) * W;
-    const Yl = (v) => H - 20 - ((v - terrain.min) / (terrain.max - terrain.min)) * (H - 40);
-    axes(ctx, W, H, X, Yl, [-4, -2, 0, 2, 4], []);
-    line(ctx, terrain.x, terrain.loss, X, Yl, "#1d2330", 3);
-    Y = (p, i) => Yl(path.loss[i]);
+    const chart = lineChart(c, {
+      x: { min: -4, max: 4, label: "weight" }, y: { min: terrain.min, max: terrain.max, label: "loss" },
+      series: [{ points: zip(terrain.x, terrain.loss), color: colors.ink, width: 3 }],
+    });
+    X = chart.X;
+    descentChart = chart;
+    Y = (p, i) => chart.Y(path.loss[i]);
   } else {
     const n = terrain.grid.length, cell = Math.min(W, H) / n;
     for (let r = 0; r < n; r++) for (let k = 0; k < n; k++) {
@@ -409,8 +374,7 @@ function startDescent() {
   });
   $("#gCanvas").addEventListener("pointerdown", (ev) => {
     const r = $("#gCanvas").getBoundingClientRect();
-    const fx = (ev.clientX - r.left) / r.width, fy = (ev.clientY - r.top) / r.height;
-    if (terrain.dims === 1) start = [fx * 8 - 4, 0];
+    if (terrain.dims === 1) start = [Math.max(-4, Math.min(4, descentChart.invertX(canvasPoint($("#gCanvas"), ev)[0]))), 0];
     else { const side = Math.min(r.width, r.height); start = [((ev.clientX - r.left) / side) * 4 - 2, 2 - ((ev.clientY - r.top) / side) * 4]; }
     descend();
   });
@@ -441,14 +405,12 @@ async function backprop(weights, biases) {
 }
 
 function drawBackprop() {
-  const svg = $("#bFigure"), f3 = (v) => v.toFixed(3);
-  svg.textContent = "";
-  const ns = "http://www.w3.org/2000/svg";
+  const figure = $("#bFigure"), f3 = (v) => v.toFixed(3);
+  figure.textContent = "";
   const el = (name, attrs, text) => {
-    const e = document.createElementNS(ns, name);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    const e = svg(name, attrs);
     if (text !== undefined) e.textContent = text;
-    svg.appendChild(e);
+    figure.appendChild(e);
     return e;
   };
   const pos = [[[60, 90], [60, 210]], [[300, 90], [300, 210]], [[540, 90], [540, 210]]];
@@ -519,14 +481,7 @@ export const lessonNames = Object.keys(LESSONS);
 // show opens one lesson (starting the worker the first time).
 export async function show(name, engine, showNotice) {
   notice = showNotice;
-  if (!worker) {
-    worker = new Worker("worker.js");
-    worker.onmessage = (e) => {
-      const resolve = pending.get(e.data.id);
-      if (resolve) { pending.delete(e.data.id); resolve(e.data); }
-    };
-    worker.postMessage({ type: "module", module: await engine });
-  }
+  if (!worker) worker = connect("lessons", engine, (text, reply) => { if (!reply) notice(text, true); });
   for (const n of lessonNames) $("#lesson-" + n).hidden = n !== name;
   for (const a of document.querySelectorAll(".lesson-nav a")) {
     if (a.getAttribute("href") === "#" + name) a.setAttribute("aria-current", "page");

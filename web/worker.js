@@ -1,6 +1,6 @@
 // The web worker: runs the Go core (playground.wasm, compiled once by the page and handed to
-// each worker) and passes every message from the page to it. The messages themselves are
-// documented in core/lab/protocol.go. This file only moves strings and bytes; it never computes.
+// each worker) and passes every message from the page to it, with its bytes. The messages are
+// documented in core/engine/protocol.go. This file only moves JSON and bytes; it never computes.
 "use strict";
 
 importScripts("wasm_exec.js");
@@ -15,51 +15,47 @@ self.somehowReady = () => {
   for (const msg of waiting.splice(0)) handle(msg);
 };
 
-// resolveBytes hands the message's files to Go before the message itself: "fetch" names URLs
-// to download, "bytes" carries ArrayBuffers from the page (see core/lab/protocol.go).
-async function resolveBytes(msg) {
-  const put = (name, buf) => {
-    const err = self.somehowPut(name, new Uint8Array(buf));
-    if (err) throw new Error(err);
-  };
+// gatherBytes collects the message's bytes for Go: "bytes" came from the page (transferred),
+// "fetch" names URLs to download first.
+async function gatherBytes(msg) {
+  const bytes = {};
   for (const [name, url] of Object.entries(msg.fetch || {})) {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`could not download ${url} (${res.status} ${res.statusText})`);
-    put(name, await res.arrayBuffer());
+    bytes[name] = new Uint8Array(await res.arrayBuffer());
   }
-  for (const [name, buf] of Object.entries(msg.bytes || {})) put(name, buf);
-  delete msg.fetch;
-  delete msg.bytes;
+  for (const [name, b] of Object.entries(msg.bytes || {})) bytes[name] = ArrayBuffer.isView(b) ? b : new Uint8Array(b);
+  return bytes;
 }
 
 // Messages are handled one at a time, in order, even when one has to download first.
 let queue = Promise.resolve();
 
 function handle(msg) {
-  if (msg && (msg.fetch || msg.bytes)) {
-    queue = queue.then(() => resolveBytes(msg)).then(() => answer(msg), (err) => {
-      postMessage({ type: "error", id: msg.id, error: err.message });
-    });
-  } else {
-    queue = queue.then(() => answer(msg));
-  }
+  queue = queue.then(() => gatherBytes(msg)).then((bytes) => answer(msg, bytes), (err) => {
+    postMessage({ type: "error", id: msg && msg.id, error: err.message });
+  });
 }
 
-function answer(msg) {
-  let reply;
+function answer(msg, bytes) {
+  let reply, out = {};
   try {
+    const { id, fetch: _f, bytes: _b, ...body } = msg;
     const t0 = performance.now();
-    const text = self.somehowHandle(JSON.stringify(msg));
+    const result = self.somehowHandle(JSON.stringify(body), bytes);
     const t1 = performance.now();
-    reply = JSON.parse(text);
+    reply = JSON.parse(result.json);
+    out = result.bytes || {};
     // How long the Go core and the JSON took, for the page's performance readout.
     reply.workerMs = t1 - t0;
     reply.parseMs = performance.now() - t1;
     reply.memoryBytes = memory ? memory.buffer.byteLength : 0;
   } catch (err) {
-    reply = { type: "error", id: msg && msg.id, error: "The worker failed: " + err.message };
+    reply = { type: "error", error: "The worker failed: " + err.message };
   }
-  postMessage(reply);
+  reply.id = msg && msg.id; // every reply, errors too, answers its request
+  reply.bytes = out;
+  postMessage(reply, Object.values(out).map((b) => b.buffer));
 }
 
 self.onmessage = (event) => {

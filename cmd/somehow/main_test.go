@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"somehow/core/mnist"
 )
 
 func TestBadUsageIsOneClearError(t *testing.T) {
@@ -41,10 +43,8 @@ func TestBadUsageIsOneClearError(t *testing.T) {
 // A short real training run through the CLI: JSON lines with the promised fields, a model file
 // that eval reads back.
 func TestTrainJSONAndEval(t *testing.T) {
-	if os.Getenv("SOMEHOW_MNIST") == "" {
-		if _, err := findMNIST(); err != nil {
-			t.Skip(err)
-		}
+	if _, err := mnist.Dir(); err != nil {
+		t.Skip(err)
 	}
 	model := filepath.Join(t.TempDir(), "m.somehow")
 	var out bytes.Buffer

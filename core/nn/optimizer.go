@@ -32,14 +32,22 @@ func (k OptimizerKind) MarshalText() ([]byte, error) { return []byte(k.String())
 
 // UnmarshalText reads an optimiser's name.
 func (k *OptimizerKind) UnmarshalText(b []byte) error {
-	s := strings.ToLower(strings.TrimSpace(string(b)))
+	kind, err := ParseOptimizer(string(b))
+	if err == nil {
+		*k = kind
+	}
+	return err
+}
+
+// ParseOptimizer reads an optimiser's name: sgd or adam.
+func ParseOptimizer(name string) (OptimizerKind, error) {
+	s := strings.ToLower(strings.TrimSpace(name))
 	for i, n := range optimizerNames {
 		if n == s {
-			*k = OptimizerKind(i)
-			return nil
+			return OptimizerKind(i), nil
 		}
 	}
-	return fmt.Errorf("unknown optimiser %q: use sgd or adam", string(b))
+	return 0, fmt.Errorf("unknown optimiser %q: use sgd or adam", name)
 }
 
 // Optimizer updates a network's weights from its gradients after every batch.

@@ -163,46 +163,84 @@ type Evaluation struct {
 	ErrorRate float64 `json:"errorRate"` // fraction in [0, 1]
 	// Confusion[label][predicted] counts examples.
 	Confusion [][]int `json:"confusion"`
+	// Mistakes are the indices of the first MaxMistakes misclassified examples.
+	Mistakes []int `json:"mistakes"`
+	lossSum  float64
+	scored   int
 }
+
+// MaxMistakes is how many misclassified examples an Evaluation remembers.
+const MaxMistakes = 100
+
+// evaluateBatch is how many examples Evaluate runs through the network at once.
+const evaluateBatch = 250
 
 // Accuracy is 1 - ErrorRate.
 func (e Evaluation) Accuracy() float64 { return 1 - e.ErrorRate }
 
-// Evaluate runs the whole dataset through net in batches and counts its mistakes. For
-// classification it fills the confusion matrix (classes = max(outputs, 2)).
-func Evaluate(net *Network, data Samples) (Evaluation, error) {
+// Done reports whether every example has been scored.
+func (e *Evaluation) Done() bool { return e.scored >= e.Total }
+
+// Scored is how many examples have been scored so far.
+func (e *Evaluation) Scored() int { return e.scored }
+
+// NewEvaluation starts scoring net on data; call Next until Done, or use Evaluate.
+func NewEvaluation(net *Network, data Samples) (*Evaluation, error) {
 	if err := checkFits(net, data); err != nil {
-		return Evaluation{}, err
+		return nil, err
 	}
-	const batch = 250
-	in, out := net.Arch.Inputs, net.Arch.Outputs()
-	classes := max(out, 2)
-	ev := Evaluation{Total: data.Len(), Confusion: make([][]int, classes)}
+	classes := max(net.Arch.Outputs(), 2)
+	ev := &Evaluation{Total: data.Len(), Confusion: make([][]int, classes), Mistakes: []int{}}
 	for i := range ev.Confusion {
 		ev.Confusion[i] = make([]int, classes)
 	}
-	x := make([]float32, batch*in)
-	t := make([]float32, batch*out)
-	for start := 0; start < data.Len(); start += batch {
-		rows := min(batch, data.Len()-start)
-		for r := range rows {
-			data.Input(start+r, x[r*in:(r+1)*in])
-			fillTarget(data, start+r, t[r*out:(r+1)*out])
+	return ev, nil
+}
+
+// Next scores up to rows more examples, so a long evaluation can be done in slices.
+func (e *Evaluation) Next(net *Network, data Samples, rows int) {
+	in, out := net.Arch.Inputs, net.Arch.Outputs()
+	classes := len(e.Confusion)
+	start := e.scored
+	rows = min(rows, e.Total-start)
+	if rows <= 0 {
+		return
+	}
+	x := make([]float32, rows*in)
+	t := make([]float32, rows*out)
+	for r := range rows {
+		data.Input(start+r, x[r*in:(r+1)*in])
+		fillTarget(data, start+r, t[r*out:(r+1)*out])
+	}
+	y := net.Forward(x, rows)
+	e.lossSum += net.Loss(t) * float64(rows)
+	for r := range rows {
+		pred := ClassOf(y[r*out : (r+1)*out])
+		label := data.Label(start + r)
+		if label >= 0 && label < classes {
+			e.Confusion[label][pred]++
 		}
-		y := net.Forward(x, rows)
-		ev.Loss += net.Loss(t) * float64(rows)
-		for r := range rows {
-			pred := ClassOf(y[r*out : (r+1)*out])
-			label := data.Label(start + r)
-			if label >= 0 && label < classes {
-				ev.Confusion[label][pred]++
-			}
-			if pred != label {
-				ev.Errors++
+		if pred != label {
+			e.Errors++
+			if len(e.Mistakes) < MaxMistakes {
+				e.Mistakes = append(e.Mistakes, start+r)
 			}
 		}
 	}
-	ev.Loss /= float64(data.Len())
-	ev.ErrorRate = float64(ev.Errors) / float64(ev.Total)
-	return ev, nil
+	e.scored += rows
+	e.Loss = e.lossSum / float64(e.scored)
+	e.ErrorRate = float64(e.Errors) / float64(e.scored)
+}
+
+// Evaluate runs the whole dataset through net in batches and counts its mistakes. For
+// classification it fills the confusion matrix (classes = max(outputs, 2)).
+func Evaluate(net *Network, data Samples) (Evaluation, error) {
+	ev, err := NewEvaluation(net, data)
+	if err != nil {
+		return Evaluation{}, err
+	}
+	for !ev.Done() {
+		ev.Next(net, data, evaluateBatch)
+	}
+	return *ev, nil
 }

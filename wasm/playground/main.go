@@ -1,19 +1,19 @@
 //go:build js && wasm
 
-// Command playground is the web worker's Go program: a thin syscall/js bridge onto core/lab.
-// It registers somehowHandle(json) → json and somehowPut(name, Uint8Array) → error or "", and
-// announces itself by calling somehowReady(). The messages are documented in core/lab
-// (protocol.go), and nowhere else.
+// Command playground is the web worker's Go program: a thin syscall/js bridge onto the engines'
+// router (core/engine). It registers somehowHandle(json, bytes) → {json, bytes}, where bytes are
+// objects of named Uint8Arrays, and announces itself by calling somehowReady(). The messages are
+// documented in core/engine (protocol.go), and nowhere else.
 package main
 
 import (
 	"syscall/js"
 
-	"somehow/core/lab"
+	"somehow/core/engine"
 )
 
 func main() {
-	register(lab.New())
+	register(engine.New())
 	if ready := js.Global().Get("somehowReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}
@@ -21,33 +21,40 @@ func main() {
 }
 
 // register installs somehowHandle on the global object.
-func register(l *lab.Lab) {
+func register(r *engine.Router) {
+	uint8Array := js.Global().Get("Uint8Array")
+	object := js.Global().Get("Object")
 	js.Global().Set("somehowHandle", js.FuncOf(func(_ js.Value, args []js.Value) (reply any) {
-		// Lab.Handle recovers its own panics; this catches a bad argument from JavaScript.
+		// The router recovers its own panics; this catches a bad argument from JavaScript.
 		defer func() {
-			if r := recover(); r != nil {
-				reply = `{"type":"error","error":"the worker could not read that message"}`
+			if p := recover(); p != nil {
+				reply = map[string]any{"json": `{"type":"error","error":"the worker could not read that message"}`}
 			}
 		}()
-		if len(args) != 1 || args[0].Type() != js.TypeString {
-			return `{"type":"error","error":"somehowHandle takes one JSON string"}`
+		if len(args) < 1 || args[0].Type() != js.TypeString {
+			return map[string]any{"json": `{"type":"error","error":"somehowHandle takes a JSON string and an object of byte arrays"}`}
 		}
-		return string(l.Handle([]byte(args[0].String())))
-	}))
-	js.Global().Set("somehowPut", js.FuncOf(func(_ js.Value, args []js.Value) (reply any) {
-		defer func() {
-			if r := recover(); r != nil {
-				reply = "the worker could not take those bytes"
+		in := map[string][]byte{}
+		if len(args) > 1 && args[1].Type() == js.TypeObject {
+			keys := object.Call("keys", args[1])
+			for i := range keys.Length() {
+				name := keys.Index(i).String()
+				v := args[1].Get(name)
+				if !v.InstanceOf(uint8Array) {
+					return map[string]any{"json": `{"type":"error","error":"the bytes handed to the worker must be Uint8Arrays"}`}
+				}
+				b := make([]byte, v.Length())
+				js.CopyBytesToGo(b, v)
+				in[name] = b
 			}
-		}()
-		if len(args) != 2 || args[0].Type() != js.TypeString || !args[1].InstanceOf(js.Global().Get("Uint8Array")) {
-			return "somehowPut takes a name and a Uint8Array"
 		}
-		b := make([]byte, args[1].Length())
-		js.CopyBytesToGo(b, args[1])
-		if err := l.PutBlob(args[0].String(), b); err != nil {
-			return err.Error()
+		text, out := r.Handle([]byte(args[0].String()), in)
+		bytes := object.New()
+		for name, b := range out {
+			v := uint8Array.New(len(b))
+			js.CopyBytesToJS(v, b)
+			bytes.Set(name, v)
 		}
-		return ""
+		return map[string]any{"json": string(text), "bytes": bytes}
 	}))
 }

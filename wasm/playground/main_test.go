@@ -8,29 +8,36 @@ import (
 	"syscall/js"
 	"testing"
 
-	"somehow/core/lab"
+	"somehow/core/engine"
 )
 
-func call(t *testing.T, args ...any) map[string]any {
+// call invokes somehowHandle as the worker does and returns the reply's JSON and its bytes.
+func call(t *testing.T, args ...any) (map[string]any, js.Value) {
 	t.Helper()
 	v := js.Global().Call("somehowHandle", args...)
-	if v.Type() != js.TypeString {
-		t.Fatalf("reply is a %s, not a string", v.Type())
+	if v.Get("json").Type() != js.TypeString {
+		t.Fatalf("reply has no json string: %v", v)
 	}
 	var out map[string]any
-	if err := json.Unmarshal([]byte(v.String()), &out); err != nil {
+	if err := json.Unmarshal([]byte(v.Get("json").String()), &out); err != nil {
 		t.Fatalf("reply is not JSON: %v", err)
 	}
-	return out
+	return out, v.Get("bytes")
+}
+
+func bytesOf(b []byte) js.Value {
+	v := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(v, b)
+	return v
 }
 
 // The bridge as the worker uses it, through the JavaScript global, in Node.
 func TestBridge(t *testing.T) {
-	register(lab.New())
-	if out := call(t, `{"type":"hello","id":3}`); out["type"] != "hello" || out["id"] != 3.0 {
+	register(engine.New())
+	if out, _ := call(t, `{"type":"hello"}`); out["type"] != "hello" {
 		t.Fatalf("hello: %v", out)
 	}
-	out := call(t, `{"type":"train","epochs":5,"network":true}`)
+	out, bytes := call(t, `{"engine":"lab","type":"train","epochs":5,"network":true}`)
 	panes, _ := out["panes"].([]any)
 	if out["type"] != "frame" || len(panes) != 2 {
 		t.Fatalf("train: %.200v", out)
@@ -39,26 +46,23 @@ func TestBridge(t *testing.T) {
 	if right["epoch"] != 5.0 || right["network"] == nil {
 		t.Errorf("right pane after 5 epochs: epoch %v", right["epoch"])
 	}
-	for _, bad := range [][]any{{}, {42}, {"{"}, {`{"type":"setModel","pane":1,"model":{"kind":"mlp","learningRate":-3}}`}} {
-		out := call(t, bad...)
+	// The heatmap comes back as bytes in a Uint8Array, not inside the JSON.
+	if h := bytes.Get("heatmap.1"); !h.InstanceOf(js.Global().Get("Uint8Array")) || h.Length() != 20000 {
+		t.Errorf("heatmap bytes: %v", h)
+	}
+	for _, bad := range [][]any{{}, {42}, {"{"}, {`{"engine":"lab","type":"setModel","pane":1,"model":{"kind":"mlp","learningRate":-3}}`},
+		{`{"engine":"digits","type":"loadModel"}`, map[string]any{"model": "not bytes"}}} {
+		out, _ := call(t, bad...)
 		if out["type"] != "error" || !strings.Contains(out["error"].(string), " ") {
 			t.Errorf("%v: %v", bad, out)
 		}
 	}
-	if out := call(t, `{"type":"frame"}`); out["type"] != "frame" {
+	if out, _ := call(t, `{"engine":"lab","type":"frame"}`); out["type"] != "frame" {
 		t.Errorf("the worker stopped answering after bad messages: %v", out)
 	}
-
-	// Bytes go in through somehowPut: a damaged model file is refused with a sentence.
-	bytes := js.Global().Get("Uint8Array").New(3)
-	js.CopyBytesToJS(bytes, []byte{1, 2, 3})
-	if r := js.Global().Call("somehowPut", "file", bytes); r.String() != "" {
-		t.Fatalf("somehowPut: %q", r.String())
-	}
-	if out := call(t, `{"type":"loadModel","blob":"file"}`); out["type"] != "error" || !strings.Contains(out["error"].(string), "not a Somehow model") {
+	// Bytes go in the same way: a damaged model file is refused with a sentence.
+	out, _ = call(t, `{"engine":"digits","type":"loadModel"}`, map[string]any{"model": bytesOf([]byte{1, 2, 3})})
+	if out["type"] != "error" || !strings.Contains(out["error"].(string), "not a Somehow model") {
 		t.Errorf("damaged model: %v", out)
-	}
-	if r := js.Global().Call("somehowPut", 5, "x"); !strings.Contains(r.String(), "Uint8Array") {
-		t.Errorf("somehowPut with bad arguments: %q", r.String())
 	}
 }

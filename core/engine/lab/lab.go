@@ -23,32 +23,36 @@ const (
 
 // Lab holds the points and the two panes.
 type Lab struct {
-	spec    DataSpec
-	points  []Point
-	train   *data.Points
-	test    *data.Points
-	panes   [2]*pane
-	digits  *Digits
-	lessons lessonState
+	spec   DataSpec
+	points []Point
+	train  *data.Points
+	test   *data.Points
+	panes  [2]*pane
 	// now is the clock used for training budgets (replaced in tests).
 	now func() time.Time
 }
 
 // pane is one model learning the lab's points.
 type pane struct {
-	spec       ModelSpec
-	perceptron *nn.Perceptron
-	net        *nn.Network
-	opt        *nn.Optimizer
-	trainer    *nn.Trainer
-	epoch      int
-	diverged   bool
+	spec     ModelSpec
+	model    model
+	epoch    int
+	diverged bool
+}
+
+// model is what a pane needs of its network, the perceptron or an MLP.
+type model interface {
+	// trainEpoch makes one pass over the training points.
+	trainEpoch(train *data.Points) error
+	// draw fills the pane's heatmap, predictions, scores and (withNetwork) its network view.
+	draw(l *Lab, pf *PaneFrame, withNetwork bool)
+	// setWeight sets one weight (from = -1: the bias of neuron to) of layer.
+	setWeight(layer, from, to int, value float32) error
 }
 
 // New returns a lab with XOR data, the perceptron on the left and a 2-8-8-1 MLP on the right.
 func New() *Lab {
 	l := &Lab{now: time.Now}
-	l.digits = newDigits(l.now)
 	if err := l.setData(DefaultData()); err != nil {
 		panic(err)
 	}
@@ -76,120 +80,99 @@ func DefaultMLP() ModelSpec {
 		Init: "xavier", Optimizer: "sgd", LearningRate: 0.1, Momentum: 0.9, Batch: 10, Seed: 1}
 }
 
-// Handle carries out one JSON message and returns the JSON reply. It never panics: a bad
-// message, or a bug, becomes an error reply and the lab stays as it was before the message.
-func (l *Lab) Handle(msg []byte) (reply []byte) {
+// Handle carries out one message of the lab's protocol (protocol.go): body is the whole JSON
+// message. The reply is a Frame; its heatmaps and thumbnails travel as bytes beside it. A
+// refused message leaves the lab as it was.
+func (l *Lab) Handle(msgType string, body []byte, _ map[string][]byte) (any, map[string][]byte, error) {
 	var req Request
-	defer func() {
-		if r := recover(); r != nil {
-			reply = errorReply(req.ID, fmt.Errorf("internal error: %v", r))
-		}
-	}()
-	if err := json.Unmarshal(msg, &req); err != nil {
-		return errorReply(0, fmt.Errorf("the message is not valid JSON: %v", err))
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, nil, err
 	}
-	out, err := l.Do(req)
+	req.Type = msgType
+	f, err := l.Do(req)
 	if err != nil {
-		return errorReply(req.ID, err)
+		return nil, nil, err
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return errorReply(req.ID, err)
-	}
-	return b
+	return f, f.Bytes(), nil
 }
 
-func errorReply(id int, err error) []byte {
-	b, _ := json.Marshal(ErrorReply{ID: id, Type: "error", Error: err.Error()})
-	return b
-}
-
-// Do carries out a request and returns its reply (a Frame or a Hello).
-func (l *Lab) Do(req Request) (any, error) {
+// Do carries out a request and returns the frame that shows its result.
+func (l *Lab) Do(req Request) (Frame, error) {
+	fail := func(err error) (Frame, error) { return Frame{}, err }
 	live := [2]bool{true, true}
 	if req.Panes != nil {
 		live = [2]bool{}
 		for _, p := range req.Panes {
 			if p < 0 || p > 1 {
-				return nil, errors.New("panes lists 0 (left) and/or 1 (right)")
+				return fail(errors.New("panes lists 0 (left) and/or 1 (right)"))
 			}
 			live[p] = true
 		}
 	}
-	if reply, ok, err := l.digits.do(req); ok {
-		return reply, err
-	}
-	if reply, ok, err := l.doLesson(req); ok {
-		return reply, err
-	}
 	switch req.Type {
-	case "hello":
-		return Hello{ID: req.ID, Type: "hello", Version: Version, Kinds: data.Kinds}, nil
 	case "setScene":
 		if req.Data == nil || len(req.Models) != 2 {
-			return nil, errors.New("setScene needs a data object and two models")
+			return fail(errors.New("setScene needs a data object and two models"))
 		}
-		next := &Lab{now: l.now, digits: l.digits, lessons: l.lessons}
+		next := &Lab{now: l.now}
 		if err := next.setData(*req.Data); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		for i, m := range req.Models {
 			if err := next.setModel(i, m); err != nil {
-				return nil, fmt.Errorf("%s pane: %w", [2]string{"left", "right"}[i], err)
+				return fail(fmt.Errorf("%s pane: %w", [2]string{"left", "right"}[i], err))
 			}
 		}
 		*l = *next
 	case "setData":
 		if req.Data == nil {
-			return nil, errors.New("setData needs a data object")
+			return fail(errors.New("setData needs a data object"))
 		}
 		if err := l.setData(*req.Data); err != nil {
-			return nil, err
+			return fail(err)
 		}
 	case "setModel":
 		p, err := paneIndex(req.Pane)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		if req.Model == nil {
-			return nil, errors.New("setModel needs a model object")
+			return fail(errors.New("setModel needs a model object"))
 		}
 		if err := l.setModel(p, *req.Model); err != nil {
-			return nil, err
+			return fail(err)
 		}
 	case "reset":
 		for i := range l.panes {
 			if req.Pane == nil || *req.Pane == i {
 				if err := l.setModel(i, l.panes[i].spec); err != nil {
-					return nil, err
+					return fail(err)
 				}
 			}
 		}
 	case "train":
 		if req.Epochs < 0 || req.Epochs > MaxEpochs {
-			return nil, fmt.Errorf("epochs must be between 0 and %d", MaxEpochs)
+			return fail(fmt.Errorf("epochs must be between 0 and %d", MaxEpochs))
 		}
 		if math.IsNaN(req.BudgetMs) || req.BudgetMs < 0 {
-			return nil, errors.New("budgetMs must be 0 or more")
+			return fail(errors.New("budgetMs must be 0 or more"))
 		}
 		l.trainFor(live, max(req.Epochs, 1), time.Duration(req.BudgetMs*float64(time.Millisecond)))
 	case "frame":
 	case "addPoint":
 		if err := l.addPoint(req); err != nil {
-			return nil, err
+			return fail(err)
 		}
 	case "removePoint":
 		l.removePoint(req.X, req.Y)
 	case "setWeight":
 		if err := l.setWeight(req); err != nil {
-			return nil, err
+			return fail(err)
 		}
 	default:
-		return nil, fmt.Errorf("unknown message type %q", req.Type)
+		return fail(fmt.Errorf("unknown message type %q", req.Type))
 	}
-	f := l.Frame(req.Network, live)
-	f.ID = req.ID
-	return f, nil
+	return l.Frame(req.Network, live), nil
 }
 
 func paneIndex(p *int) (int, error) {
@@ -332,7 +315,7 @@ func buildPane(spec ModelSpec, classes int) (*pane, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &pane{spec: spec, perceptron: perc}, nil
+		return &pane{spec: spec, model: perceptronModel{perc}}, nil
 	case "mlp":
 		spec.Kind = "mlp"
 	default:
@@ -379,10 +362,11 @@ func buildPane(spec ModelSpec, classes int) (*pane, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := &nn.Optimizer{LearningRate: float32(spec.LearningRate), Momentum: float32(spec.Momentum), WeightDecay: float32(spec.L2)}
-	if err := opt.Kind.UnmarshalText([]byte(or(spec.Optimizer, "sgd"))); err != nil {
+	kind, err := nn.ParseOptimizer(or(spec.Optimizer, "sgd"))
+	if err != nil {
 		return nil, err
 	}
+	opt := &nn.Optimizer{Kind: kind, LearningRate: float32(spec.LearningRate), Momentum: float32(spec.Momentum), WeightDecay: float32(spec.L2)}
 	if opt.Kind == nn.Adam {
 		opt.Momentum = 0
 	}
@@ -393,7 +377,7 @@ func buildPane(spec ModelSpec, classes int) (*pane, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pane{spec: spec, net: net, opt: opt, trainer: tr}, nil
+	return &pane{spec: spec, model: &mlpModel{net: net, trainer: tr}}, nil
 }
 
 func or(s, fallback string) string {
@@ -429,12 +413,7 @@ func (p *pane) trainEpoch(train *data.Points) {
 	if p.diverged {
 		return
 	}
-	if p.perceptron != nil {
-		p.perceptron.Epoch(train)
-		p.epoch++
-		return
-	}
-	if _, err := p.trainer.Epoch(train, nil); err != nil {
+	if err := p.model.trainEpoch(train); err != nil {
 		p.diverged = true
 		return
 	}
@@ -446,34 +425,59 @@ func (l *Lab) setWeight(req Request) error {
 	if err != nil {
 		return err
 	}
-	p := l.panes[i]
 	if math.IsNaN(req.Value) || math.IsInf(req.Value, 0) || math.Abs(req.Value) > 100 {
 		return errors.New("a weight must be a number between -100 and 100")
 	}
-	if p.perceptron != nil {
-		u := req.To
-		if u < 0 || u >= p.perceptron.Units() || req.From < -1 || req.From >= 2 {
-			return errors.New("no such perceptron weight")
-		}
-		if req.From == -1 {
-			p.perceptron.Biases[u] = float32(req.Value)
-		} else {
-			p.perceptron.Weights[u*2+req.From] = float32(req.Value)
-		}
-		return nil
+	if err := l.panes[i].model.setWeight(req.Layer, req.From, req.To, float32(req.Value)); err != nil {
+		return err
 	}
-	if req.Layer < 0 || req.Layer >= len(p.net.Layers) {
-		return fmt.Errorf("layer must be between 0 and %d", len(p.net.Layers)-1)
+	l.panes[i].diverged = false
+	return nil
+}
+
+// perceptronModel is the perceptron, learning with its own rule.
+type perceptronModel struct{ *nn.Perceptron }
+
+func (m perceptronModel) trainEpoch(train *data.Points) error {
+	_, err := m.Epoch(train)
+	return err
+}
+
+func (m perceptronModel) setWeight(_, from, to int, value float32) error {
+	if to < 0 || to >= m.Units() || from < -1 || from >= m.Inputs {
+		return errors.New("no such perceptron weight")
 	}
-	d := p.net.Layers[req.Layer]
-	if req.To < 0 || req.To >= d.Units || req.From < -1 || req.From >= d.Inputs {
+	if from == -1 {
+		m.Biases[to] = value
+	} else {
+		m.Weights[to*m.Inputs+from] = value
+	}
+	return nil
+}
+
+// mlpModel is a multi-layer network trained by gradient descent.
+type mlpModel struct {
+	net     *nn.Network
+	trainer *nn.Trainer
+}
+
+func (m *mlpModel) trainEpoch(train *data.Points) error {
+	_, err := m.trainer.Epoch(train, nil)
+	return err
+}
+
+func (m *mlpModel) setWeight(layer, from, to int, value float32) error {
+	if layer < 0 || layer >= len(m.net.Layers) {
+		return fmt.Errorf("layer must be between 0 and %d", len(m.net.Layers)-1)
+	}
+	d := m.net.Layers[layer]
+	if to < 0 || to >= d.Units || from < -1 || from >= d.Inputs {
 		return errors.New("no such weight in that layer")
 	}
-	if req.From == -1 {
-		d.Biases[req.To] = float32(req.Value)
+	if from == -1 {
+		d.Biases[to] = value
 	} else {
-		d.Weights[req.From*d.Units+req.To] = float32(req.Value)
+		d.Weights[from*d.Units+to] = value
 	}
-	p.diverged = false
 	return nil
 }

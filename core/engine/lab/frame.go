@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"math"
 
 	"somehow/core/nn"
@@ -48,51 +49,53 @@ func finite(v float64) float64 {
 }
 
 func (l *Lab) paneFrame(p *pane, withNetwork bool) PaneFrame {
-	pf := PaneFrame{Kind: p.spec.Kind, Epoch: p.epoch, Diverged: p.diverged}
-	classes := l.spec.Classes
-	cells := HeatmapSize * HeatmapSize
-	pf.Heatmap = make([]byte, 2*cells)
-	pf.Predicted = make([]int, len(l.points))
-	if p.perceptron != nil {
-		pc := p.perceptron
-		pf.Architecture = "perceptron"
-		if pc.Units() == 1 {
-			// With more classes the regions are bounded by pieces of lines where two units tie;
-			// the heatmap shows those, so no whole lines are drawn.
-			pf.Lines = append(pf.Lines, [3]float32{pc.Weights[0], pc.Weights[1], pc.Biases[0]})
-		}
-		for c := range cells {
-			x := heatmapGrid[2*c : 2*c+2]
-			class := pc.Classify(x)
-			pf.Heatmap[2*c] = byte(class)
-			pf.Heatmap[2*c+1] = byte(255 * math.Tanh(2*perceptronMargin(pc, x, class)))
-		}
-		for i, pt := range l.points {
-			pf.Predicted[i] = pc.Classify([]float32{pt.X, pt.Y})
-		}
-		// A perceptron has no smooth loss: its "loss" is the share of points it gets wrong.
-		pf.TrainAccuracy = pc.Accuracy(l.train)
-		pf.TestAccuracy = pc.Accuracy(l.test)
-		pf.TrainLoss, pf.TestLoss = 1-pf.TrainAccuracy, 1-pf.TestAccuracy
-		if l.test.Len() == 0 {
-			pf.TestLoss, pf.TestAccuracy = 0, 0
-		}
-		if withNetwork {
-			pf.Network = perceptronView(pc)
-		}
-		return pf
+	pf := PaneFrame{Kind: p.spec.Kind, Epoch: p.epoch, Diverged: p.diverged,
+		Heatmap: make([]byte, 2*HeatmapSize*HeatmapSize), Predicted: make([]int, len(l.points))}
+	p.model.draw(l, &pf, withNetwork)
+	return pf
+}
+
+func (m perceptronModel) draw(l *Lab, pf *PaneFrame, withNetwork bool) {
+	pf.Architecture = "perceptron"
+	if m.Units() == 1 {
+		// With more classes the regions are bounded by pieces of lines where two units tie;
+		// the heatmap shows those, so no whole lines are drawn.
+		pf.Lines = append(pf.Lines, [3]float32{m.Weights[0], m.Weights[1], m.Biases[0]})
 	}
-	net := p.net
+	for c := range HeatmapSize * HeatmapSize {
+		x := heatmapGrid[2*c : 2*c+2]
+		class := m.Classify(x)
+		pf.Heatmap[2*c] = byte(class)
+		pf.Heatmap[2*c+1] = byte(255 * math.Tanh(2*perceptronMargin(m.Perceptron, x, class)))
+	}
+	for i, pt := range l.points {
+		pf.Predicted[i] = m.Classify([]float32{pt.X, pt.Y})
+	}
+	// A perceptron has no smooth loss: its "loss" is the share of points it gets wrong.
+	pf.TrainAccuracy = m.Accuracy(l.train)
+	pf.TestAccuracy = m.Accuracy(l.test)
+	pf.TrainLoss, pf.TestLoss = 1-pf.TrainAccuracy, 1-pf.TestAccuracy
+	if l.test.Len() == 0 {
+		pf.TestLoss, pf.TestAccuracy = 0, 0
+	}
+	if withNetwork {
+		pf.Network = perceptronView(m.Perceptron)
+	}
+}
+
+func (m *mlpModel) draw(l *Lab, pf *PaneFrame, withNetwork bool) {
+	net := m.net
 	pf.Architecture = net.Arch.String()
-	if p.diverged || !net.Finite() {
+	if pf.Diverged || !net.Finite() {
 		pf.Diverged = true
 		pf.Message = "Training diverged: the numbers grew past what a computer can hold (NaN). Lower the learning rate and press reset."
-		return pf
+		return
 	}
+	cells := HeatmapSize * HeatmapSize
 	out := net.Forward(heatmapGrid, cells)
 	k := net.Arch.Outputs()
 	for c := range cells {
-		class, conf := confidence(out[c*k:(c+1)*k], classes)
+		class, conf := confidence(out[c*k:(c+1)*k], l.spec.Classes)
 		pf.Heatmap[2*c], pf.Heatmap[2*c+1] = byte(class), byte(255*conf)
 	}
 	pf.TrainLoss, pf.TrainAccuracy = l.score(net, false, pf.Predicted)
@@ -100,7 +103,6 @@ func (l *Lab) paneFrame(p *pane, withNetwork bool) PaneFrame {
 	if withNetwork {
 		pf.Network = networkView(net)
 	}
-	return pf
 }
 
 // score runs the training (or test) points through net in one batch, writes each one's
@@ -244,4 +246,27 @@ func perceptronView(pc *nn.Perceptron) *NetworkView {
 		lv.Thumbnails = append(lv.Thumbnails, th)
 	}
 	return &NetworkView{Inputs: 2, Layers: []LayerView{lv}, InputThumbnails: inputThumbnails()}
+}
+
+// Bytes are the frame's pixels, which travel beside its JSON: "heatmap.P" for pane P's heatmap
+// and, when the network was asked for, "thumbnails.P": every neuron's thumbnail one after the
+// other (the inputs x and y, then each layer's neurons in order), ThumbnailSize² bytes each.
+func (f Frame) Bytes() map[string][]byte {
+	out := map[string][]byte{}
+	for _, p := range f.Panes {
+		out[fmt.Sprintf("heatmap.%d", p.Pane)] = p.Heatmap
+		if v := p.Network; v != nil {
+			var th []byte
+			for _, t := range v.InputThumbnails {
+				th = append(th, t...)
+			}
+			for _, l := range v.Layers {
+				for _, t := range l.Thumbnails {
+					th = append(th, t...)
+				}
+			}
+			out[fmt.Sprintf("thumbnails.%d", p.Pane)] = th
+		}
+	}
+	return out
 }

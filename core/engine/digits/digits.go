@@ -1,0 +1,415 @@
+// Package digits is the digits page's engine: the models that read a drawing, and MNIST
+// training in slices (a thin adapter over core/mnist, which does the training). Its messages
+// are listed with the rest of the protocol in core/engine (protocol.go); their bodies are here.
+package digits
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"somehow/core/data"
+	"somehow/core/digit"
+	"somehow/core/mnist"
+	"somehow/core/nn"
+)
+
+// Digits holds the loaded models, MNIST once it has been handed over, and a training run.
+type Digits struct {
+	models  map[string]*nn.Model
+	current string
+	train   *data.Images
+	test    *data.Images
+	run     *mnist.Run
+	// now is the clock used for training budgets (replaced in tests).
+	now func() time.Time
+}
+
+// Limits on what a message may ask for.
+const (
+	// MaxSliceBudget caps one trainSlice, so a stop or a drawing is answered soon.
+	MaxSliceBudget = 200 * time.Millisecond
+	// MaxEpochs, MaxHiddenLayers and MaxHiddenUnits bound a network trained in the page.
+	MaxEpochs       = 50
+	MaxHiddenLayers = 4
+	MaxHiddenUnits  = 1024
+)
+
+// New returns an engine with no models and no MNIST yet.
+func New() *Digits {
+	return &Digits{models: map[string]*nn.Model{}, now: time.Now}
+}
+
+// Request is a digits message from the page. Fields a type does not use are ignored.
+type Request struct {
+	Name     string     `json:"name,omitempty"`
+	Use      bool       `json:"use,omitempty"`
+	Width    int        `json:"width,omitempty"`
+	Height   int        `json:"height,omitempty"`
+	Index    int        `json:"index,omitempty"`
+	BudgetMs float64    `json:"budgetMs,omitempty"`
+	Train    *TrainSpec `json:"train,omitempty"`
+}
+
+// TrainSpec is what trainStart asks for: a preset changed by the same overrides as the CLI's
+// flags, a seed and, for tests, a smaller training set.
+type TrainSpec struct {
+	Preset string `json:"preset"`
+	mnist.Overrides
+	Seed uint64 `json:"seed,omitempty"`
+	// TrainLimit trains on only the first N training images (0 = all 60000).
+	TrainLimit int `json:"trainLimit,omitempty"`
+}
+
+// ModelInfo describes a loaded model.
+type ModelInfo struct {
+	Name         string `json:"name"`
+	Architecture string `json:"architecture"`
+	Activations  string `json:"activations"`
+	Loss         string `json:"loss"`
+	Parameters   int    `json:"parameters"`
+}
+
+// Models is the reply listing the loaded models.
+type Models struct {
+	Type    string      `json:"type"` // "models"
+	Models  []ModelInfo `json:"models"`
+	Current string      `json:"current"`
+}
+
+// PresetList is the reply to presets: the MNIST recipes, as the CLI has them.
+type PresetList struct {
+	Type    string                  `json:"type"` // "presets"
+	Presets map[string]mnist.Preset `json:"presets"`
+}
+
+// Classified is the reply to classify. The 28×28 image the network saw travels as the bytes
+// "input", one byte a pixel.
+type Classified struct {
+	Type  string `json:"type"` // "classified"
+	Model string `json:"model"`
+	Digit int    `json:"digit"`
+	// Outputs are the network's ten outputs, as the paper's Figure 1 prints them.
+	Outputs []float32 `json:"outputs"`
+	Millis  float64   `json:"millis"` // time spent in the worker
+}
+
+// Progress is the reply to the training messages.
+type Progress struct {
+	Type string `json:"type"` // "progress"
+	mnist.Progress
+}
+
+// MNISTLoaded is the reply to loadMNIST.
+type MNISTLoaded struct {
+	Type  string `json:"type"` // "mnist"
+	Train int    `json:"train"`
+	Test  int    `json:"test"`
+}
+
+// Evaluation is the reply to evaluate: how the current model does on the MNIST test set. The
+// mistakes' images travel as the bytes "mistakes", 784 bytes each, in the order of Mistakes.
+type Evaluation struct {
+	Type      string    `json:"type"` // "evaluation"
+	Model     string    `json:"model"`
+	TestError float64   `json:"testError"` // percent
+	Confusion [][]int   `json:"confusion"` // [label][predicted]
+	Mistakes  []Mistake `json:"mistakes"`  // up to 100
+}
+
+// Mistake is one misclassified test image.
+type Mistake struct {
+	Index     int `json:"index"`
+	Label     int `json:"label"`
+	Predicted int `json:"predicted"`
+}
+
+// Weights is the reply to weights: the first layer's weights, one 28×28 image per neuron (at
+// most 64), in the bytes "weights", 784 bytes each: 128 = 0, above = positive.
+type Weights struct {
+	Type  string `json:"type"` // "weights"
+	Count int    `json:"count"`
+}
+
+// TestImage is the reply to testImage: one MNIST test image (the bytes "image") read by the
+// current model.
+type TestImage struct {
+	Type    string    `json:"type"` // "testImage"
+	Index   int       `json:"index"`
+	Label   int       `json:"label"`
+	Outputs []float32 `json:"outputs"`
+	Digit   int       `json:"digit"`
+}
+
+// Exported is the reply to exportModel: the current model's file is the bytes "file".
+type Exported struct {
+	Type string `json:"type"` // "model"
+	Name string `json:"name"`
+}
+
+// Handle carries out one digits message; body is the whole JSON message, in the bytes that
+// came with it. A refused message leaves the models and the training as they were.
+func (d *Digits) Handle(msgType string, body []byte, in map[string][]byte) (any, map[string][]byte, error) {
+	var req Request
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, nil, err
+	}
+	switch msgType {
+	case "models":
+		return d.modelList(), nil, nil
+	case "presets":
+		return PresetList{Type: "presets", Presets: mnist.Presets}, nil, nil
+	case "loadModel":
+		r, err := d.loadModel(req, in["model"])
+		return r, nil, err
+	case "useModel":
+		if _, found := d.models[req.Name]; !found {
+			return nil, nil, fmt.Errorf("there is no model named %q", req.Name)
+		}
+		d.current = req.Name
+		return d.modelList(), nil, nil
+	case "classify":
+		return d.classify(req, in["canvas"])
+	case "loadMNIST":
+		r, err := d.loadMNIST(in)
+		return r, nil, err
+	case "trainStart":
+		r, err := d.trainStart(req)
+		return r, nil, err
+	case "trainSlice":
+		r, err := d.trainSlice(req)
+		return r, nil, err
+	case "trainStop":
+		if d.run == nil {
+			return nil, nil, errors.New("no training has been started")
+		}
+		d.run.Stop()
+		d.finish()
+		return Progress{"progress", d.run.Progress()}, nil, nil
+	case "evaluate":
+		return d.evaluate()
+	case "weights":
+		return d.weights()
+	case "testImage":
+		return d.testImage(req)
+	case "exportModel":
+		m, found := d.models[d.current]
+		if !found {
+			return nil, nil, errors.New("no model is loaded")
+		}
+		var buf bytes.Buffer
+		if err := nn.Save(&buf, m.Name, m.Net); err != nil {
+			return nil, nil, err
+		}
+		return Exported{Type: "model", Name: d.current}, map[string][]byte{"file": buf.Bytes()}, nil
+	}
+	return nil, nil, fmt.Errorf("unknown message type %q", msgType)
+}
+
+func (d *Digits) modelList() Models {
+	m := Models{Type: "models", Current: d.current, Models: []ModelInfo{}}
+	for name, model := range d.models {
+		a := model.Net.Arch
+		var acts []string
+		for _, l := range a.Layers {
+			acts = append(acts, l.Activation.String())
+		}
+		m.Models = append(m.Models, ModelInfo{Name: name, Architecture: a.String(), Activations: strings.Join(acts, ","),
+			Loss: a.Loss.String(), Parameters: a.Parameters()})
+	}
+	sort.Slice(m.Models, func(i, j int) bool { return m.Models[i].Name < m.Models[j].Name })
+	return m
+}
+
+// loadModel reads a model file; the current model stays if the file is bad.
+func (d *Digits) loadModel(req Request, file []byte) (Models, error) {
+	if file == nil {
+		return Models{}, errors.New("loadModel needs the model file's bytes")
+	}
+	m, err := nn.Parse(file)
+	if err != nil {
+		return Models{}, fmt.Errorf("could not load that model: %v", err)
+	}
+	if m.Net.Arch.Inputs != mnist.ImageSize || m.Net.Arch.Outputs() != 10 {
+		return Models{}, fmt.Errorf("that model (%s) is not a digit classifier: it needs 784 inputs and 10 outputs", m.Net.Arch)
+	}
+	if req.Name != "" {
+		m.Name = req.Name
+	}
+	d.models[m.Name] = m
+	if d.current == "" || req.Use {
+		d.current = m.Name
+	}
+	return d.modelList(), nil
+}
+
+// classify preprocesses the canvas (one byte a pixel: 0 paper, 255 ink) like MNIST and runs the
+// current model on it.
+func (d *Digits) classify(req Request, canvas []byte) (any, map[string][]byte, error) {
+	start := d.now()
+	m, ok := d.models[d.current]
+	if !ok {
+		return nil, nil, errors.New("no model is loaded yet")
+	}
+	x, err := digit.FromBytes(canvas, req.Width, req.Height)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := m.Net.Predict(x)
+	input := make([]byte, len(x))
+	for i, v := range x {
+		input[i] = byte(math.Round(float64(v) * 255))
+	}
+	c := Classified{Type: "classified", Model: d.current, Digit: nn.ClassOf(out), Outputs: out,
+		Millis: float64(d.now().Sub(start).Microseconds()) / 1000}
+	return c, map[string][]byte{"input": input}, nil
+}
+
+// loadMNIST reads the four original files, handed over as bytes named after mnist.Files.
+func (d *Digits) loadMNIST(in map[string][]byte) (MNISTLoaded, error) {
+	var files [4][]byte
+	for i, name := range mnist.Files {
+		if files[i] = in[name]; files[i] == nil {
+			return MNISTLoaded{}, fmt.Errorf("loadMNIST needs the bytes of %s", name)
+		}
+	}
+	train, test, err := mnist.Read(files)
+	if err != nil {
+		return MNISTLoaded{}, err
+	}
+	d.train, d.test = train, test
+	return MNISTLoaded{Type: "mnist", Train: train.Len(), Test: test.Len()}, nil
+}
+
+func (d *Digits) trainStart(req Request) (Progress, error) {
+	if d.train == nil {
+		return Progress{}, errors.New("MNIST is not loaded yet")
+	}
+	if req.Train == nil {
+		return Progress{}, errors.New("trainStart needs a train object")
+	}
+	s := *req.Train
+	p, err := mnist.LookupPreset(s.Preset)
+	if err != nil {
+		return Progress{}, err
+	}
+	if p, err = s.Overrides.Apply(p); err != nil {
+		return Progress{}, err
+	}
+	if p.Epochs > MaxEpochs {
+		return Progress{}, fmt.Errorf("the page trains at most %d epochs, not %d", MaxEpochs, p.Epochs)
+	}
+	if hidden := p.Arch.Layers[:len(p.Arch.Layers)-1]; len(hidden) > MaxHiddenLayers {
+		return Progress{}, fmt.Errorf("the page trains at most %d hidden layers", MaxHiddenLayers)
+	} else {
+		for _, l := range hidden {
+			if l.Units > MaxHiddenUnits {
+				return Progress{}, fmt.Errorf("hidden layers have between 1 and %d neurons in the page, not %d", MaxHiddenUnits, l.Units)
+			}
+		}
+	}
+	if s.TrainLimit < 0 || s.TrainLimit > d.train.Len() {
+		return Progress{}, fmt.Errorf("trainLimit must be between 0 and %d", d.train.Len())
+	}
+	run, err := mnist.NewRun(p, s.Seed, d.train.Subset(s.TrainLimit), d.test)
+	if err != nil {
+		return Progress{}, err
+	}
+	d.run = run
+	return Progress{"progress", run.Progress()}, nil
+}
+
+// trainSlice trains (or scores the test set) for about budgetMs; the page calls it again and
+// again, and pausing is simply not calling it.
+func (d *Digits) trainSlice(req Request) (Progress, error) {
+	if d.run == nil {
+		return Progress{}, errors.New("no training has been started")
+	}
+	budget := time.Duration(req.BudgetMs * float64(time.Millisecond))
+	if math.IsNaN(req.BudgetMs) || budget <= 0 || budget > MaxSliceBudget {
+		budget = 20 * time.Millisecond
+	}
+	err := d.run.Slice(budget, d.now)
+	if d.run.Over() {
+		d.finish()
+	}
+	p := Progress{"progress", d.run.Progress()}
+	if err != nil && !p.Diverged {
+		return Progress{}, err
+	}
+	return p, nil
+}
+
+// finish makes the trained network the model "trained", and the one that reads drawings.
+func (d *Digits) finish() {
+	if d.run.Progress().Diverged {
+		return
+	}
+	d.models["trained"] = &nn.Model{Name: "trained", Net: d.run.Net.Clone()}
+	d.current = "trained"
+}
+
+// evaluate scores the current model on the whole test set.
+func (d *Digits) evaluate() (any, map[string][]byte, error) {
+	m, ok := d.models[d.current]
+	if !ok {
+		return nil, nil, errors.New("no model is loaded")
+	}
+	if d.test == nil {
+		return nil, nil, errors.New("MNIST is not loaded yet")
+	}
+	ev, err := nn.Evaluate(m.Net, d.test)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := Evaluation{Type: "evaluation", Model: d.current, TestError: 100 * ev.ErrorRate, Confusion: ev.Confusion, Mistakes: []Mistake{}}
+	var images []byte
+	x := make([]float32, mnist.ImageSize)
+	for _, i := range ev.Mistakes {
+		d.test.Input(i, x)
+		r.Mistakes = append(r.Mistakes, Mistake{Index: i, Label: d.test.Label(i), Predicted: m.Net.Classify(x)})
+		images = append(images, d.test.Image(i)...)
+	}
+	return r, map[string][]byte{"mistakes": images}, nil
+}
+
+// weights draws the first layer's weights, one 28×28 image per neuron.
+func (d *Digits) weights() (any, map[string][]byte, error) {
+	m, ok := d.models[d.current]
+	if !ok {
+		return nil, nil, errors.New("no model is loaded")
+	}
+	l := m.Net.Layers[0]
+	n := min(l.Units, 64)
+	images := make([]byte, 0, n*l.Inputs)
+	for j := range n {
+		var top float64
+		for i := range l.Inputs {
+			top = math.Max(top, math.Abs(float64(l.Weight(i, j))))
+		}
+		for i := range l.Inputs {
+			images = append(images, byte(math.Round(127.5+127.5*float64(l.Weight(i, j))/math.Max(top, 1e-12))))
+		}
+	}
+	return Weights{Type: "weights", Count: n}, map[string][]byte{"weights": images}, nil
+}
+
+func (d *Digits) testImage(req Request) (any, map[string][]byte, error) {
+	m, ok := d.models[d.current]
+	if !ok || d.test == nil {
+		return nil, nil, errors.New("load a model and MNIST first")
+	}
+	if req.Index < 0 || req.Index >= d.test.Len() {
+		return nil, nil, fmt.Errorf("test images are numbered 0 to %d", d.test.Len()-1)
+	}
+	x := make([]float32, mnist.ImageSize)
+	d.test.Input(req.Index, x)
+	out := m.Net.Predict(x)
+	return TestImage{Type: "testImage", Index: req.Index, Label: d.test.Label(req.Index), Outputs: out, Digit: nn.ClassOf(out)},
+		map[string][]byte{"image": append([]byte(nil), d.test.Image(req.Index)...)}, nil
+}

@@ -1,0 +1,212 @@
+package digits
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"somehow/core/digit/digittest"
+	"somehow/core/mnist"
+)
+
+// render draws strokes (polylines in the unit square) thick pixels wide, the digit filling 70%
+// of a w×h canvas, as a finger on the page would.
+func render(w, h int, strokes [][][2]float64, thick float64) []byte {
+	size := float64(min(w, h)) * 0.7
+	return digittest.Bytes(digittest.Strokes(w, h, strokes, (float64(w)-size)/2, (float64(h)-size)/2, size, thick))
+}
+
+func circle(cx, cy, rx, ry float64) [][2]float64 {
+	var pts [][2]float64
+	for a := 0.0; a <= 2*math.Pi+0.01; a += math.Pi / 24 {
+		pts = append(pts, [2]float64{cx + rx*math.Sin(a), cy - ry*math.Cos(a)})
+	}
+	return pts
+}
+
+// Strokes of digits as a person draws them, in the unit square.
+var drawnDigits = map[int][][][2]float64{
+	0: {circle(0.5, 0.5, 0.3, 0.45)},
+	1: {{{0.55, 0.05}, {0.5, 0.95}}},
+	7: {{{0.15, 0.1}, {0.85, 0.1}, {0.4, 0.95}}},
+}
+
+// send hands msg and its bytes to the engine as the router does, with the type read from the
+// message, and returns the reply as the page reads it ({"type": "error", ...} for an error).
+func send(t *testing.T, d *Digits, msg string, in map[string][]byte) (map[string]any, map[string][]byte) {
+	t.Helper()
+	var envelope struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal([]byte(msg), &envelope); err != nil {
+		t.Fatal(err)
+	}
+	reply, out, err := d.Handle(envelope.Type, []byte(msg), in)
+	if err != nil {
+		return map[string]any{"type": "error", "error": err.Error()}, nil
+	}
+	b, err := json.Marshal(reply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m, out
+}
+
+// reply decodes a reply into v, failing the test on an error reply.
+func reply(t *testing.T, d *Digits, msg string, in map[string][]byte, v any) map[string][]byte {
+	t.Helper()
+	m, out := send(t, d, msg, in)
+	if m["type"] == "error" {
+		t.Fatalf("%s: %v", msg, m["error"])
+	}
+	b, _ := json.Marshal(m)
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", msg, err)
+	}
+	return out
+}
+
+func do(t *testing.T, d *Digits, msg string) map[string]any {
+	t.Helper()
+	m, _ := send(t, d, msg, nil)
+	return m
+}
+
+func loadAsset(t *testing.T, d *Digits, name string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "assets", "models", name+".somehow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := send(t, d, `{"type":"loadModel","name":"`+name+`","use":true}`, map[string][]byte{"model": b})
+	if out["type"] != "models" || out["current"] != name {
+		t.Fatalf("loading %s: %v", name, out)
+	}
+}
+
+func TestShippedModelsReadDrawnDigits(t *testing.T) {
+	l := New()
+	for _, model := range []string{"best", "paper"} {
+		loadAsset(t, l, model)
+		for want, strokes := range drawnDigits {
+			var c Classified
+			out := reply(t, l, `{"type":"classify","width":280,"height":280}`, map[string][]byte{"canvas": render(280, 280, strokes, 18)}, &c)
+			if c.Digit != want {
+				t.Errorf("%s model read a drawn %d as %d (outputs %.3f)", model, want, c.Digit, c.Outputs)
+			}
+			if len(out["input"]) != 784 || c.Model != model {
+				t.Errorf("input %d bytes, model %q", len(out["input"]), c.Model)
+			}
+		}
+	}
+}
+
+func TestBadModelFileKeepsTheCurrentModel(t *testing.T) {
+	l := New()
+	loadAsset(t, l, "paper")
+	for _, bad := range [][]byte{[]byte("hello"), {}} {
+		out, _ := send(t, l, `{"type":"loadModel","name":"upload","use":true}`, map[string][]byte{"model": bad})
+		if out["type"] != "error" || !strings.Contains(out["error"].(string), "not a Somehow model") {
+			t.Errorf("bad file: %v", out)
+		}
+	}
+	if out := do(t, l, `{"type":"models"}`); out["current"] != "paper" {
+		t.Errorf("current model is %v after a bad upload", out["current"])
+	}
+	canvas := map[string][]byte{"canvas": make([]byte, 100)}
+	if out, _ := send(t, l, `{"type":"classify","width":10,"height":10}`, canvas); out["type"] != "error" || !strings.Contains(out["error"].(string), "empty") {
+		t.Errorf("empty canvas: %v", out)
+	}
+	if out, _ := send(t, l, `{"type":"classify","width":20,"height":10}`, canvas); out["type"] != "error" {
+		t.Errorf("wrong size: %v", out)
+	}
+}
+
+// loadMNIST hands the engine the original files, as the page does; without them the test is
+// skipped, as every MNIST test is (mnist.Dir).
+func loadMNIST(t *testing.T, d *Digits) {
+	t.Helper()
+	dir, err := mnist.Dir()
+	if err != nil {
+		t.Skip(err)
+	}
+	in := map[string][]byte{}
+	for _, name := range mnist.Files {
+		if in[name], err = os.ReadFile(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var loaded MNISTLoaded
+	reply(t, d, `{"type":"loadMNIST"}`, in, &loaded)
+	if loaded.Train != 60000 || loaded.Test != 10000 {
+		t.Fatalf("loadMNIST: %+v", loaded)
+	}
+}
+
+// Training in slices, as the page drives it: progress, an epoch report with the test error, and
+// the result becomes the model that reads drawings.
+func TestTrainingInSlices(t *testing.T) {
+	l := New()
+	loadMNIST(t, l)
+	var p Progress
+	reply(t, l, `{"type":"trainStart","train":{"preset":"fast","epochs":2,"trainLimit":3000,"seed":1}}`, nil, &p)
+	if p.Total != 3000 {
+		t.Fatalf("trainStart: %+v", p)
+	}
+	for i := 0; i < 1000 && !p.Finished; i++ {
+		reply(t, l, `{"type":"trainSlice","budgetMs":20}`, nil, &p)
+		if p.Done > p.Total || p.Epoch > 2 {
+			t.Fatalf("progress out of range: %+v", p)
+		}
+	}
+	if !p.Finished || len(p.History) != 2 || p.ExamplesPerSecond <= 0 || p.SecondsLeft != 0 {
+		t.Fatalf("after training: %+v", p)
+	}
+	if got := l.run.Examples(); got != 6000 {
+		t.Errorf("examples counted for the speed readout: %d, want 2 epochs × 3000", got)
+	}
+	if e := p.History[1].TestError; e > 15 {
+		t.Errorf("784-128-10 on 3000 images, 2 epochs: %.1f%% test error", e)
+	}
+	var ev Evaluation
+	out := reply(t, l, `{"type":"evaluate"}`, nil, &ev)
+	if ev.Model != "trained" || math.Abs(ev.TestError-p.History[1].TestError) > 1e-9 || len(ev.Mistakes) == 0 {
+		t.Errorf("evaluation of the trained model: %s %.2f%% vs %.2f%%", ev.Model, ev.TestError, p.History[1].TestError)
+	}
+	if len(out["mistakes"]) != 784*len(ev.Mistakes) {
+		t.Errorf("%d mistakes but %d bytes of images", len(ev.Mistakes), len(out["mistakes"]))
+	}
+	sum := 0
+	for _, row := range ev.Confusion {
+		for _, v := range row {
+			sum += v
+		}
+	}
+	if sum != 10000 {
+		t.Errorf("confusion matrix counts %d images", sum)
+	}
+	var w Weights
+	out = reply(t, l, `{"type":"weights"}`, nil, &w)
+	if w.Count != 64 || len(out["weights"]) != 64*784 {
+		t.Errorf("weights: %d images in %d bytes", w.Count, len(out["weights"]))
+	}
+	var ex Exported
+	out = reply(t, l, `{"type":"exportModel"}`, nil, &ex)
+	var models Models
+	reply(t, l, `{"type":"loadModel","name":"reloaded"}`, map[string][]byte{"model": out["file"]}, &models)
+	if len(models.Models) != 2 {
+		t.Errorf("exported model does not load back: %+v", models)
+	}
+	var ti TestImage
+	out = reply(t, l, `{"type":"testImage","index":0}`, nil, &ti)
+	if ti.Label != 7 || len(ti.Outputs) != 10 || len(out["image"]) != 784 {
+		t.Errorf("test image 0: label %d, %d bytes", ti.Label, len(out["image"]))
+	}
+}

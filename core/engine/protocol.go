@@ -1,0 +1,73 @@
+// Package engine is the web worker's side of the page: a router that hands each message from
+// the page to the engine it names (the lab, digits, lessons), and the one place the whole
+// page ↔ worker protocol is written down. Each engine is a thin adapter over a core package and
+// owns its message bodies (in its own folder); engines never import each other.
+//
+// # The envelope
+//
+// A message is a JSON object {engine, type, ...body} plus, beside it, named byte buffers. The
+// page posts {id, engine, type, ..., bytes: {name: ArrayBuffer}, fetch: {name: url}} to the
+// worker (web/rpc.js); the worker (web/worker.js) downloads each "fetch" URL into a buffer of
+// that name, then hands the JSON and the buffers to Go (wasm/playground). A reply is a JSON
+// object with a "type", or {type: "error", error: "a sentence"}, plus its own named byte
+// buffers; the worker adds the request's id and posts it with its buffers transferred, never
+// copied, never as base64. Bytes: images, heatmaps, model files, MNIST files.
+//
+//	{type: "hello"}                          {type: "hello", version, engines}
+//
+// # engine "lab" (core/engine/lab): two panes learning one set of 2D points
+//
+//	page → worker                         worker → page
+//	{type: "setScene", data, models}      Frame (data and both panes' ModelSpecs at once, all or
+//	                                      nothing: what a link or a preset sets up)
+//	{type: "setData", data: DataSpec}     Frame (data replaced; both panes reset)
+//	{type: "setModel", pane, model}       Frame (that pane rebuilt from ModelSpec)
+//	{type: "reset", pane?}                Frame (weights re-drawn from the seed; no pane = both)
+//	{type: "train", epochs, budgetMs}     Frame (each live pane trains up to epochs epochs, or
+//	                                      until budgetMs of work has passed)
+//	{type: "frame", network}              Frame (no training)
+//	{type: "addPoint", x, y, label, test} Frame (a point added; models keep their weights)
+//	{type: "removePoint", x, y}           Frame (the point nearest (x, y) within 0.08 removed)
+//	{type: "setWeight", pane, layer,      Frame (one weight or bias set by hand; from = -1 means
+//	  from, to, value}                    the bias of neuron to)
+//
+// Every message also takes "network": true to include the drawn network, and "panes": [i, ...]
+// to train and report only those panes (the page runs one worker per pane, so the two panes
+// use two CPU cores). A Frame's bytes: "heatmap.P" (pane P's HeatmapSize² cells, two bytes a
+// cell: class, confidence 0-255) and, with the network, "thumbnails.P" (every neuron's
+// ThumbnailSize² thumbnail, the inputs first, then each layer in order).
+//
+// # engine "digits" (core/engine/digits, over core/mnist): read a drawing, train on MNIST
+//
+//	page → worker                              worker → page
+//	{type: "loadModel", name, use}             Models (bytes in: "model", a model file; a bad
+//	  + bytes "model"                          file is an error and the current model stays)
+//	{type: "models"}                           Models {models: [ModelInfo], current}
+//	{type: "presets"}                          PresetList (the MNIST recipes, as in the CLI)
+//	{type: "useModel", name}                   Models
+//	{type: "classify", width, height}          Classified; bytes out "input" (the 28×28 the
+//	  + bytes "canvas" (a byte a pixel)        network saw)
+//	{type: "loadMNIST"} + the four files'      MNISTLoaded
+//	  bytes, named as mnist.Files
+//	{type: "trainStart", train: TrainSpec}     Progress (a fresh network; nothing trained yet)
+//	{type: "trainSlice", budgetMs}             Progress (trains, and scores the test set after
+//	                                           each epoch, for about budgetMs)
+//	{type: "trainStop"}                        Progress (the network so far becomes "trained")
+//	{type: "evaluate"}                         Evaluation; bytes out "mistakes" (784 a mistake)
+//	{type: "testImage", index}                 TestImage; bytes out "image"
+//	{type: "weights"}                          Weights; bytes out "weights" (784 a neuron)
+//	{type: "exportModel"}                      Exported; bytes out "file" (the model file)
+//
+// # engine "lessons" (core/engine/lessons, over core/lessons): the paper's chapters as figures
+//
+//	{type: "neuron", neuron: Neuron}                       {type: "neuron", result: NeuronResult}
+//	{type: "activations", s, layers}                       {type: "activations", curves, vanishing}
+//	{type: "approximate", target, custom, sigmoids, offset} {type: "approximation", approximation}
+//	{type: "fitStart", target, custom, units, seed}        {type: "approximation", approximation, epochs}
+//	{type: "fitTrain", epochs}                             the same, after more training
+//	{type: "terrain", landscape}                           {type: "terrain", terrain}
+//	{type: "descend", landscape, start, learningRate,      {type: "descent", descent}
+//	  momentum, steps}
+//	{type: "backprop", backprop: Backprop}                 {type: "backprop", backprop} (every number
+//	                                                        of one step, and the finite-difference check)
+package engine

@@ -1,0 +1,180 @@
+package mnist
+
+import (
+	"time"
+
+	"somehow/core/data"
+	"somehow/core/nn"
+)
+
+// Run is one training of a preset on MNIST, done in slices: an epoch of steps, then the test set
+// scored, then the next epoch. The page calls Slice a few milliseconds at a time so the worker
+// can answer in between; the CLI calls it with a long budget and reads each epoch as it ends.
+type Run struct {
+	Preset  Preset
+	Seed    uint64
+	Net     *nn.Network
+	opt     *nn.Optimizer
+	trainer *nn.Trainer
+	train   *data.Images
+	test    *data.Images
+
+	epoch    int // epochs finished and scored
+	lossSum  float64
+	batches  int
+	epochDur time.Duration  // training time of the epoch in progress
+	scoring  *nn.Evaluation // the test set being scored after an epoch, or nil
+	history  []EpochReport  // one a finished epoch
+	elapsed  time.Duration  // time spent computing, for examples per second
+	examples int            // training examples seen, for examples per second
+	finished bool
+	stopped  bool
+	diverged bool
+}
+
+// EpochReport is one finished epoch.
+type EpochReport struct {
+	Epoch     int     `json:"epoch"`
+	Seconds   float64 `json:"seconds"` // training time, not counting the test set
+	TrainLoss float64 `json:"trainLoss"`
+	TestLoss  float64 `json:"testLoss"`
+	TestError float64 `json:"testError"` // percent
+	// LearningRate is the rate the optimiser had reached at the epoch's end (the paper decays it).
+	LearningRate float32 `json:"learningRate"`
+}
+
+// scoreRows is how many test images are scored per step of a slice.
+const scoreRows = 500
+
+// NewRun starts training p (already checked by Overrides.Apply or Validate) with weights and
+// shuffling from seed, on train, scored on test.
+func NewRun(p Preset, seed uint64, train, test *data.Images) (*Run, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	net, err := nn.New(p.Arch, p.Init, seed)
+	if err != nil {
+		return nil, err
+	}
+	opt := p.Optimizer
+	tr, err := nn.NewTrainer(net, &opt, p.BatchSize, seed)
+	if err != nil {
+		return nil, err
+	}
+	return &Run{Preset: p, Seed: seed, Net: net, opt: &opt, trainer: tr, train: train, test: test}, nil
+}
+
+// Slice trains, or scores the test set after an epoch, until budget has passed (measured with
+// now) or an epoch has just been scored, whichever comes first. It returns nn.ErrDiverged when the
+// network blows up; the run is then over.
+func (r *Run) Slice(budget time.Duration, now func() time.Time) error {
+	start := now()
+	defer func() { r.elapsed += now().Sub(start) }()
+	for !r.Over() && now().Sub(start) < budget {
+		if r.scoring != nil {
+			r.scoring.Next(r.Net, r.test, scoreRows)
+			if r.scoring.Done() {
+				r.endEpoch()
+				return nil
+			}
+			continue
+		}
+		stepStart := now()
+		pos := r.trainer.Position()
+		if pos >= r.train.Len() { // the epoch just ended: this step starts the next one
+			pos = 0
+		}
+		rows := min(r.trainer.BatchSize, r.train.Len()-pos)
+		loss, err := r.trainer.Step(r.train)
+		r.epochDur += now().Sub(stepStart)
+		if err != nil {
+			r.diverged, r.finished = true, true
+			return err
+		}
+		r.examples += rows
+		r.lossSum += loss
+		r.batches++
+		if r.trainer.Epochs > r.epoch {
+			if r.scoring, err = nn.NewEvaluation(r.Net, r.test); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// endEpoch records the epoch just scored; after the last one the run is finished.
+func (r *Run) endEpoch() {
+	ev := r.scoring
+	r.epoch = r.trainer.Epochs
+	r.history = append(r.history, EpochReport{Epoch: r.epoch, Seconds: r.epochDur.Seconds(),
+		TrainLoss: r.lossSum / float64(max(r.batches, 1)), TestLoss: ev.Loss, TestError: 100 * ev.ErrorRate,
+		LearningRate: r.opt.CurrentLearningRate()})
+	r.lossSum, r.batches, r.epochDur, r.scoring = 0, 0, 0, nil
+	if r.epoch >= r.Preset.Epochs {
+		r.finished = true
+	}
+}
+
+// Stop ends the run where it is: the network so far is the result.
+func (r *Run) Stop() {
+	if !r.finished {
+		r.stopped = true
+	}
+}
+
+// Over reports whether the run has finished, been stopped or diverged.
+func (r *Run) Over() bool { return r.finished || r.stopped }
+
+// History is the finished epochs, oldest first.
+func (r *Run) History() []EpochReport { return r.history }
+
+// Progress is where a run stands, as the page shows it.
+type Progress struct {
+	Preset            string        `json:"preset"`
+	Architecture      string        `json:"architecture"`
+	Epoch             int           `json:"epoch"`  // epochs finished
+	Epochs            int           `json:"epochs"` // epochs asked for
+	Done              int           `json:"done"`   // training examples done in this epoch
+	Total             int           `json:"total"`  // training examples per epoch
+	Scoring           bool          `json:"scoring"`
+	ExamplesPerSecond float64       `json:"examplesPerSecond"`
+	SecondsLeft       float64       `json:"secondsLeft"` // 0 once the run is over
+	History           []EpochReport `json:"history"`
+	Finished          bool          `json:"finished"` // finished, stopped or diverged
+	Stopped           bool          `json:"stopped"`
+	Diverged          bool          `json:"diverged"`
+	// EpochsDone counts the epochs trained, including the fraction of an unfinished one.
+	EpochsDone float64 `json:"epochsDone"`
+}
+
+// Progress reports where the run stands.
+func (r *Run) Progress() Progress {
+	total := r.train.Len()
+	p := Progress{Preset: r.Preset.Name, Architecture: r.Preset.Arch.String(), Epoch: r.epoch, Epochs: r.Preset.Epochs,
+		Done: r.trainer.Position(), Total: total, Scoring: r.scoring != nil, History: r.history,
+		Finished: r.Over(), Stopped: r.stopped, Diverged: r.diverged}
+	if p.History == nil {
+		p.History = []EpochReport{}
+	}
+	if p.Scoring || p.Done > total || r.trainer.Epochs > r.epoch {
+		p.Done = total
+	}
+	p.EpochsDone = float64(r.epoch)
+	if r.trainer.Epochs == r.epoch {
+		p.EpochsDone += float64(p.Done) / float64(max(total, 1))
+	} else {
+		p.EpochsDone = float64(r.trainer.Epochs)
+	}
+	if secs := r.elapsed.Seconds(); secs > 0 && r.examples > 0 {
+		p.ExamplesPerSecond = float64(r.examples) / secs
+		if !r.Over() {
+			left := (r.Preset.Epochs-r.epoch)*total - p.Done
+			p.SecondsLeft = float64(max(left, 0)) / p.ExamplesPerSecond
+		}
+	}
+	return p
+}
+
+// Examples is how many training examples the run has stepped through.
+func (r *Run) Examples() int { return r.examples }

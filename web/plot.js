@@ -1,0 +1,200 @@
+// The page's drawing helpers, used by every section: the palette and what its colours mean,
+// line charts with axis values, pixel images, the SVG element helper and $.
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+
+// Class colours (class 0 orange, class 1 blue, ...) as [r, g, b].
+export const palette = [
+  [230, 120, 40], [40, 110, 200], [60, 170, 90], [200, 60, 150],
+  [150, 110, 40], [110, 80, 200], [30, 160, 170], [120, 120, 120],
+];
+export const rgba = (c, a = 1) => `rgba(${c[0]},${c[1]},${c[2]},${a})`;
+export const classColor = (k, a = 1) => rgba(palette[k % palette.length], a);
+
+// Named colours for lines and marks.
+export const colors = {
+  ink: "#1d2330", // training, "yours"
+  test: "#c25a10", // test data, the paper's figures
+  blue: "#286ec8",
+  green: "#2f7d4a",
+  grid: "#ddd",
+  label: "#444",
+};
+
+// One meaning for a weight's sign everywhere: positive blue, negative orange (the lab's links,
+// the digits' weight images, the legends that explain them).
+export const positive = palette[1], negative = palette[0];
+export const weightColor = (w, a = 1) => rgba(w >= 0 ? positive : negative, a);
+
+// paintPixels fills canvas (resized to w×h) with one colour a pixel: color(i) → [r, g, b].
+export function paintPixels(canvas, w, h, color) {
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  const ctx = canvas.getContext("2d"), img = ctx.createImageData(w, h);
+  for (let i = 0; i < w * h; i++) {
+    const c = color(i);
+    img.data[4 * i] = c[0];
+    img.data[4 * i + 1] = c[1];
+    img.data[4 * i + 2] = c[2];
+    img.data[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+// mix is colour c at strength a (0..1) over white.
+export const mix = (c, a) => [255 * (1 - a) + c[0] * a, 255 * (1 - a) + c[1] * a, 255 * (1 - a) + c[2] * a];
+
+// greyImage paints bytes (0 paper .. 255 ink) as a size×size picture.
+export function greyImage(canvas, bytes, size) {
+  paintPixels(canvas, size, size, (i) => { const v = 255 - bytes[i]; return [v, v, v]; });
+}
+
+// signedImage paints bytes where 128 is 0: blue above, orange below (weightColor's meaning).
+export function signedImage(canvas, bytes, size) {
+  paintPixels(canvas, size, size, (i) => {
+    const v = (bytes[i] - 127.5) / 127.5;
+    return mix(v >= 0 ? positive : negative, Math.abs(v));
+  });
+}
+
+// svg makes an SVG element with attributes.
+export function svg(name, attrs = {}) {
+  const e = document.createElementNS("http://www.w3.org/2000/svg", name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+// niceTicks returns about n round numbers spanning [lo, hi].
+export function niceTicks(lo, hi, n = 5) {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / n, mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag;
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(+v.toPrecision(12));
+  return ticks;
+}
+
+const fmt = (v) => (Math.abs(v) >= 1000 ? v.toLocaleString("en") : String(+v.toPrecision(4)));
+
+// lineChart draws series on axes that carry their values, and returns the mapping from data to
+// canvas (X, Y, and Y2 for a right-hand axis) so a caller can paint more on top.
+//   opts.x, opts.y (and opts.y2): {min, max, label, format, log}
+//   opts.series: [{points: [[x, y], ...], color, dash, width, dots, axis: 2, label}]
+//   opts.marks: [{x, y, color, r, label}]  (single points, e.g. a paper's figures)
+//   opts.bands: [{x, y0, y1, color}]        (a vertical range at x, e.g. a spread of results)
+//   opts.empty: text shown while there is nothing to draw
+export function lineChart(canvas, opts) {
+  const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
+  const font = Math.max(11, Math.round(H / 22));
+  const left = font * 3.6, right = opts.y2 ? font * 3.6 : 10, top = 8 + (opts.legendRows ?? legendRows(opts)) * (font + 4), bottom = font * 2.6;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  ctx.font = `${font}px system-ui, sans-serif`;
+  const scale = (axis, lo, hi) => {
+    const log = axis.log, f = (v) => (log ? Math.log10(Math.max(v, axis.min)) : v);
+    const a = f(axis.min), b = f(axis.max);
+    return (v) => lo + ((f(v) - a) / ((b - a) || 1)) * (hi - lo);
+  };
+  const X = scale(opts.x, left, W - right), Y = scale(opts.y, H - bottom, top);
+  const Y2 = opts.y2 ? scale(opts.y2, H - bottom, top) : Y;
+  const ticks = (axis) => (axis.ticks || (axis.log ? logTicks(axis.min, axis.max) : niceTicks(axis.min, axis.max, axis.count || 5)));
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = colors.grid;
+  ctx.fillStyle = colors.label;
+  ctx.textAlign = "right";
+  for (const v of ticks(opts.y)) {
+    ctx.beginPath(); ctx.moveTo(left, Y(v)); ctx.lineTo(W - right, Y(v)); ctx.stroke();
+    ctx.fillText((opts.y.format || fmt)(v), left - 4, Y(v) + font / 3);
+  }
+  if (opts.y2) {
+    ctx.textAlign = "left";
+    for (const v of ticks(opts.y2)) ctx.fillText((opts.y2.format || fmt)(v), W - right + 4, Y2(v) + font / 3);
+  }
+  ctx.textAlign = "center";
+  for (const v of ticks(opts.x)) {
+    ctx.beginPath(); ctx.moveTo(X(v), H - bottom); ctx.lineTo(X(v), H - bottom + 4); ctx.stroke();
+    ctx.fillText((opts.x.format || fmt)(v), X(v), H - bottom + font + 3);
+  }
+  if (opts.x.label) ctx.fillText(opts.x.label, (left + W - right) / 2, H - 4);
+  ctx.save();
+  ctx.translate(font, (top + H - bottom) / 2);
+  ctx.rotate(-Math.PI / 2);
+  if (opts.y.label) ctx.fillText(opts.y.label, 0, 0);
+  ctx.restore();
+  if (opts.y2 && opts.y2.label) {
+    ctx.save();
+    ctx.translate(W - font * 0.6, (top + H - bottom) / 2);
+    ctx.rotate(Math.PI / 2);
+    ctx.fillText(opts.y2.label, 0, 0);
+    ctx.restore();
+  }
+  ctx.strokeStyle = "#999";
+  ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, H - bottom); ctx.lineTo(W - right, H - bottom); ctx.stroke();
+  ctx.textAlign = "left";
+  const clampY = (v) => Math.max(top - 2, Math.min(H - bottom + 2, v));
+  for (const b of opts.bands || []) {
+    ctx.strokeStyle = b.color;
+    ctx.lineWidth = Math.max(6, font / 2);
+    ctx.globalAlpha = 0.35;
+    ctx.beginPath(); ctx.moveTo(X(b.x), clampY(Y(b.y0))); ctx.lineTo(X(b.x), clampY(Y(b.y1))); ctx.stroke();
+    ctx.globalAlpha = 1;
+  }
+  const drawn = (opts.series || []).filter((s) => s.points.length);
+  for (const s of drawn) {
+    const y = s.axis === 2 ? Y2 : Y;
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = s.width || 2;
+    ctx.setLineDash(s.dash || []);
+    ctx.beginPath();
+    s.points.forEach(([px, py], i) => (i ? ctx.lineTo(X(px), clampY(y(py))) : ctx.moveTo(X(px), clampY(y(py)))));
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (s.dots) {
+      ctx.fillStyle = s.color;
+      for (const [px, py] of s.points) { ctx.beginPath(); ctx.arc(X(px), clampY(y(py)), s.width ? s.width + 1.5 : 3.5, 0, 7); ctx.fill(); }
+    }
+  }
+  for (const m of opts.marks || []) {
+    ctx.fillStyle = m.color;
+    ctx.beginPath(); ctx.arc(X(m.x), clampY(Y(m.y)), m.r || Math.max(4, font / 2.5), 0, 7); ctx.fill();
+  }
+  // Legend: one row an entry, at the top.
+  let row = 0;
+  for (const s of [...(opts.series || []).filter((s) => s.label), ...(opts.legend || [])]) {
+    const y = 6 + row * (font + 4) + font / 2;
+    ctx.strokeStyle = s.color;
+    ctx.fillStyle = s.color;
+    ctx.lineWidth = s.width || 2;
+    ctx.setLineDash(s.dash || []);
+    if (s.mark) { ctx.beginPath(); ctx.arc(left + 10, y, 4, 0, 7); ctx.fill(); }
+    else { ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + 22, y); ctx.stroke(); }
+    ctx.setLineDash([]);
+    ctx.fillText(s.label, left + 28, y + font / 3);
+    row++;
+  }
+  if (!drawn.length && opts.empty) {
+    ctx.fillStyle = colors.label;
+    ctx.fillText(opts.empty, left + 8, (top + H - bottom) / 2);
+  }
+  // invert maps a point on the canvas (in canvas pixels) back to data, for clicks.
+  const invert = (axis, lo, hi) => (p) => axis.min + ((p - lo) / ((hi - lo) || 1)) * (axis.max - axis.min);
+  return { X, Y, Y2, ctx, font, invertX: invert(opts.x, left, W - right), invertY: invert(opts.y, H - bottom, top) };
+}
+
+// canvasPoint is where a pointer event falls on canvas, in the canvas's own pixels.
+export function canvasPoint(canvas, ev) {
+  const r = canvas.getBoundingClientRect();
+  return [((ev.clientX - r.left) / r.width) * canvas.width, ((ev.clientY - r.top) / r.height) * canvas.height];
+}
+
+function legendRows(opts) {
+  return (opts.series || []).filter((s) => s.label).length + (opts.legend || []).length;
+}
+
+function logTicks(lo, hi) {
+  const out = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) { const v = m * 10 ** e; if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v); }
+  }
+  return out;
+}
