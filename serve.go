@@ -1,16 +1,24 @@
 // Command somehow's local server (`make run`): serves the playground page, its WebAssembly and
-// the assets on localhost, compressed, with security headers.
+// the assets on localhost, compressed, with security headers, and the same API as the edge.
+//
+//	go run . [-addr localhost:8080] [-web web] [-assets assets]
+//	go run . -write-headers dist/_headers   (the same headers, for a static host; then exit)
 package main
 
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"log"
 	"mime"
+	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path"
 	"path/filepath"
 	"strings"
@@ -27,69 +35,127 @@ func main() {
 	assets := flag.String("assets", "assets", "folder with the models and data the page loads")
 	headersFile := flag.String("write-headers", "", "write the security headers as a static host's _headers file to this path and exit")
 	flag.Parse()
+	var err error
 	if *headersFile != "" {
-		content := "/*\n"
-		for _, h := range [][2]string{{"Content-Security-Policy", csp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}} {
-			content += "  " + h[0] + ": " + h[1] + "\n"
-		}
-		if err := os.WriteFile(*headersFile, []byte(content), 0o644); err != nil {
-			log.Fatal(err)
-		}
-		return
+		err = os.WriteFile(*headersFile, []byte(headersFileText()), 0o644)
+	} else {
+		err = serve(*addr, *web, *assets)
 	}
-	if _, err := os.Stat(filepath.Join(*web, "playground.wasm")); err != nil {
-		log.Fatalf("%s/playground.wasm is missing: start the server with `make run`, which builds it", *web)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "somehow:", err)
+		os.Exit(1)
 	}
-	srv := &http.Server{Addr: *addr, Handler: siteHandler(*web, *assets), ReadHeaderTimeout: 10 * time.Second}
-	log.Printf("Somehow is at http://%s/", *addr)
-	log.Fatal(srv.ListenAndServe())
 }
 
-// siteHandler serves the page from web and /assets/ from assets.
-func siteHandler(web, assets string) http.Handler {
+// Limits that keep one client from holding the server: a slow or endless request body is cut
+// off, idle connections close, and past maxConnections new ones wait for a free place.
+const (
+	readTimeout    = 30 * time.Second // MNIST's 9.9 MB file downloads in far less on a school network
+	writeTimeout   = 60 * time.Second
+	idleTimeout    = 60 * time.Second
+	maxConnections = 512
+)
+
+// serve runs the site until interrupted.
+func serve(addr, web, assets string) error {
+	if _, err := os.Stat(filepath.Join(web, "playground.wasm")); err != nil {
+		return fmt.Errorf("%s/playground.wasm is missing: start the server with `make run`, which builds it", web)
+	}
+	handler, err := siteHandler(web, assets)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := newServer(handler)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}()
+	log.Printf("Somehow is at http://%s/", ln.Addr())
+	if err := srv.Serve(limitListener(ln, maxConnections)); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: 64 << 10}
+}
+
+// siteHandler serves the page from web, /assets/ from assets, and the API.
+func siteHandler(web, assets string) (http.Handler, error) {
 	mime.AddExtensionType(".wasm", "application/wasm")
 	mime.AddExtensionType(".js", "text/javascript; charset=utf-8")
 	mux := http.NewServeMux()
-	page := newStatic(web)
-	page.warm() // compress the page and its wasm now, not on the first visitor's time
+	page := newStatic(web, nil)
+	if err := page.warm(); err != nil { // compress the page and its wasm now, not on a visitor's time
+		return nil, err
+	}
 	mux.Handle("/", page)
-	mux.Handle("/assets/", http.StripPrefix("/assets", newStatic(assets)))
+	// Only what the page loads: the models and MNIST, never the Go source beside them.
+	mux.Handle("/assets/", http.StripPrefix("/assets", newStatic(assets, []string{"/models/", "/mnist/"})))
 	models, err := fs.Sub(modelfiles.Models, "models")
 	if err != nil {
-		log.Fatal(err)
+		return nil, err
 	}
 	apiHandler, err := api.New(models)
 	if err != nil {
-		log.Fatal(err)
+		return nil, err
 	}
 	mux.Handle("/api/", apiHandler) // the same API the edge worker serves
-	return securityHeaders(mux)
+	return securityHeaders(mux), nil
 }
 
-// csp lets the page load only its own files; Go's WebAssembly needs 'wasm-unsafe-eval', and
-// neuron thumbnails are data: URLs. `make dist` writes it into dist/_headers for static hosts.
+// csp lets the page load only its own files; Go's WebAssembly needs 'wasm-unsafe-eval'.
 const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
 	"img-src 'self' data: blob:; worker-src 'self'; connect-src 'self'; object-src 'none'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
+// headers are the security headers of every response: one list, sent by this server and
+// written into dist/_headers for static hosts and the edge.
+var headers = [][2]string{
+	{"Content-Security-Policy", csp},
+	{"X-Content-Type-Options", "nosniff"},
+	{"Referrer-Policy", "no-referrer"},
+	{"Cross-Origin-Opener-Policy", "same-origin"},
+}
+
+// headersFileText is headers in the _headers format static hosts (and Workers assets) read.
+func headersFileText() string {
+	var b strings.Builder
+	b.WriteString("/*\n")
+	for _, h := range headers {
+		fmt.Fprintf(&b, "  %s: %s\n", h[0], h[1])
+	}
+	return b.String()
+}
+
 // securityHeaders adds the headers every response carries.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", csp)
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
-		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+		for _, kv := range headers {
+			w.Header().Set(kv[0], kv[1])
+		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// static serves files from a folder, gzip-compressing text and wasm for clients that accept it.
-// Compressed copies are kept in memory until the file changes.
+// static serves the files of a folder (no directory listings, GET and HEAD only), gzip-
+// compressing text and wasm for clients that accept it. Compressed copies are kept in memory
+// until the file changes.
 type static struct {
-	dir   string
-	files http.Handler
-	mu    sync.Mutex
-	gz    map[string]gzEntry
+	dir     string
+	allowed []string // path prefixes served; nil = all
+	mu      sync.Mutex
+	gz      map[string]gzEntry
 }
 
 type gzEntry struct {
@@ -97,67 +163,141 @@ type gzEntry struct {
 	data []byte
 }
 
-func newStatic(dir string) *static {
-	return &static{dir: dir, files: http.FileServer(http.Dir(dir)), gz: map[string]gzEntry{}}
+func newStatic(dir string, allowed []string) *static {
+	return &static{dir: dir, allowed: allowed, gz: map[string]gzEntry{}}
 }
 
 var compressible = map[string]bool{".html": true, ".js": true, ".css": true, ".wasm": true, ".json": true, ".svg": true, ".md": true}
 
 // warm compresses every compressible file at the top of the folder.
-func (s *static) warm() {
-	entries, _ := os.ReadDir(s.dir)
+func (s *static) warm() error {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
 		if !e.IsDir() && compressible[path.Ext(e.Name())] {
-			s.compressed(filepath.Join(s.dir, e.Name()))
+			if _, err := s.compressed(filepath.Join(s.dir, e.Name())); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 // compressed returns the gzip form of file, from the cache while the file is unchanged.
-func (s *static) compressed(file string) (gzEntry, bool) {
+func (s *static) compressed(file string) (gzEntry, error) {
 	info, err := os.Stat(file)
-	if err != nil || info.IsDir() {
-		return gzEntry{}, false
+	if err != nil {
+		return gzEntry{}, err
 	}
 	s.mu.Lock()
 	e, ok := s.gz[file]
 	s.mu.Unlock()
 	if ok && e.mod.Equal(info.ModTime()) {
-		return e, true
+		return e, nil
 	}
 	raw, err := os.ReadFile(file)
 	if err != nil {
-		return gzEntry{}, false
+		return gzEntry{}, err
 	}
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
-	zw.Write(raw)
-	zw.Close()
+	zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	if err != nil {
+		return gzEntry{}, err
+	}
+	if _, err := zw.Write(raw); err != nil {
+		return gzEntry{}, err
+	}
+	if err := zw.Close(); err != nil {
+		return gzEntry{}, err
+	}
 	e = gzEntry{mod: info.ModTime(), data: buf.Bytes()}
 	s.mu.Lock()
 	s.gz[file] = e
 	s.mu.Unlock()
-	return e, true
+	return e, nil
 }
 
 func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "Only GET and HEAD are served here.", http.StatusMethodNotAllowed)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-cache") // revalidate: a rebuilt wasm must not be stale
 	name := path.Clean("/" + r.URL.Path)
-	if strings.HasSuffix(name, "/") || name == "/" {
-		name = path.Join(name, "index.html")
+	if name == "/" {
+		name = "/index.html"
+	}
+	if !s.allows(name) {
+		http.NotFound(w, r)
+		return
+	}
+	file := filepath.Join(s.dir, filepath.FromSlash(name))
+	info, err := os.Stat(file)
+	if err != nil || info.IsDir() { // files only: no listings
+		http.NotFound(w, r)
+		return
 	}
 	ext := path.Ext(name)
-	if r.Method != http.MethodGet || !compressible[ext] || !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") || r.Header.Get("Range") != "" {
-		s.files.ServeHTTP(w, r)
+	if compressible[ext] && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") && r.Header.Get("Range") == "" {
+		if e, err := s.compressed(file); err == nil {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Vary", "Accept-Encoding")
+			w.Header().Set("Content-Type", mime.TypeByExtension(ext))
+			http.ServeContent(w, r, name, e.mod, bytes.NewReader(e.data))
+			return
+		}
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		http.NotFound(w, r)
 		return
 	}
-	e, ok := s.compressed(filepath.Join(s.dir, filepath.FromSlash(name)))
-	if !ok {
-		s.files.ServeHTTP(w, r)
-		return
+	defer f.Close()
+	http.ServeContent(w, r, name, info.ModTime(), f)
+}
+
+func (s *static) allows(name string) bool {
+	if s.allowed == nil {
+		return true
 	}
-	w.Header().Set("Content-Encoding", "gzip")
-	w.Header().Set("Vary", "Accept-Encoding")
-	w.Header().Set("Content-Type", mime.TypeByExtension(ext))
-	http.ServeContent(w, r, name, e.mod, bytes.NewReader(e.data))
+	for _, p := range s.allowed {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// limitListener accepts at most n connections at once; the rest wait in the kernel's backlog.
+func limitListener(ln net.Listener, n int) net.Listener {
+	return &limitedListener{Listener: ln, slots: make(chan struct{}, n)}
+}
+
+type limitedListener struct {
+	net.Listener
+	slots chan struct{}
+}
+
+func (l *limitedListener) Accept() (net.Conn, error) {
+	l.slots <- struct{}{}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return &limitedConn{Conn: c, release: func() { <-l.slots }}, nil
+}
+
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Close() error {
+	c.once.Do(c.release)
+	return c.Conn.Close()
 }

@@ -1,5 +1,5 @@
 // The paper's chapters as live figures. Every number drawn here is computed by the Go core in the
-// lessons' own worker (messages: core/lab/protocol.go); this file asks and paints.
+// lessons' own worker (messages: core/engine/protocol.go); this file asks and paints.
 import { presets, toHash } from "./state.js";
 import { $, canvasPoint, classColor, colors, lineChart, svg } from "./plot.js";
 import { connect } from "./rpc.js";

@@ -24,14 +24,109 @@ const (
 // leakySlope is the slope of LeakyReLU for negative weighted sums.
 const leakySlope = 0.01
 
-var activationNames = [...]string{"linear", "step", "sigmoid", "tanh", "relu", "leakyrelu", "softmax"}
+// activation is one row of the table below: an activation's name, its value and derivative for
+// one weighted sum, and its batch loops (one call a layer, so no call per element in wasm).
+type activation struct {
+	name       string
+	value      func(s float32) float32    // nil for softmax, which needs the whole layer
+	derivative func(s, y float32) float32 // nil for softmax, whose Jacobian is full
+	forward    func(s, y []float32, rows, cols int)
+	backward   func(s, y, dy, ds []float32, rows, cols int)
+}
+
+var activations = [...]activation{
+	Linear: {name: "linear",
+		value: func(s float32) float32 { return s }, derivative: func(_, _ float32) float32 { return 1 },
+		forward:  func(s, y []float32, _, _ int) { copy(y, s) },
+		backward: func(_, _, dy, ds []float32, _, _ int) { copy(ds, dy) }},
+	Step: {name: "step",
+		value: func(s float32) float32 {
+			if s > 0 {
+				return 1
+			}
+			return 0
+		},
+		// Zero, its true derivative everywhere but at 0: why gradient descent needs the others.
+		derivative: func(_, _ float32) float32 { return 0 }},
+	Sigmoid: {name: "sigmoid",
+		value: sigmoid, derivative: func(_, y float32) float32 { return y * (1 - y) },
+		forward: func(s, y []float32, _, _ int) { sigmoidSlice(s, y) },
+		backward: func(_, y, dy, ds []float32, _, _ int) {
+			for i, v := range y {
+				ds[i] = dy[i] * (v * (1 - v))
+			}
+		}},
+	Tanh: {name: "tanh",
+		value: tanh, derivative: func(_, y float32) float32 { return 1 - y*y },
+		forward: func(s, y []float32, _, _ int) { tanhSlice(s, y) },
+		backward: func(_, y, dy, ds []float32, _, _ int) {
+			for i, v := range y {
+				ds[i] = dy[i] * (1 - v*v)
+			}
+		}},
+	ReLU: {name: "relu",
+		value: func(s float32) float32 { return max(s, 0) },
+		// At exactly 0 the slope is taken as 0.
+		derivative: func(s, _ float32) float32 {
+			if s > 0 {
+				return 1
+			}
+			return 0
+		},
+		forward: func(s, y []float32, _, _ int) {
+			for i, v := range s {
+				y[i] = max(v, 0)
+			}
+		},
+		backward: func(s, _, dy, ds []float32, _, _ int) {
+			for i, v := range s {
+				if v > 0 {
+					ds[i] = dy[i]
+				} else {
+					ds[i] = 0
+				}
+			}
+		}},
+	LeakyReLU: {name: "leakyrelu",
+		value: func(s float32) float32 {
+			if s > 0 {
+				return s
+			}
+			return float32(leakySlope * s)
+		},
+		derivative: func(s, _ float32) float32 {
+			if s > 0 {
+				return 1
+			}
+			return leakySlope
+		}},
+	Softmax: {name: "softmax",
+		forward: func(s, y []float32, rows, cols int) {
+			for r := 0; r < rows; r++ {
+				softmaxRow(s[r*cols:(r+1)*cols], y[r*cols:(r+1)*cols])
+			}
+		},
+		// ds_i = y_i (dy_i - Σ_j dy_j y_j)
+		backward: func(_, y, dy, ds []float32, rows, cols int) {
+			for r := 0; r < rows; r++ {
+				yr, dyr, dsr := y[r*cols:(r+1)*cols], dy[r*cols:(r+1)*cols], ds[r*cols:(r+1)*cols]
+				var dot float32
+				for j := range yr {
+					dot += dyr[j] * yr[j]
+				}
+				for j := range yr {
+					dsr[j] = yr[j] * (dyr[j] - dot)
+				}
+			}
+		}},
+}
 
 // String returns the activation's lower-case name, as used in flags, model files and the page.
 func (a Activation) String() string {
-	if a < 0 || int(a) >= len(activationNames) {
+	if a < 0 || int(a) >= len(activations) {
 		return fmt.Sprintf("Activation(%d)", int(a))
 	}
-	return activationNames[a]
+	return activations[a].name
 }
 
 // ParseActivation reads an activation name such as "relu" or "Sigmoid".
@@ -40,12 +135,14 @@ func ParseActivation(name string) (Activation, error) {
 	if lower == "leaky" || lower == "leaky_relu" || lower == "leaky-relu" {
 		lower = "leakyrelu"
 	}
-	for i, n := range activationNames {
-		if n == lower {
+	var names []string
+	for i, row := range activations {
+		if row.name == lower {
 			return Activation(i), nil
 		}
+		names = append(names, row.name)
 	}
-	return 0, fmt.Errorf("unknown activation %q: use one of %s", name, strings.Join(activationNames[:], ", "))
+	return 0, fmt.Errorf("unknown activation %q: use one of %s", name, strings.Join(names, ", "))
 }
 
 // MarshalText writes the activation's name (for JSON model headers and messages).
@@ -64,77 +161,30 @@ func (a *Activation) UnmarshalText(b []byte) error {
 // Apply returns the activation of one weighted sum. Softmax, which needs the whole layer, is not
 // defined for one value; use Forward.
 func (a Activation) Apply(s float32) float32 {
-	switch a {
-	case Step:
-		if s > 0 {
-			return 1
-		}
-		return 0
-	case Sigmoid:
-		return sigmoid(s)
-	case Tanh:
-		return tanh(s)
-	case ReLU:
-		return max(s, 0)
-	case LeakyReLU:
-		if s > 0 {
-			return s
-		}
-		return float32(leakySlope * s)
-	case Softmax:
+	if a == Softmax {
 		panic("nn: softmax needs a whole layer; use Activation.Forward")
 	}
-	return s
+	return activations[a].value(s)
 }
 
-// Derivative returns d(activation)/d(weighted sum) at s, given y = Apply(s). Step's is 0 (its
-// true derivative everywhere but at 0), ReLU's at exactly 0 is taken as 0.
+// Derivative returns d(activation)/d(weighted sum) at s, given y = Apply(s).
 func (a Activation) Derivative(s, y float32) float32 {
-	switch a {
-	case Step:
-		return 0
-	case Sigmoid:
-		return y * (1 - y)
-	case Tanh:
-		return 1 - y*y
-	case ReLU:
-		if s > 0 {
-			return 1
-		}
-		return 0
-	case LeakyReLU:
-		if s > 0 {
-			return 1
-		}
-		return leakySlope
-	case Softmax:
+	if a == Softmax {
 		panic("nn: softmax has a full Jacobian; use Activation.Backward")
 	}
-	return 1
+	return activations[a].derivative(s, y)
 }
 
 // Forward writes the activations of a rows×cols batch of weighted sums s into y.
 func (a Activation) Forward(s, y []float32, rows, cols int) {
 	s, y = s[:rows*cols], y[:rows*cols]
-	switch a {
-	case Softmax:
-		for r := 0; r < rows; r++ {
-			softmaxRow(s[r*cols:(r+1)*cols], y[r*cols:(r+1)*cols])
-		}
-	case ReLU:
-		for i, v := range s {
-			y[i] = max(v, 0)
-		}
-	case Linear:
-		copy(y, s)
-	case Sigmoid:
-		sigmoidSlice(s, y)
-	case Tanh:
-		tanhSlice(s, y)
-	default:
-		for i, v := range s {
-			y[i] = a.Apply(v)
-		}
+	if f := activations[a].forward; f != nil {
+		f(s, y, rows, cols)
+		return
+	}
+	value := activations[a].value
+	for i, v := range s {
+		y[i] = value(v)
 	}
 }
 
@@ -163,40 +213,12 @@ func softmaxRow(s, y []float32) {
 func (a Activation) Backward(s, y, dy, ds []float32, rows, cols int) {
 	n := rows * cols
 	s, y, dy, ds = s[:n], y[:n], dy[:n], ds[:n]
-	switch a {
-	case Softmax:
-		// ds_i = y_i (dy_i - Σ_j dy_j y_j)
-		for r := 0; r < rows; r++ {
-			yr, dyr, dsr := y[r*cols:(r+1)*cols], dy[r*cols:(r+1)*cols], ds[r*cols:(r+1)*cols]
-			var dot float32
-			for j := range yr {
-				dot += dyr[j] * yr[j]
-			}
-			for j := range yr {
-				dsr[j] = yr[j] * (dyr[j] - dot)
-			}
-		}
-	case Linear:
-		copy(ds, dy)
-	case ReLU:
-		for i, v := range s {
-			if v > 0 {
-				ds[i] = dy[i]
-			} else {
-				ds[i] = 0
-			}
-		}
-	case Sigmoid:
-		for i, v := range y {
-			ds[i] = dy[i] * (v * (1 - v))
-		}
-	case Tanh:
-		for i, v := range y {
-			ds[i] = dy[i] * (1 - v*v)
-		}
-	default:
-		for i := range s {
-			ds[i] = dy[i] * a.Derivative(s[i], y[i])
-		}
+	if f := activations[a].backward; f != nil {
+		f(s, y, dy, ds, rows, cols)
+		return
+	}
+	derivative := activations[a].derivative
+	for i := range s {
+		ds[i] = dy[i] * derivative(s[i], y[i])
 	}
 }

@@ -60,9 +60,8 @@ func Save(w io.Writer, name string, net *Network) error {
 	binary.Write(&buf, binary.LittleEndian, uint32(ModelVersion))
 	binary.Write(&buf, binary.LittleEndian, uint32(len(hdr)))
 	buf.Write(hdr)
-	for _, d := range net.Layers {
-		binary.Write(&buf, binary.LittleEndian, d.Weights)
-		binary.Write(&buf, binary.LittleEndian, d.Biases)
+	for _, p := range net.Params() {
+		binary.Write(&buf, binary.LittleEndian, p.Value)
 	}
 	binary.Write(&buf, binary.LittleEndian, crc32.ChecksumIEEE(buf.Bytes()))
 	_, err = w.Write(buf.Bytes())
@@ -128,11 +127,8 @@ func Parse(data []byte) (*Model, error) {
 		}
 		return nil
 	}
-	for _, d := range net.Layers {
-		if err := read(d.Weights); err != nil {
-			return nil, err
-		}
-		if err := read(d.Biases); err != nil {
+	for _, p := range net.Params() {
+		if err := read(p.Value); err != nil {
 			return nil, err
 		}
 	}

@@ -182,13 +182,7 @@ func New(arch Architecture, init Init, seed uint64) (*Network, error) {
 	rng := mathf.NewRand(seed)
 	in := arch.Inputs
 	for _, spec := range arch.Layers {
-		d := &Dense{
-			Inputs: in, Units: spec.Units, Activation: spec.Activation,
-			Weights:     make([]float32, in*spec.Units),
-			Biases:      make([]float32, spec.Units),
-			WeightGrads: make([]float32, in*spec.Units),
-			BiasGrads:   make([]float32, spec.Units),
-		}
+		d := newDense(in, spec.Units, spec.Activation)
 		init.fill(d.Weights, in, spec.Units, rng)
 		net.Layers = append(net.Layers, d)
 		in = spec.Units
@@ -196,18 +190,39 @@ func New(arch Architecture, init Init, seed uint64) (*Network, error) {
 	return net, nil
 }
 
+func newDense(inputs, units int, a Activation) *Dense {
+	return &Dense{Inputs: inputs, Units: units, Activation: a,
+		Weights: make([]float32, inputs*units), Biases: make([]float32, units),
+		WeightGrads: make([]float32, inputs*units), BiasGrads: make([]float32, units)}
+}
+
+// Param is one tensor of a network's parameters with its gradient from the last Backward.
+type Param struct {
+	Value, Grad []float32
+	// Decays is true for weights, which L2 weight decay shrinks, and false for biases.
+	Decays bool
+}
+
+// Params lists every parameter tensor, in the order of the model file: each layer's weights,
+// then its biases. The optimiser, model files, Clone and Finite each walk this one list.
+func (n *Network) Params() []Param {
+	ps := make([]Param, 0, 2*len(n.Layers))
+	for _, d := range n.Layers {
+		ps = append(ps, Param{d.Weights, d.WeightGrads, true}, Param{d.Biases, d.BiasGrads, false})
+	}
+	return ps
+}
+
 // Clone returns a deep copy of the network's weights and shape (not its batch state).
 func (n *Network) Clone() *Network {
 	c := &Network{Arch: n.Arch, Workers: n.Workers}
 	c.Arch.Layers = append([]LayerSpec(nil), n.Arch.Layers...)
 	for _, d := range n.Layers {
-		c.Layers = append(c.Layers, &Dense{
-			Inputs: d.Inputs, Units: d.Units, Activation: d.Activation,
-			Weights:     append([]float32(nil), d.Weights...),
-			Biases:      append([]float32(nil), d.Biases...),
-			WeightGrads: make([]float32, len(d.WeightGrads)),
-			BiasGrads:   make([]float32, len(d.BiasGrads)),
-		})
+		c.Layers = append(c.Layers, newDense(d.Inputs, d.Units, d.Activation))
+	}
+	dst := c.Params()
+	for i, p := range n.Params() {
+		copy(dst[i].Value, p.Value)
 	}
 	return c
 }
@@ -323,13 +338,8 @@ var ErrDiverged = errors.New("training diverged: the loss became NaN or infinite
 
 // Finite reports whether every weight and bias is a finite number.
 func (n *Network) Finite() bool {
-	for _, d := range n.Layers {
-		for _, v := range d.Weights {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return false
-			}
-		}
-		for _, v := range d.Biases {
+	for _, p := range n.Params() {
+		for _, v := range p.Value {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return false
 			}

@@ -116,31 +116,30 @@ func (o *Optimizer) Reset() {
 // Step moves every weight and bias of net against its gradient (from the last Backward).
 func (o *Optimizer) Step(net *Network) {
 	lr := o.CurrentLearningRate()
+	params := net.Params()
+	per := 1 // state slices per parameter: SGD's velocity, or Adam's two moments
+	if o.Kind == Adam {
+		per = 2
+	}
 	if o.state == nil {
-		per := 1
-		if o.Kind == Adam {
-			per = 2
-		}
-		for _, d := range net.Layers {
+		for _, p := range params {
 			for range per {
-				o.state = append(o.state, make([]float32, len(d.Weights)), make([]float32, len(d.Biases)))
+				o.state = append(o.state, make([]float32, len(p.Value)))
 			}
 		}
 	}
 	o.steps++
-	for i, d := range net.Layers {
-		if o.WeightDecay != 0 {
-			for j, w := range d.Weights {
-				d.WeightGrads[j] += o.WeightDecay * w
+	for i, p := range params {
+		if o.WeightDecay != 0 && p.Decays {
+			for j, w := range p.Value {
+				p.Grad[j] += o.WeightDecay * w
 			}
 		}
 		switch o.Kind {
 		case SGD:
-			o.sgd(d.Weights, d.WeightGrads, o.state[2*i], lr)
-			o.sgd(d.Biases, d.BiasGrads, o.state[2*i+1], lr)
+			o.sgd(p.Value, p.Grad, o.state[i], lr)
 		case Adam:
-			o.adam(d.Weights, d.WeightGrads, o.state[4*i], o.state[4*i+2], lr)
-			o.adam(d.Biases, d.BiasGrads, o.state[4*i+1], o.state[4*i+3], lr)
+			o.adam(p.Value, p.Grad, o.state[2*i], o.state[2*i+1], lr)
 		}
 	}
 }

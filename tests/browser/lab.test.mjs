@@ -127,3 +127,23 @@ test("hovering a link shows its weight; clicking it sets a new one", async () =>
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
+
+test("links are as thick as their weights are large, and coloured by sign as the legend says", async () => {
+  const page = await env.page();
+  await pane(page, 1).locator(".network line.link").first().waitFor();
+  const links = await pane(page, 1).locator(".network line.link").evaluateAll((lines) => lines.map((l) => ({
+    width: Number(l.getAttribute("stroke-width")),
+    weight: Number(l.querySelector("title").textContent.match(/= (-?\d+\.\d+)/)[1]),
+    stroke: l.getAttribute("stroke"),
+  })));
+  assert.ok(links.length > 50, `${links.length} links`);
+  const widths = new Set(links.map((l) => l.width));
+  assert.ok(widths.size > 10, `only ${widths.size} different widths`);
+  const sorted = [...links].sort((a, b) => Math.abs(a.weight) - Math.abs(b.weight));
+  assert.ok(sorted[0].width < sorted[sorted.length - 1].width, "the largest weight's link is not the thickest");
+  const pos = links.find((l) => l.weight > 0), neg = links.find((l) => l.weight < 0);
+  assert.notEqual(pos.stroke, neg.stroke);
+  assert.match(pos.stroke, /40,110,200/); // blue, as the legend says
+  assert.match(await pane(page, 1).locator(".legend").textContent(), /blue = positive weight/);
+  await page.close();
+});
