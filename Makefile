@@ -85,7 +85,7 @@ test-go:
 
 # The same core under js/wasm in Node: the determinism test must give the native fingerprint.
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/... ./wasm/...
+	SOMEHOW_MNIST=$(CURDIR)/assets/mnist GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/... ./wasm/...
 
 # The page in real headless Chromium (Debian's chromium, playwright-core from the lockfile).
 test-browser: wasm edge-build node_modules/.installed /usr/bin/chromium
