@@ -88,9 +88,9 @@ export function drawChart(canvas, history) {
   const ctx = canvas.getContext("2d"), font = Math.max(11, Math.round(canvas.height / 22));
   ctx.font = `${font}px system-ui, sans-serif`;
   ctx.fillStyle = colors.ink;
-  ctx.fillText("— loss   - - accuracy   ■ train", font * 3.6, font);
+  ctx.fillText("— loss   - - accuracy   ■ train", font * 4.4, font);
   ctx.fillStyle = colors.test;
-  ctx.fillText("■ test", font * 3.6 + ctx.measureText("— loss   - - accuracy   ■ train  ").width, font);
+  ctx.fillText("■ test", font * 4.4 + ctx.measureText("— loss   - - accuracy   ■ train  ").width, font);
 }
 
 // drawNetwork draws the network as columns of neurons (each showing its output over the plane,

@@ -86,7 +86,7 @@ const fmt = (v) => (Math.abs(v) >= 1000 ? v.toLocaleString("en") : String(+v.toP
 export function lineChart(canvas, opts) {
   const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
   const font = Math.max(11, Math.round(H / 22));
-  const left = font * 3.6, right = opts.y2 ? font * 3.6 : 10, top = 8 + (opts.legendRows ?? legendRows(opts)) * (font + 4), bottom = font * 2.6;
+  const left = font * 4.4, right = opts.y2 ? font * 3.6 : 10, top = 8 + (opts.legendRows ?? legendRows(opts)) * (font + 4), bottom = font * 2.6;
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, W, H);
   ctx.font = `${font}px system-ui, sans-serif`;

@@ -1,6 +1,13 @@
 package mnist
 
-import "testing"
+import (
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"somehow/core/nn"
+)
 
 func TestRealMNIST(t *testing.T) {
 	train, test, err := Load("")
@@ -32,5 +39,89 @@ func TestRealMNIST(t *testing.T) {
 		if v < 0 || v > 1 {
 			t.Fatalf("pixel value %v outside [0, 1]", v)
 		}
+	}
+}
+
+// The paper's recipe, exactly as it writes it, and its softmax twin, which differs only in the
+// output layer and the loss.
+func TestPaperPresetsAreThePapers(t *testing.T) {
+	paper := Presets["paper"]
+	want := Preset{Name: "paper", Description: paper.Description,
+		Arch:      mustArch("784-16-16-16-10", nn.ReLU, nn.Sigmoid, nn.MSE),
+		Init:      nn.Init{Kind: nn.He},
+		Optimizer: nn.Optimizer{Kind: nn.SGD, LearningRate: 0.1, Decay: 0.001},
+		BatchSize: 64, Epochs: 5}
+	if !reflect.DeepEqual(paper, want) {
+		t.Errorf("paper preset:\n got %+v\nwant %+v", paper, want)
+	}
+	soft := Presets["paper-softmax"]
+	twin := paper
+	twin.Name, twin.Description = soft.Name, soft.Description
+	twin.Arch = mustArch("784-16-16-16-10", nn.ReLU, nn.Softmax, nn.CrossEntropy)
+	if !reflect.DeepEqual(soft, twin) {
+		t.Errorf("paper-softmax differs from paper in more than its output and loss:\n got %+v\nwant %+v", soft, twin)
+	}
+	for name, p := range Presets {
+		if err := p.Validate(); err != nil || p.Name != name {
+			t.Errorf("preset %s (%s): %v", name, p.Name, err)
+		}
+	}
+}
+
+// Overrides change only what they name, and a changed network is "custom".
+func TestOverridesApply(t *testing.T) {
+	lr := 0.5
+	p, err := Overrides{LearningRate: &lr, Epochs: 2}.Apply(Presets["paper"])
+	if err != nil || p.Optimizer.LearningRate != 0.5 || p.Epochs != 2 || p.Name != "paper" || p.Optimizer.Decay != 0.001 {
+		t.Errorf("lr and epochs: %+v %v", p, err)
+	}
+	p, err = Overrides{Arch: "784-32-10", Output: "softmax", Loss: "crossentropy"}.Apply(Presets["paper"])
+	if err != nil || p.Arch.String() != "784-32-10" || p.Name != "custom" || p.Arch.Layers[0].Activation != nn.ReLU {
+		t.Errorf("arch: %+v %v", p.Arch, err)
+	}
+	for _, bad := range []Overrides{{Arch: "784-10-9"}, {Arch: "100-10"}, {Optimizer: "rmsprop"}, {Epochs: MaxEpochs + 1}, {Batch: -3}} {
+		if _, err := bad.Apply(Presets["fast"]); err == nil {
+			t.Errorf("%+v was accepted", bad)
+		}
+	}
+}
+
+// Stopped a third into an epoch, a run ends on one scored point at 1.33 epochs, with nothing
+// left to wait for.
+func TestStopMidEpochScoresWhereItStopped(t *testing.T) {
+	train, test, err := Load("")
+	if err != nil {
+		t.Skip(err)
+	}
+	p := Presets["fast"]
+	run, err := NewRun(p, 1, train.Subset(3000), test.Subset(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for len(run.History()) < 1 { // one full epoch, scored
+		if err := run.Slice(time.Hour, time.Now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for run.Progress().Done < 1000 { // a third of the next
+		if err := run.Slice(time.Millisecond, time.Now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run.Stop()
+	pr := run.Progress()
+	last := pr.History[len(pr.History)-1]
+	if !pr.Finished || !pr.Stopped || pr.SecondsLeft != 0 || !last.Stopped || len(pr.History) != 2 {
+		t.Fatalf("after stop: %+v", pr)
+	}
+	if math.Abs(last.EpochsDone-pr.EpochsDone) > 1e-9 || last.EpochsDone < 1.3 || last.EpochsDone > 1.4 {
+		t.Errorf("stopped at %.3f epochs (progress says %.3f), want about 1.33", last.EpochsDone, pr.EpochsDone)
+	}
+	if last.TestError <= 0 || last.TestError > 30 {
+		t.Errorf("test error at the stop: %.2f%%", last.TestError)
+	}
+	run.Stop() // a second stop changes nothing
+	if len(run.History()) != 2 {
+		t.Errorf("a second stop added a point")
 	}
 }

@@ -39,6 +39,15 @@ var Presets = map[string]Preset{
 		BatchSize:   64,
 		Epochs:      5,
 	},
+	"paper-softmax": {
+		Name:        "paper-softmax",
+		Description: "the paper's network and SGD recipe with the paper's own wish, a softmax output and cross-entropy: 784-16-16-16-10, ReLU hidden, SGD lr 0.1 with decay 0.001, batch 64, He init",
+		Arch:        mustArch("784-16-16-16-10", nn.ReLU, nn.Softmax, nn.CrossEntropy),
+		Init:        nn.Init{Kind: nn.He},
+		Optimizer:   nn.Optimizer{Kind: nn.SGD, LearningRate: 0.1, Decay: 0.001},
+		BatchSize:   64,
+		Epochs:      5,
+	},
 	"best": {
 		Name:        "best",
 		Description: "784-800-10, ReLU hidden, softmax output, cross-entropy, SGD lr 0.1 momentum 0.9 with decay 0.001, batch 64, He init",

@@ -32,13 +32,17 @@ type Run struct {
 	diverged bool
 }
 
-// EpochReport is one finished epoch.
+// EpochReport is one finished epoch, or the point where a run was stopped.
 type EpochReport struct {
-	Epoch     int     `json:"epoch"`
-	Seconds   float64 `json:"seconds"` // training time, not counting the test set
-	TrainLoss float64 `json:"trainLoss"`
-	TestLoss  float64 `json:"testLoss"`
-	TestError float64 `json:"testError"` // percent
+	Epoch int `json:"epoch"`
+	// EpochsDone is Epoch for a finished epoch; for a stop mid-epoch it counts the part done
+	// too (1.3 = stopped a third into the second epoch).
+	EpochsDone float64 `json:"epochsDone"`
+	Stopped    bool    `json:"stopped,omitempty"`
+	Seconds    float64 `json:"seconds"` // training time, not counting the test set
+	TrainLoss  float64 `json:"trainLoss"`
+	TestLoss   float64 `json:"testLoss"`
+	TestError  float64 `json:"testError"` // percent
 	// LearningRate is the rate the optimiser had reached at the epoch's end (the paper decays it).
 	LearningRate float32 `json:"learningRate"`
 }
@@ -107,7 +111,7 @@ func (r *Run) Slice(budget time.Duration, now func() time.Time) error {
 func (r *Run) endEpoch() {
 	ev := r.scoring
 	r.epoch = r.trainer.Epochs
-	r.history = append(r.history, EpochReport{Epoch: r.epoch, Seconds: r.epochDur.Seconds(),
+	r.history = append(r.history, EpochReport{Epoch: r.epoch, EpochsDone: float64(r.epoch), Seconds: r.epochDur.Seconds(),
 		TrainLoss: r.lossSum / float64(max(r.batches, 1)), TestLoss: ev.Loss, TestError: 100 * ev.ErrorRate,
 		LearningRate: r.opt.CurrentLearningRate()})
 	r.lossSum, r.batches, r.epochDur, r.scoring = 0, 0, 0, nil
@@ -116,11 +120,31 @@ func (r *Run) endEpoch() {
 	}
 }
 
-// Stop ends the run where it is: the network so far is the result.
+// Stop ends the run where it is: the network so far is the result. Stopped mid-epoch, the
+// network is scored on the test set there, so the run ends on a point like every epoch's.
 func (r *Run) Stop() {
-	if !r.finished {
-		r.stopped = true
+	if r.Over() {
+		return
 	}
+	r.stopped = true
+	if r.scoring != nil { // the epoch's training is done: finish scoring it
+		for !r.scoring.Done() {
+			r.scoring.Next(r.Net, r.test, scoreRows)
+		}
+		r.endEpoch()
+		return
+	}
+	if r.batches == 0 { // nothing trained since the last report
+		return
+	}
+	ev, err := nn.Evaluate(r.Net, r.test)
+	if err != nil {
+		return
+	}
+	done := float64(r.trainer.Position()) / float64(max(r.train.Len(), 1))
+	r.history = append(r.history, EpochReport{Epoch: r.epoch, EpochsDone: float64(r.epoch) + done, Stopped: true,
+		Seconds: r.epochDur.Seconds(), TrainLoss: r.lossSum / float64(r.batches), TestLoss: ev.Loss,
+		TestError: 100 * ev.ErrorRate, LearningRate: r.opt.CurrentLearningRate()})
 }
 
 // Over reports whether the run has finished, been stopped or diverged.
@@ -152,19 +176,18 @@ type Progress struct {
 func (r *Run) Progress() Progress {
 	total := r.train.Len()
 	p := Progress{Preset: r.Preset.Name, Architecture: r.Preset.Arch.String(), Epoch: r.epoch, Epochs: r.Preset.Epochs,
-		Done: r.trainer.Position(), Total: total, Scoring: r.scoring != nil, History: r.history,
+		Total: total, Scoring: r.scoring != nil, History: r.history,
 		Finished: r.Over(), Stopped: r.stopped, Diverged: r.diverged}
 	if p.History == nil {
 		p.History = []EpochReport{}
 	}
-	if p.Scoring || p.Done > total || r.trainer.Epochs > r.epoch {
-		p.Done = total
-	}
-	p.EpochsDone = float64(r.epoch)
-	if r.trainer.Epochs == r.epoch {
-		p.EpochsDone += float64(p.Done) / float64(max(total, 1))
-	} else {
-		p.EpochsDone = float64(r.trainer.Epochs)
+	switch pos := r.trainer.Position(); {
+	case r.trainer.Epochs > r.epoch: // the epoch is trained; its scoring is under way
+		p.Done, p.EpochsDone = total, float64(r.trainer.Epochs)
+	case pos >= total: // the last epoch is scored; the next has not started
+		p.Done, p.EpochsDone = 0, float64(r.epoch)
+	default:
+		p.Done, p.EpochsDone = pos, float64(r.epoch)+float64(pos)/float64(max(total, 1))
 	}
 	if secs := r.elapsed.Seconds(); secs > 0 && r.examples > 0 {
 		p.ExamplesPerSecond = float64(r.examples) / secs

@@ -169,7 +169,7 @@ func (d *Digits) Handle(msgType string, body []byte, in map[string][]byte) (any,
 		return r, nil, err
 	case "useModel":
 		if _, found := d.models[req.Name]; !found {
-			return nil, nil, fmt.Errorf("there is no model named %q", req.Name)
+			return nil, nil, fmt.Errorf("there is no model named %q", truncate(req.Name, 40))
 		}
 		d.current = req.Name
 		return d.modelList(), nil, nil
@@ -192,9 +192,9 @@ func (d *Digits) Handle(msgType string, body []byte, in map[string][]byte) (any,
 		d.finish()
 		return Progress{"progress", d.run.Progress()}, nil, nil
 	case "evaluate":
-		return d.evaluate()
+		return d.evaluate(req.Name)
 	case "weights":
-		return d.weights()
+		return d.weights(req.Name)
 	case "testImage":
 		return d.testImage(req)
 	case "exportModel":
@@ -345,20 +345,43 @@ func (d *Digits) trainSlice(req Request) (Progress, error) {
 	return p, nil
 }
 
-// finish makes the trained network the model "trained", and the one that reads drawings.
+// finish keeps the trained network as the model "trained". It does not read drawings until the
+// page asks for it (useModel): the page says what changes, and a worse model is never swapped in
+// unannounced.
 func (d *Digits) finish() {
 	if d.run.Progress().Diverged {
 		return
 	}
 	d.models["trained"] = &nn.Model{Name: "trained", Net: d.run.Net.Clone()}
-	d.current = "trained"
+}
+
+// model is the model called name, or the current one when name is empty.
+func (d *Digits) model(name string) (string, *nn.Model, error) {
+	if name == "" {
+		name = d.current
+	}
+	m, ok := d.models[name]
+	if !ok {
+		if name == "" {
+			return "", nil, errors.New("no model is loaded yet")
+		}
+		return "", nil, fmt.Errorf("there is no model named %q", truncate(name, 40))
+	}
+	return name, m, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
 
 // evaluate scores the current model on the whole test set.
-func (d *Digits) evaluate() (any, map[string][]byte, error) {
-	m, ok := d.models[d.current]
-	if !ok {
-		return nil, nil, errors.New("no model is loaded")
+func (d *Digits) evaluate(name string) (any, map[string][]byte, error) {
+	name, m, err := d.model(name)
+	if err != nil {
+		return nil, nil, err
 	}
 	if d.test == nil {
 		return nil, nil, errors.New("MNIST is not loaded yet")
@@ -367,7 +390,7 @@ func (d *Digits) evaluate() (any, map[string][]byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r := Evaluation{Type: "evaluation", Model: d.current, TestError: 100 * ev.ErrorRate, Confusion: ev.Confusion, Mistakes: []Mistake{}}
+	r := Evaluation{Type: "evaluation", Model: name, TestError: 100 * ev.ErrorRate, Confusion: ev.Confusion, Mistakes: []Mistake{}}
 	var images []byte
 	x := make([]float32, mnist.ImageSize)
 	for _, i := range ev.Mistakes {
@@ -379,10 +402,10 @@ func (d *Digits) evaluate() (any, map[string][]byte, error) {
 }
 
 // weights draws the first layer's weights, one 28×28 image per neuron.
-func (d *Digits) weights() (any, map[string][]byte, error) {
-	m, ok := d.models[d.current]
-	if !ok {
-		return nil, nil, errors.New("no model is loaded")
+func (d *Digits) weights(name string) (any, map[string][]byte, error) {
+	_, m, err := d.model(name)
+	if err != nil {
+		return nil, nil, err
 	}
 	l := m.Net.Layers[0]
 	n := min(l.Units, 64)
@@ -400,9 +423,12 @@ func (d *Digits) weights() (any, map[string][]byte, error) {
 }
 
 func (d *Digits) testImage(req Request) (any, map[string][]byte, error) {
-	m, ok := d.models[d.current]
-	if !ok || d.test == nil {
-		return nil, nil, errors.New("load a model and MNIST first")
+	_, m, err := d.model(req.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.test == nil {
+		return nil, nil, errors.New("MNIST is not loaded yet")
 	}
 	if req.Index < 0 || req.Index >= d.test.Len() {
 		return nil, nil, fmt.Errorf("test images are numbered 0 to %d", d.test.Len()-1)

@@ -176,7 +176,10 @@ func TestTrainingInSlices(t *testing.T) {
 		t.Errorf("784-128-10 on 3000 images, 2 epochs: %.1f%% test error", e)
 	}
 	var ev Evaluation
-	out := reply(t, l, `{"type":"evaluate"}`, nil, &ev)
+	if out := do(t, l, `{"type":"models"}`); out["current"] == "trained" {
+		t.Error("the trained model was made the reader without the page asking")
+	}
+	out := reply(t, l, `{"type":"evaluate","name":"trained"}`, nil, &ev)
 	if ev.Model != "trained" || math.Abs(ev.TestError-p.History[1].TestError) > 1e-9 || len(ev.Mistakes) == 0 {
 		t.Errorf("evaluation of the trained model: %s %.2f%% vs %.2f%%", ev.Model, ev.TestError, p.History[1].TestError)
 	}
@@ -193,6 +196,7 @@ func TestTrainingInSlices(t *testing.T) {
 		t.Errorf("confusion matrix counts %d images", sum)
 	}
 	var w Weights
+	reply(t, l, `{"type":"useModel","name":"trained"}`, nil, &Models{})
 	out = reply(t, l, `{"type":"weights"}`, nil, &w)
 	if w.Count != 64 || len(out["weights"]) != 64*784 {
 		t.Errorf("weights: %d images in %d bytes", w.Count, len(out["weights"]))
