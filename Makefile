@@ -104,6 +104,7 @@ fuzz:
 	$(GO) test -run XXX -fuzz FuzzReadIDX -fuzztime $(FUZZTIME) ./core/data
 	$(GO) test -run XXX -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./core/nn
 	$(GO) test -run XXX -fuzz FuzzDecodePredict -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run XXX -fuzz FuzzHandle -fuzztime $(FUZZTIME) ./core/engine
 
 bench: mnist build
 	$(GO) test -run XXX -bench . ./core/linalg

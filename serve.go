@@ -48,12 +48,16 @@ func main() {
 }
 
 // Limits that keep one client from holding the server: a slow or endless request body is cut
-// off, idle connections close, and past maxConnections new ones wait for a free place.
+// off (the largest body, a 1 MB predict, takes well under readTimeout), writes have time for
+// MNIST's 9.9 MB on a slow school network, idle connections close; one address holds at most
+// maxPerClient connections (more are closed at once), and past maxConnections in all, new ones
+// wait for a free place.
 const (
-	readTimeout    = 30 * time.Second // MNIST's 9.9 MB file downloads in far less on a school network
+	readTimeout    = 10 * time.Second
 	writeTimeout   = 60 * time.Second
 	idleTimeout    = 60 * time.Second
-	maxConnections = 512
+	maxConnections = 4096
+	maxPerClient   = 64
 )
 
 // serve runs the site until interrupted.
@@ -79,7 +83,7 @@ func serve(addr, web, assets string) error {
 		srv.Shutdown(shutdown)
 	}()
 	log.Printf("Somehow is at http://%s/", ln.Addr())
-	if err := srv.Serve(limitListener(ln, maxConnections)); !errors.Is(err, http.ErrServerClosed) {
+	if err := srv.Serve(limitListener(ln, maxConnections, maxPerClient)); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
@@ -110,7 +114,8 @@ func siteHandler(web, assets string) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	mux.Handle("/api/", apiHandler) // the same API the edge worker serves
+	// The same API the edge worker serves; one client cannot take all of its CPU.
+	mux.Handle("/api/", perClientLimit(apiHandler, apiRate, apiBurst))
 	return securityHeaders(mux), nil
 }
 
@@ -271,24 +276,102 @@ func (s *static) allows(name string) bool {
 	return false
 }
 
-// limitListener accepts at most n connections at once; the rest wait in the kernel's backlog.
-func limitListener(ln net.Listener, n int) net.Listener {
-	return &limitedListener{Listener: ln, slots: make(chan struct{}, n)}
+// How many API requests a second one client (one IP address) may make, and in a burst. A pad
+// read through the API is one request a stroke; a class behind one school address shares it.
+const (
+	apiRate  = 50
+	apiBurst = 100
+)
+
+// perClientLimit answers 429 to a client that asks more than rate requests a second on average
+// (burst at once), so that one busy client cannot slow everyone else's requests.
+func perClientLimit(h http.Handler, rate, burst float64) http.Handler {
+	type bucket struct {
+		tokens float64
+		last   time.Time
+	}
+	var mu sync.Mutex
+	buckets := map[string]*bucket{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		now := time.Now()
+		mu.Lock()
+		if len(buckets) > 10000 { // forget clients that have been quiet long enough to be full again
+			for k, b := range buckets {
+				if now.Sub(b.last).Seconds()*rate > burst {
+					delete(buckets, k)
+				}
+			}
+		}
+		b, ok := buckets[host]
+		if !ok {
+			b = &bucket{tokens: burst, last: now}
+			buckets[host] = b
+		}
+		b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*rate)
+		b.last = now
+		allowed := b.tokens >= 1
+		if allowed {
+			b.tokens--
+		}
+		mu.Unlock()
+		if !allowed {
+			w.Header().Set("Retry-After", "1")
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprintln(w, `{"error": "too many requests from this address; wait a second and try again"}`)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// limitListener accepts at most total connections at once (the rest wait in the kernel's
+// backlog) and at most perClient from one address (more are closed as they arrive), so one
+// client cannot use up the server's file descriptors.
+func limitListener(ln net.Listener, total, perClient int) net.Listener {
+	return &limitedListener{Listener: ln, slots: make(chan struct{}, total), perClient: perClient, open: map[string]int{}}
 }
 
 type limitedListener struct {
 	net.Listener
-	slots chan struct{}
+	slots     chan struct{}
+	perClient int
+	mu        sync.Mutex
+	open      map[string]int // connections per address
 }
 
 func (l *limitedListener) Accept() (net.Conn, error) {
 	l.slots <- struct{}{}
-	c, err := l.Listener.Accept()
-	if err != nil {
-		<-l.slots
-		return nil, err
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			<-l.slots
+			return nil, err
+		}
+		host, _, _ := net.SplitHostPort(c.RemoteAddr().String())
+		l.mu.Lock()
+		full := l.open[host] >= l.perClient
+		if !full {
+			l.open[host]++
+		}
+		l.mu.Unlock()
+		if full {
+			c.Close()
+			continue
+		}
+		return &limitedConn{Conn: c, release: func() {
+			l.mu.Lock()
+			if l.open[host]--; l.open[host] == 0 {
+				delete(l.open, host)
+			}
+			l.mu.Unlock()
+			<-l.slots
+		}}, nil
 	}
-	return &limitedConn{Conn: c, release: func() { <-l.slots }}, nil
 }
 
 type limitedConn struct {

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // testSite serves a small web folder and the real assets folder.
@@ -80,5 +83,110 @@ func TestTimeoutsAreSet(t *testing.T) {
 	s := newServer(http.NotFoundHandler())
 	if s.ReadTimeout == 0 || s.WriteTimeout == 0 || s.IdleTimeout == 0 || s.ReadHeaderTimeout == 0 {
 		t.Errorf("a timeout is missing: %+v", s)
+	}
+}
+
+// One client asking too fast gets 429 with a sentence; others are not slowed by it.
+func TestPerClientLimit(t *testing.T) {
+	h := perClientLimit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), 1, 3)
+	status := func(addr string) int {
+		r := httptest.NewRequest("GET", "/api/models", nil)
+		r.RemoteAddr = addr
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	for i := range 3 {
+		if s := status("10.0.0.1:5000"); s != 200 {
+			t.Fatalf("request %d in the burst: %d", i, s)
+		}
+	}
+	if s := status("10.0.0.1:5001"); s != 429 {
+		t.Errorf("past the burst: %d", s)
+	}
+	if s := status("10.0.0.2:5000"); s != 200 {
+		t.Errorf("another client: %d", s)
+	}
+}
+
+// Past the cap, a new connection waits until one of the open ones closes.
+func TestConnectionCap(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited := limitListener(ln, 2, 100)
+	defer limited.Close()
+	accepted := make(chan net.Conn, 3)
+	go func() {
+		for {
+			c, err := limited.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c
+		}
+	}()
+	for range 3 {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	first := <-accepted
+	<-accepted
+	select {
+	case <-accepted:
+		t.Fatal("a third connection was accepted past a cap of 2")
+	case <-time.After(200 * time.Millisecond):
+	}
+	first.Close()
+	select {
+	case c := <-accepted:
+		c.Close()
+	case <-time.After(2 * time.Second):
+		t.Fatal("closing a connection did not let the waiting one in")
+	}
+}
+
+// One address past its share of connections is closed at once, and others still get in.
+func TestPerClientConnectionCap(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited := limitListener(ln, 100, 2)
+	defer limited.Close()
+	accepted := make(chan net.Conn, 10)
+	go func() {
+		for {
+			c, err := limited.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c
+		}
+	}()
+	var conns []net.Conn
+	for range 3 {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	<-accepted
+	<-accepted
+	// The third was closed by the server: reading from it ends.
+	conns[2].SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := conns[2].Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the third connection from one address was not closed: %v", err)
+	}
+	select {
+	case <-accepted:
+		t.Error("a third connection from one address was accepted")
+	default:
 	}
 }

@@ -13,6 +13,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,21 +33,41 @@ import (
 
 // Limits on a request.
 const (
-	MaxBodyBytes  = 1 << 20 // a 400×400 canvas of short numbers fits
-	MaxCanvasSide = 512
+	MaxBodyBytes = 1 << 20 // a 300×300 canvas of short numbers fits
+	// MaxCanvasSide is the largest canvas side taken: the page's pad is 280 px, and a larger
+	// canvas only costs CPU (preprocessing is linear in its pixels).
+	MaxCanvasSide = 300
 	DefaultModel  = "fast"
 )
 
 // Handler serves the API from the model files in models (*.somehow; the name is the file name).
+// Predictions run concurrently: each uses a network of its own from the model's pool, since a
+// network keeps its batch buffers.
 type Handler struct {
-	mu     sync.Mutex
-	models map[string]*nn.Model
+	models map[string]*served
 	names  []string
+	mux    *http.ServeMux
+	// DrainBody reads what is left of a refused body before answering. On Workers, answering
+	// while the request stream was still being read made workerd restart the worker; the local
+	// server leaves it unset and refuses an oversized body from its Content-Length unread.
+	DrainBody bool
+}
+
+// served is one model and its pool of networks for concurrent predictions.
+type served struct {
+	model *nn.Model
+	nets  sync.Pool
+}
+
+func (s *served) predict(x []float32) []float32 {
+	net := s.nets.Get().(*nn.Network)
+	defer s.nets.Put(net)
+	return append([]float32(nil), net.Predict(x)...)
 }
 
 // New loads every *.somehow file in models.
 func New(models fs.FS) (*Handler, error) {
-	h := &Handler{models: map[string]*nn.Model{}}
+	h := &Handler{models: map[string]*served{}}
 	files, err := fs.Glob(models, "*.somehow")
 	if err != nil {
 		return nil, err
@@ -64,13 +85,24 @@ func New(models fs.FS) (*Handler, error) {
 			return nil, fmt.Errorf("%s is not a digit model", f)
 		}
 		name := strings.TrimSuffix(path.Base(f), ".somehow")
-		h.models[name] = m
+		s := &served{model: m}
+		s.nets.New = func() any { return m.Net.Clone() }
+		h.models[name] = s
 		h.names = append(h.names, name)
 	}
 	if len(h.models) == 0 {
 		return nil, errors.New("no models to serve")
 	}
 	sort.Strings(h.names)
+	h.mux = http.NewServeMux()
+	h.mux.HandleFunc("GET /api/models", h.listModels)
+	h.mux.HandleFunc("POST /api/predict", h.predict)
+	// The same paths with another method: 405, with Allow and a sentence.
+	h.mux.HandleFunc("/api/models", methodNotAllowed("GET, HEAD", "use GET for /api/models"))
+	h.mux.HandleFunc("/api/predict", methodNotAllowed("POST", "use POST for /api/predict"))
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, bad(http.StatusNotFound, "no such API endpoint; there are /api/models and /api/predict"))
+	})
 	return h, nil
 }
 
@@ -121,16 +153,19 @@ func bad(status int, format string, args ...any) error {
 func DecodePredict(r io.Reader) ([]float32, string, error) {
 	body, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
 	if err != nil {
-		return nil, "", bad(http.StatusBadRequest, "could not read the body: %v", err)
+		return nil, "", bad(http.StatusBadRequest, "could not read the whole body")
 	}
 	if len(body) > MaxBodyBytes {
 		return nil, "", bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes", MaxBodyBytes)
 	}
+	if err := strictKeys(body); err != nil {
+		return nil, "", err
+	}
 	var req PredictRequest
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return nil, "", bad(http.StatusBadRequest, "the body is not the JSON this API takes: %v", err)
+		return nil, "", bad(http.StatusBadRequest, "the body is not the JSON this API takes: %s", describeJSON(err))
 	}
 	if dec.More() {
 		return nil, "", bad(http.StatusBadRequest, "the body has more than one JSON value")
@@ -189,55 +224,134 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 		}
 	}()
-	switch r.URL.Path {
-	case "/api/models":
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			writeError(w, bad(http.StatusMethodNotAllowed, "use GET for /api/models"))
-			return
-		}
-		var list []ModelInfo
-		for _, n := range h.names {
-			a := h.models[n].Net.Arch
-			list = append(list, ModelInfo{Name: n, Architecture: a.String(), Parameters: a.Parameters(), Loss: a.Loss.String()})
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"models": list})
-	case "/api/predict":
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", "POST")
-			writeError(w, bad(http.StatusMethodNotAllowed, "use POST for /api/predict"))
-			return
-		}
-		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-			writeError(w, bad(http.StatusUnsupportedMediaType, "send the body as application/json"))
-			return
-		}
-		if r.ContentLength > MaxBodyBytes {
-			drain(r.Body)
-			writeError(w, bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes", MaxBodyBytes))
-			return
-		}
-		x, name, err := DecodePredict(r.Body)
-		drain(r.Body)
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		if name == "" {
-			name = DefaultModel
-		}
-		m, ok := h.models[name]
-		if !ok {
-			writeError(w, bad(http.StatusNotFound, "there is no model named %q; see /api/models", name))
-			return
-		}
-		h.mu.Lock() // a network reuses its buffers: one prediction at a time
-		out := m.Net.Predict(x)
-		h.mu.Unlock()
-		writeJSON(w, http.StatusOK, Prediction{Digit: nn.ClassOf(out), Outputs: out, Model: name})
-	default:
-		writeError(w, bad(http.StatusNotFound, "no such API endpoint; there are /api/models and /api/predict"))
+	h.mux.ServeHTTP(w, r)
+}
+
+func (h *Handler) listModels(w http.ResponseWriter, _ *http.Request) {
+	var list []ModelInfo
+	for _, n := range h.names {
+		a := h.models[n].model.Net.Arch
+		list = append(list, ModelInfo{Name: n, Architecture: a.String(), Parameters: a.Parameters(), Loss: a.Loss.String()})
 	}
+	writeJSON(w, http.StatusOK, map[string]any{"models": list})
+}
+
+func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
+	refuse := func(err error) {
+		if h.DrainBody {
+			drain(r.Body)
+		}
+		writeError(w, err)
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		refuse(bad(http.StatusUnsupportedMediaType, "send the body as application/json"))
+		return
+	}
+	// Refused from its length alone: with Expect: 100-continue, nothing is sent or read.
+	if r.ContentLength > MaxBodyBytes {
+		refuse(bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes", MaxBodyBytes))
+		return
+	}
+	x, name, err := DecodePredict(r.Body)
+	if err != nil {
+		refuse(err)
+		return
+	}
+	if h.DrainBody {
+		drain(r.Body)
+	}
+	if name == "" {
+		name = DefaultModel
+	}
+	m, ok := h.models[name]
+	if !ok {
+		writeError(w, bad(http.StatusNotFound, "there is no model named %q; see /api/models", truncate(name, 40)))
+		return
+	}
+	out := m.predict(x)
+	writeJSON(w, http.StatusOK, Prediction{Digit: nn.ClassOf(out), Outputs: out, Model: name})
+}
+
+func methodNotAllowed(allow, sentence string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Allow", allow)
+		writeError(w, bad(http.StatusMethodNotAllowed, "%s", sentence))
+	}
+}
+
+// strictKeys checks the keys of the body's object and of its "canvas": exactly as written
+// (encoding/json would take "IMAGE" for "image"), each at most once.
+func strictKeys(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var walk func(allowed map[string]bool, where string) error
+	walk = func(allowed map[string]bool, where string) error {
+		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+			return nil // not an object: the decoder says what is wrong
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return nil
+			}
+			key, _ := t.(string)
+			if !allowed[key] {
+				return bad(http.StatusBadRequest, "%s has an unknown key %q (keys are lower case: %s)", where, truncate(key, 40), keyList(allowed))
+			}
+			if seen[key] {
+				return bad(http.StatusBadRequest, "%s has the key %q twice", where, key)
+			}
+			seen[key] = true
+			if key == "canvas" {
+				if err := walk(map[string]bool{"width": true, "height": true, "pixels": true}, "canvas"); err != nil {
+					return err
+				}
+				continue
+			}
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil
+			}
+		}
+		_, err := dec.Token() // the closing brace
+		_ = err
+		return nil
+	}
+	return walk(map[string]bool{"image": true, "canvas": true, "model": true}, "the body")
+}
+
+func keyList(allowed map[string]bool) string {
+	var keys []string
+	for k := range allowed {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
+}
+
+// describeJSON says what the JSON decoder found wrong without its Go type names.
+func describeJSON(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return "it is not valid JSON"
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return fmt.Sprintf("it has a %s where an object belongs", typ.Value)
+		}
+		return fmt.Sprintf("%q holds a %s of the wrong kind", truncate(typ.Field, 40), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return "it has an " + strings.TrimPrefix(err.Error(), "json: ")
+	}
+	return "it is cut short or malformed"
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
 
 // drain reads what is left of a body (up to 16 MB) before answering. On Workers, answering while

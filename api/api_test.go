@@ -2,10 +2,12 @@ package api
 
 import (
 	"encoding/json"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"somehow/assets"
@@ -115,7 +117,13 @@ func TestPredictBadRequests(t *testing.T) {
 		{"out of range", "POST", "/api/predict", "application/json", img(784, "1.5"), 400, "from 0 to 1"},
 		{"negative", "POST", "/api/predict", "application/json", img(784, "-0.1"), 400, "from 0 to 1"},
 		{"not numbers", "POST", "/api/predict", "application/json", img(784, `"x"`), 400, "not the JSON"},
-		{"unknown field", "POST", "/api/predict", "application/json", `{"img":[1]}`, 400, "unknown field"},
+		{"unknown field", "POST", "/api/predict", "application/json", `{"img":[1]}`, 400, `unknown key "img"`},
+		{"upper-case key", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "image", "IMAGE", 1), 400, `unknown key "IMAGE"`},
+		{"capitalised model", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"Model":"fast",`, 1), 400, `unknown key "Model"`},
+		{"duplicate key", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"model":"fast","model":"paper",`, 1), 400, `"model" twice`},
+		{"canvas key", "POST", "/api/predict", "application/json", `{"canvas":{"Width":2,"height":2,"pixels":[1,1,1,1]}}`, 400, `canvas has an unknown key "Width"`},
+		{"pad-sized canvas limit", "POST", "/api/predict", "application/json", `{"canvas":{"width":512,"height":512,"pixels":[]}}`, 400, "between 1×1 and 300×300"},
+		{"long model name", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"model":"`+strings.Repeat("m", 100000)+`",`, 1), 404, "no model named"},
 		{"both", "POST", "/api/predict", "application/json", `{"image":[],"canvas":{"width":1,"height":1,"pixels":[1]}}`, 400, "not both"},
 		{"huge canvas", "POST", "/api/predict", "application/json", `{"canvas":{"width":100000,"height":100000,"pixels":[]}}`, 400, "between 1×1"},
 		{"canvas length", "POST", "/api/predict", "application/json", `{"canvas":{"width":2,"height":2,"pixels":[1]}}`, 400, "has 4 pixels"},
@@ -131,7 +139,15 @@ func TestPredictBadRequests(t *testing.T) {
 			var out map[string]string
 			json.Unmarshal(w.Body.Bytes(), &out)
 			if w.Code != c.status || !strings.Contains(out["error"], c.want) {
-				t.Errorf("got %d %q, want %d and an error mentioning %q", w.Code, out["error"], c.status, c.want)
+				t.Errorf("got %d %.200q, want %d and an error mentioning %q", w.Code, out["error"], c.status, c.want)
+			}
+			for _, goWords := range []string{"float64", "[]", "struct", "json:", "Go value"} {
+				if strings.Contains(out["error"], goWords) {
+					t.Errorf("the error speaks Go: %q", out["error"])
+				}
+			}
+			if len(out["error"]) > 300 {
+				t.Errorf("the error is %d characters long", len(out["error"]))
 			}
 		})
 	}
@@ -156,4 +172,68 @@ func FuzzDecodePredict(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Predictions run at once on several goroutines and each gets the answer it would get alone.
+func TestConcurrentPredictionsAgree(t *testing.T) {
+	h := handler(t)
+	px, _ := json.Marshal(sevenCanvas(60, 60))
+	body := `{"canvas":{"width":60,"height":60,"pixels":` + string(px) + `}}`
+	want := do(h, "POST", "/api/predict", "application/json", body).Body.String()
+	errs := make(chan string, 32)
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				if got := do(h, "POST", "/api/predict", "application/json", body).Body.String(); got != want {
+					errs <- got
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for got := range errs {
+		t.Fatalf("a concurrent prediction differs: %s vs %s", got, want)
+	}
+}
+
+// A body announced as too large is refused before any of it is read: with Expect:
+// 100-continue the client never sends it.
+func TestOversizedBodyIsRefusedUnread(t *testing.T) {
+	srv := httptest.NewServer(handler(t))
+	defer srv.Close()
+	read := &countingReader{left: 20 << 20}
+	req, _ := http.NewRequest("POST", srv.URL+"/api/predict", read)
+	req.ContentLength = 20 << 20
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Expect", "100-continue")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 413 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if read.sent > 1<<20 {
+		t.Errorf("%d bytes of the refused body were sent", read.sent)
+	}
+}
+
+type countingReader struct{ left, sent int }
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if c.left == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), c.left)
+	for i := range p[:n] {
+		p[i] = ' '
+	}
+	c.left -= n
+	c.sent += n
+	return n, nil
 }

@@ -1,6 +1,6 @@
 // The lab page: holds the scene (state.js), sends it to the worker, and draws the frames that
 // come back (draw.js). It never computes a forward pass itself.
-import { defaultState, fromHash, mlp, perceptron, presets, toHash } from "./state.js";
+import { defaultState, fromHash, linkRoom, MAX_POINTS, mlp, perceptron, presets, toHash } from "./state.js";
 import { drawChart, drawNetwork, drawPlane } from "./draw.js";
 import { $, classColor } from "./plot.js";
 import { connect } from "./rpc.js";
@@ -156,6 +156,10 @@ function planeClicked(i, ev) {
       if (r.type === "frame") { state.data.custom = r.points.filter((p) => isCustom(p)); saveURL(); }
     });
   } else {
+    if (linkRoom(state) <= 0) {
+      notice(`The lab holds ${MAX_POINTS} points placed by hand, and this scene has them all: erase some to add more.`, true);
+      return;
+    }
     const label = Number($("#addClass").value);
     const point = { x: Math.round(x * 1000) / 1000, y: Math.round(y * 1000) / 1000, label };
     request({ type: "addPoint", ...point }).then((r) => {

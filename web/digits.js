@@ -7,6 +7,9 @@ import { start as startExperiment } from "./experiment.js";
 // The four original files, named as the engine expects them (core/mnist Files).
 export const MNIST = Object.fromEntries(["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
   "t10k-labels-idx1-ubyte.gz"].map((f) => [f, "assets/mnist/" + f]));
+// A little over the largest model file the engine reads (core/nn MaxModelBytes, 64 MB).
+const MAX_UPLOAD_BYTES = 65 * 2 ** 20;
+
 // The paper's own results for its network, drawn on the chart for comparison.
 const PAPER_POINTS = [{ epoch: 1, error: 10 }, { epoch: 5, error: 5 }];
 
@@ -165,6 +168,12 @@ function wireModels() {
   $("#upload").addEventListener("change", async () => {
     const file = $("#upload").files[0];
     if (!file) return;
+    // Checked before reading: a model file is a few MB; a huge file is refused unread.
+    if (file.size > MAX_UPLOAD_BYTES) {
+      $("#upload").value = "";
+      notice(`${file.name} is ${Math.round(file.size / 2 ** 20)} MB; a Somehow model file is at most ${MAX_UPLOAD_BYTES / 2 ** 20} MB.`, true);
+      return;
+    }
     const buf = await file.arrayBuffer();
     const r = await ask({ type: "loadModel", name: file.name.replace(/\.somehow$/, ""), use: true, bytes: { model: buf } });
     $("#upload").value = "";

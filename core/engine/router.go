@@ -27,6 +27,10 @@ var engines = map[string]func() Engine{
 	"lessons": func() Engine { return lessons.New() },
 }
 
+// MaxBytes caps one byte buffer handed to the worker (the MNIST training images are 9.9 MB
+// compressed, the largest model 2.5 MB); the bridge checks it before copying anything.
+const MaxBytes = 80 << 20
+
 // Version is reported by hello; the page checks it to catch a stale cached worker.
 const Version = 2
 

@@ -60,3 +60,36 @@ func TestBadEnvelopesAndBodiesAreSentences(t *testing.T) {
 		t.Errorf("the lab stopped answering after bad messages: %v", m)
 	}
 }
+
+// FuzzHandle sends the router any message with any bytes: every reply is one JSON object with a
+// type, a sentence when it is an error, and the router keeps answering.
+func FuzzHandle(f *testing.F) {
+	for _, msg := range []string{
+		`{"type":"hello"}`, `{"engine":"lab","type":"train","epochs":3,"network":true}`,
+		`{"engine":"lab","type":"setScene","data":{"kind":"spiral","points":100,"classes":3},"models":[{"kind":"perceptron","learningRate":0.1},{"kind":"mlp","hidden":[4,4],"learningRate":0.1}]}`,
+		`{"engine":"lab","type":"setData","data":{"classes":1e309}}`, `{"engine":"lab","type":"addPoint","x":0.1,"y":0.2,"label":1}`,
+		`{"engine":"digits","type":"loadModel","name":"x"}`, `{"engine":"digits","type":"classify","width":4,"height":4}`,
+		`{"engine":"digits","type":"trainStart","train":{"preset":"paper"}}`,
+		`{"engine":"lessons","type":"descend","landscape":"curve","start":[1,0],"learningRate":0.1,"steps":50}`,
+		`{"engine":"lessons","type":"fitStart","target":"sine","units":4,"seed":1}`, `{"engine":"lessons","type":"backprop"}`,
+	} {
+		f.Add([]byte(msg), []byte{1, 2, 3, 255})
+	}
+	r := New()
+	f.Fuzz(func(t *testing.T, msg, blob []byte) {
+		in := map[string][]byte{"model": blob, "canvas": blob}
+		reply, _ := r.Handle(msg, in)
+		var m map[string]any
+		if err := json.Unmarshal(reply, &m); err != nil {
+			t.Fatalf("%q: the reply is not a JSON object: %q", msg, reply)
+		}
+		if typ, _ := m["type"].(string); typ == "" {
+			t.Fatalf("%q: the reply has no type: %q", msg, reply)
+		} else if typ == "error" {
+			text, _ := m["error"].(string)
+			if !strings.Contains(text, " ") || strings.Contains(text, "internal error") {
+				t.Fatalf("%q: error %q", msg, text)
+			}
+		}
+	})
+}

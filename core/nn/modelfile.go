@@ -132,5 +132,28 @@ func Parse(data []byte) (*Model, error) {
 			return nil, err
 		}
 	}
+	if err := net.checkOutputsFinite(); err != nil {
+		return nil, err
+	}
 	return &Model{Name: hdr.Name, Net: net}, nil
+}
+
+// checkOutputsFinite runs inputs a model will meet (all 0, all 1, a ramp between) through the
+// network: weights so large that a weighted sum overflows would read every input as class 0.
+func (n *Network) checkOutputsFinite() error {
+	in := n.Arch.Inputs
+	x := make([]float32, 3*in)
+	for i := range in {
+		x[in+i] = 1
+		x[2*in+i] = float32(i%17) / 16
+	}
+	n.Forward(x, 3)
+	for _, d := range n.Layers {
+		for _, v := range d.Sums() {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return errors.New("the model's weights are so large that its outputs overflow: it would read every input the same way")
+			}
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"math"
 	"strings"
 	"testing"
 )
@@ -102,6 +103,11 @@ func FuzzLoad(f *testing.F) {
 	f.Add(good[:20])
 	f.Add([]byte("SOMEHOW\n\x01\x00\x00\x00\x05\x00\x00\x00{}"))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// Most mutations break the checksum; recompute it so the fuzzer also reaches every check
+		// after it (the header, the sizes, the weights themselves).
+		if len(b) >= 20 {
+			binary.LittleEndian.PutUint32(b[len(b)-4:], crc32.ChecksumIEEE(b[:len(b)-4]))
+		}
 		m, err := Parse(b)
 		if err != nil {
 			return
@@ -109,6 +115,27 @@ func FuzzLoad(f *testing.F) {
 		if 16+4*m.Net.Arch.Parameters() > len(b) {
 			t.Fatalf("a %d-byte file produced a network of %d parameters", len(b), m.Net.Arch.Parameters())
 		}
-		m.Net.Forward(make([]float32, m.Net.Arch.Inputs), 1)
+		out := m.Net.Forward(make([]float32, m.Net.Arch.Inputs), 1)
+		for _, v := range out {
+			if math.IsNaN(float64(v)) {
+				t.Fatalf("a model that loaded reads a blank input as NaN")
+			}
+		}
 	})
+}
+
+// A file whose weights are finite but absurdly large is refused: its sums overflow, and it
+// would read every digit as 0.
+func TestHugeWeightsAreRefused(t *testing.T) {
+	net, _ := sampleModel(t)
+	for i := range net.Layers[0].Weights {
+		net.Layers[0].Weights[i] = 3e38
+	}
+	var buf bytes.Buffer
+	if err := Save(&buf, "huge", net); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(buf.Bytes()); err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Errorf("huge weights: %v", err)
+	}
 }

@@ -2,7 +2,7 @@
 // model file, train on MNIST in the page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { start, screenshotDir } from "./harness.mjs";
@@ -136,5 +136,21 @@ test("stopping mid-epoch: one status, a point on the chart, no time left", async
   assert.doesNotMatch(status, /left/);
   assert.equal(await page.getAttribute("#tChart", "data-points"), "2");
   assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("a huge upload is refused from its size, unread", async () => {
+  const page = await digitsPage();
+  const big = join(tmpdir(), "huge.somehow");
+  const fd = openSync(big, "w");
+  ftruncateSync(fd, 1200 * 2 ** 20); // 1.2 GB, sparse: nothing is written
+  closeSync(fd);
+  const t0 = Date.now();
+  await page.setInputFiles("#upload", big);
+  await page.waitForSelector("#notice:not([hidden])");
+  assert.ok(Date.now() - t0 < 10000, `${Date.now() - t0} ms`);
+  assert.match(await page.locator("#notice").textContent(), /is 1200 MB; a Somehow model file is at most 65 MB/);
+  assert.equal(await page.inputValue("#modelPick"), "best");
+  unlinkSync(big);
   await page.close();
 });

@@ -147,3 +147,39 @@ test("links are as thick as their weights are large, and coloured by sign as the
   assert.match(await pane(page, 1).locator(".legend").textContent(), /blue = positive weight/);
   await page.close();
 });
+
+test("links with huge or wrong-typed numbers answer within a second with the default scene and a sentence", async () => {
+  const scene = (data, panes = [{ kind: "perceptron", learningRate: 0.1 }, { kind: "mlp", learningRate: 0.1 }]) =>
+    "#lab=" + Buffer.from(JSON.stringify({ data, panes })).toString("base64url");
+  for (const hash of [
+    scene({ kind: "xor", classes: 1e7 }),
+    "#lab=" + Buffer.from('{"data":{"kind":"xor","classes":1e309},"panes":[{},{}]}').toString("base64url"),
+    scene({ kind: "xor" }, [{ kind: "mlp", learningRate: "NaN" }, { kind: "mlp", learningRate: 0.1 }]),
+    scene({ kind: "xor", seed: -1 }), scene({ kind: "xor", seed: 2 ** 70 }), scene({ kind: "xor", noise: "x" }),
+  ]) {
+    const t0 = Date.now();
+    const page = await env.page(hash);
+    await page.waitForSelector("#notice:not([hidden])");
+    assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms to answer`); // generous for a loaded CI machine
+    assert.ok(Number(await page.getAttribute("body", "data-ready-ms")) < 3000);
+    const text = await page.locator("#notice").textContent();
+    assert.match(text, /default scene/);
+    assert.doesNotMatch(text, /unmarshal|Go struct|float64|uint64/);
+    assert.equal(await page.locator("#addClass option").count(), 2);
+    assert.doesNotMatch(page.url(), new RegExp(hash.slice(5, 40).replace(/[-_]/g, ".")), "the bad link stays in the address bar");
+    assert.deepEqual(page.consoleErrors, []);
+    await page.close();
+  }
+});
+
+test("a scene with 1500 hand-placed points survives its own link", async () => {
+  const custom = Array.from({ length: 1500 }, (_, i) => ({ x: ((i % 50) - 25) / 25, y: (Math.floor(i / 50) - 15) / 15, label: i % 2 }));
+  const state = { data: { kind: "none", points: 0, classes: 2, noise: 0, testFraction: 0, seed: 1, custom }, panes: [{ kind: "perceptron", learningRate: 0.1, seed: 1 }, { kind: "mlp", hidden: [4], learningRate: 0.1, seed: 1 }], speed: 1, big: false };
+  const page = await env.page("#lab");
+  const hash = await page.evaluate(async (s) => (await import("./state.js")).toHash(s), state);
+  assert.ok(hash.length < 20000, `${hash.length} characters`);
+  const again = await env.page(hash);
+  assert.equal(await again.getAttribute("body", "data-points"), "1500");
+  await again.close();
+  await page.close();
+});

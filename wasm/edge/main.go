@@ -24,6 +24,7 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
+	h.DrainBody = true // workerd restarts the worker when a request's body is left unread
 	mux := http.NewServeMux()
 	mux.Handle("/api/", h)
 	workers.Serve(mux)

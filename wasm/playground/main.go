@@ -7,6 +7,7 @@
 package main
 
 import (
+	"fmt"
 	"syscall/js"
 
 	"somehow/core/engine"
@@ -42,6 +43,9 @@ func register(r *engine.Router) {
 				v := args[1].Get(name)
 				if !v.InstanceOf(uint8Array) {
 					return map[string]any{"json": `{"type":"error","error":"the bytes handed to the worker must be Uint8Arrays"}`}
+				}
+				if v.Length() > engine.MaxBytes {
+					return map[string]any{"json": fmt.Sprintf(`{"type":"error","error":"that file is %d MB; the worker takes files of at most %d MB"}`, v.Length()>>20, engine.MaxBytes>>20)}
 				}
 				b := make([]byte, v.Length())
 				js.CopyBytesToGo(b, v)

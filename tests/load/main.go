@@ -1,0 +1,299 @@
+// Command load measures the local server under load, on loopback only: requests per second, p50
+// and p99 of a small predict for good clients, and the server's memory, at concurrency 1, 8, 32
+// and 128 with bad and slow clients mixed in; then a run of many slow-body connections. Every
+// loop is bounded in count and time. Not part of `make test`:
+//
+//	go run ./tests/load [-src .] [-web web] [-seconds 5] [-slow 2000]
+//
+// -src builds the server from another checkout (to measure a version before a change).
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	src := flag.String("src", ".", "checkout to build the server from")
+	web := flag.String("web", "web", "the page folder (with playground.wasm) the server serves")
+	seconds := flag.Float64("seconds", 5, "seconds per concurrency level")
+	slow := flag.Int("slow", 5000, "connections in the slow-body run, all from one address")
+	slowSeconds := flag.Float64("slow-seconds", 20, "seconds of the slow-body run")
+	flag.Parse()
+	if err := run(*src, *web, time.Duration(*seconds*float64(time.Second)), *slow, time.Duration(*slowSeconds*float64(time.Second))); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+func run(src, web string, each time.Duration, slowConns int, slowFor time.Duration) error {
+	bin := filepath.Join(os.TempDir(), "somehow-load-server")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir, build.Stdout, build.Stderr = src, os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	webAbs, _ := filepath.Abs(web)
+	assets, _ := filepath.Abs(filepath.Join(src, "assets"))
+	server := exec.Command(bin, "-addr", addr, "-web", webAbs, "-assets", assets)
+	server.Stderr = io.Discard
+	if err := server.Start(); err != nil {
+		return err
+	}
+	defer server.Process.Kill()
+	base := "http://" + addr
+	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		if res, err := http.Get(base + "/api/models"); err == nil {
+			res.Body.Close()
+			break
+		}
+		if time.Since(start) > 20*time.Second {
+			return fmt.Errorf("the server did not start")
+		}
+	}
+	fmt.Printf("server %s built from %s; %v per level\n", addr, src, each)
+	fmt.Printf("%-5s %-6s %9s %8s %8s %8s %9s %10s\n", "conc", "mix", "good/s", "p50 ms", "p99 ms", "errors", "bad sent", "server MB")
+	for _, c := range []int{1, 8, 32, 128} {
+		for _, mixed := range []bool{false, true} {
+			r := level(base, c, mixed, each, server.Process.Pid)
+			mix := "good"
+			if mixed {
+				mix = "mixed"
+			}
+			fmt.Printf("%-5d %-6s %9.0f %8.1f %8.1f %8d %9d %10.0f\n", c, mix, r.rps, r.p50, r.p99, r.errors, r.bad, r.maxMB)
+		}
+	}
+	r := slowRun(base, addr, slowConns, slowFor, server.Process.Pid)
+	fmt.Printf("slow-body run: %d slow connections held open; meanwhile %d of %d good requests succeeded, p99 %.1f ms; server %.0f MB; %d slow connections were cut by the server\n",
+		r.opened, r.goodOK, r.goodTotal, r.p99, r.maxMB, r.cut)
+	return nil
+}
+
+// smallPredict is the body of a small, good request: a 28×28 image.
+var smallPredict = func() []byte {
+	img := make([]float64, 784)
+	for i := 100; i < 700; i += 29 {
+		img[i] = 1
+	}
+	b, _ := json.Marshal(map[string]any{"image": img})
+	return b
+}()
+
+// heavyBad is a request the server must refuse or work hard on: the largest canvas each version
+// accepts or refuses (512×512 was accepted before the canvas cap).
+var heavyBad = func() []byte {
+	px := make([]byte, 0, 512*512*2)
+	for i := 0; i < 512*512; i++ {
+		if i%7 == 0 {
+			px = append(px, '1', ',')
+		} else {
+			px = append(px, '0', ',')
+		}
+	}
+	return []byte(`{"canvas":{"width":512,"height":512,"pixels":[` + string(px[:len(px)-1]) + `]}}`)
+}()
+
+type result struct {
+	rps, p50, p99, maxMB float64
+	errors, bad          int
+}
+
+// client makes an HTTP client whose connections come from the loopback address ip, so the
+// server tells the clients apart as it would tell apart machines.
+func client(ip string) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4}}
+}
+
+func level(base string, conc int, mixed bool, each time.Duration, pid int) result {
+	ctx, cancel := context.WithTimeout(context.Background(), each)
+	defer cancel()
+	var mu sync.Mutex
+	var lat []float64
+	var errors, bad atomic.Int64
+	var wg sync.WaitGroup
+	stopMem := watchMemory(pid)
+	for i := range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := client(fmt.Sprintf("127.0.1.%d", 1+i%250))
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				res, err := c.Post(base+"/api/predict", "application/json", bytes.NewReader(smallPredict))
+				if err != nil {
+					if ctx.Err() == nil {
+						errors.Add(1)
+					}
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					errors.Add(1)
+					continue
+				}
+				mu.Lock()
+				lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+				mu.Unlock()
+			}
+		}()
+	}
+	if mixed { // as many bad clients, from one other address, and as many slow ones
+		for range conc {
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				c := client("127.0.2.1")
+				for ctx.Err() == nil {
+					res, err := c.Post(base+"/api/predict", "application/json", bytes.NewReader(heavyBad))
+					bad.Add(1)
+					if err == nil {
+						io.Copy(io.Discard, res.Body)
+						res.Body.Close()
+					}
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				slowBody(ctx, strings.TrimPrefix(base, "http://"), "127.0.3.1")
+			}()
+		}
+	}
+	wg.Wait()
+	maxMB := stopMem()
+	sort.Float64s(lat)
+	r := result{errors: int(errors.Load()), bad: int(bad.Load()), maxMB: maxMB}
+	if n := len(lat); n > 0 {
+		r.rps = float64(n) / each.Seconds()
+		r.p50, r.p99 = lat[n/2], lat[min(n-1, n*99/100)]
+	}
+	return r
+}
+
+// slowBody opens a connection, promises a body and sends a byte a second until ctx ends or the
+// server closes it; it reports whether the server cut it off.
+func slowBody(ctx context.Context, addr, ip string) (opened, cut bool) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 2 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false, false
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+	for ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+		conn.SetWriteDeadline(time.Now().Add(time.Second))
+		if _, err := conn.Write([]byte(" ")); err != nil {
+			return true, true
+		}
+	}
+	return true, false
+}
+
+type slowResult struct {
+	opened, cut, goodOK, goodTotal int
+	p99, maxMB                     float64
+}
+
+// slowRun opens n slow-body connections from one address and holds them for the run, while a
+// good client from another address keeps asking.
+func slowRun(base, addr string, n int, each time.Duration, pid int) slowResult {
+	ctx, cancel := context.WithTimeout(context.Background(), each)
+	defer cancel()
+	stopMem := watchMemory(pid)
+	var opened, cut atomic.Int64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o, c := slowBody(ctx, addr, "127.0.4.1")
+			if o {
+				opened.Add(1)
+			}
+			if c {
+				cut.Add(1)
+			}
+		}()
+		if i%100 == 99 {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	time.Sleep(time.Second)
+	c := client("127.0.1.1")
+	var lat []float64
+	r := slowResult{}
+	for ctx.Err() == nil {
+		t0 := time.Now()
+		res, err := c.Post(base+"/api/predict", "application/json", bytes.NewReader(smallPredict))
+		r.goodTotal++
+		if err == nil {
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				r.goodOK++
+				lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	wg.Wait()
+	r.opened, r.cut, r.maxMB = int(opened.Load()), int(cut.Load()), stopMem()
+	sort.Float64s(lat)
+	if len(lat) > 0 {
+		r.p99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	return r
+}
+
+// watchMemory samples the server's resident memory until the returned function is called,
+// which returns the largest sample in MB.
+func watchMemory(pid int) func() float64 {
+	done := make(chan struct{})
+	var maxKB atomic.Int64
+	go func() {
+		for {
+			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
+				for _, line := range strings.Split(string(b), "\n") {
+					var kb int64
+					if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil && kb > maxKB.Load() {
+						maxKB.Store(kb)
+					}
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	return func() float64 {
+		close(done)
+		return float64(maxKB.Load()) / 1024
+	}
+}
