@@ -284,7 +284,9 @@ const (
 )
 
 // perClientLimit answers 429 to a client that asks more than rate requests a second on average
-// (burst at once), so that one busy client cannot slow everyone else's requests.
+// (burst at once), so that one busy client cannot slow everyone else's requests. A request costs
+// by its size, one token a started 64 KB of body, since parsing a body is what costs CPU: a
+// small predict is one token, a 300×300 canvas (180 KB and up) three or more.
 func perClientLimit(h http.Handler, rate, burst float64) http.Handler {
 	type bucket struct {
 		tokens float64
@@ -313,9 +315,15 @@ func perClientLimit(h http.Handler, rate, burst float64) http.Handler {
 		}
 		b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*rate)
 		b.last = now
-		allowed := b.tokens >= 1
+		cost := 1.0
+		if r.ContentLength < 0 { // chunked: priced as the largest body
+			cost = api.MaxBodyBytes / (64 << 10)
+		} else if r.ContentLength > 0 {
+			cost = float64((r.ContentLength + 64<<10 - 1) / (64 << 10))
+		}
+		allowed := b.tokens >= cost
 		if allowed {
-			b.tokens--
+			b.tokens -= cost
 		}
 		mu.Unlock()
 		if !allowed {

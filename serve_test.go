@@ -107,6 +107,14 @@ func TestPerClientLimit(t *testing.T) {
 	if s := status("10.0.0.2:5000"); s != 200 {
 		t.Errorf("another client: %d", s)
 	}
+	// A large body costs by its size: 200 KB is four tokens, more than this client's burst.
+	r := httptest.NewRequest("POST", "/api/predict", strings.NewReader(strings.Repeat(" ", 200<<10)))
+	r.RemoteAddr = "10.0.0.3:5000"
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 429 {
+		t.Errorf("a 200 KB request within a burst of 3: %d", w.Code)
+	}
 }
 
 // Past the cap, a new connection waits until one of the open ones closes.

@@ -161,14 +161,52 @@ func DecodePredict(r io.Reader) ([]float32, string, error) {
 	if err := strictKeys(body); err != nil {
 		return nil, "", err
 	}
-	var req PredictRequest
+	// First the shape, with the numbers left as text: a canvas of the wrong size is refused
+	// before its pixels cost anything to parse.
+	var wire struct {
+		Image  json.RawMessage `json:"image"`
+		Canvas *struct {
+			Width  int             `json:"width"`
+			Height int             `json:"height"`
+			Pixels json.RawMessage `json:"pixels"`
+		} `json:"canvas"`
+		Model string `json:"model"`
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	if err := dec.Decode(&wire); err != nil {
 		return nil, "", bad(http.StatusBadRequest, "the body is not the JSON this API takes: %s", describeJSON(err))
 	}
 	if dec.More() {
 		return nil, "", bad(http.StatusBadRequest, "the body has more than one JSON value")
+	}
+	numbers := func(raw json.RawMessage, name string) ([]float64, error) {
+		var v []float64
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, bad(http.StatusBadRequest, "the body is not the JSON this API takes: %q must be a list of numbers", name)
+		}
+		return v, nil
+	}
+	req := PredictRequest{Model: wire.Model}
+	if wire.Image != nil && wire.Canvas != nil {
+		return nil, "", bad(http.StatusBadRequest, "send either image or canvas, not both")
+	}
+	if wire.Image != nil {
+		if req.Image, err = numbers(wire.Image, "image"); err != nil {
+			return nil, "", err
+		}
+		if req.Image == nil {
+			req.Image = []float64{}
+		}
+	}
+	if c := wire.Canvas; c != nil {
+		if c.Width < 1 || c.Height < 1 || c.Width > MaxCanvasSide || c.Height > MaxCanvasSide {
+			return nil, "", bad(http.StatusBadRequest, "the canvas must be between 1×1 and %d×%d, not %d×%d", MaxCanvasSide, MaxCanvasSide, c.Width, c.Height)
+		}
+		req.Canvas = &Canvas{Width: c.Width, Height: c.Height}
+		if req.Canvas.Pixels, err = numbers(c.Pixels, "canvas.pixels"); err != nil {
+			return nil, "", err
+		}
 	}
 	check := func(what string, v []float64) error {
 		for i, x := range v {
@@ -179,8 +217,6 @@ func DecodePredict(r io.Reader) ([]float32, string, error) {
 		return nil
 	}
 	switch {
-	case req.Image != nil && req.Canvas != nil:
-		return nil, "", bad(http.StatusBadRequest, "send either image or canvas, not both")
 	case req.Image != nil:
 		if len(req.Image) != digit.Size*digit.Size {
 			return nil, "", bad(http.StatusBadRequest, "image must have 784 numbers (28×28), not %d", len(req.Image))
@@ -195,9 +231,6 @@ func DecodePredict(r io.Reader) ([]float32, string, error) {
 		return x, req.Model, nil
 	case req.Canvas != nil:
 		c := req.Canvas
-		if c.Width < 1 || c.Height < 1 || c.Width > MaxCanvasSide || c.Height > MaxCanvasSide {
-			return nil, "", bad(http.StatusBadRequest, "the canvas must be between 1×1 and %d×%d, not %d×%d", MaxCanvasSide, MaxCanvasSide, c.Width, c.Height)
-		}
 		if len(c.Pixels) != c.Width*c.Height {
 			return nil, "", bad(http.StatusBadRequest, "a %d×%d canvas has %d pixels, not %d", c.Width, c.Height, c.Width*c.Height, len(c.Pixels))
 		}

@@ -72,15 +72,15 @@ func run(src, web string, each time.Duration, slowConns int, slowFor time.Durati
 		}
 	}
 	fmt.Printf("server %s built from %s; %v per level\n", addr, src, each)
-	fmt.Printf("%-5s %-6s %9s %8s %8s %8s %9s %10s\n", "conc", "mix", "good/s", "p50 ms", "p99 ms", "errors", "bad sent", "server MB")
+	fmt.Println("good clients: each its own address, a small predict every 50 ms; bad: as many clients on one address")
+	fmt.Println("posting 512×512 canvases (2.4 MB) as fast as they can; slow: as many connections on one address sending a byte a second")
+	fmt.Printf("%-5s %-9s %9s %8s %8s %8s %8s %9s %10s %10s\n", "conc", "with", "good/s", "p50 ms", "p99 ms", "errors", "limited", "bad sent", "server MB", "server CPU")
 	for _, c := range []int{1, 8, 32, 128} {
-		for _, mixed := range []bool{false, true} {
-			r := level(base, c, mixed, each, server.Process.Pid)
-			mix := "good"
-			if mixed {
-				mix = "mixed"
-			}
-			fmt.Printf("%-5d %-6s %9.0f %8.1f %8.1f %8d %9d %10.0f\n", c, mix, r.rps, r.p50, r.p99, r.errors, r.bad, r.maxMB)
+		for _, mix := range []string{"", "bad", "slow", "bad+slow"} {
+			cpu0 := cpuSeconds(server.Process.Pid)
+			r := level(base, c, mix, each, server.Process.Pid)
+			cpu := (cpuSeconds(server.Process.Pid) - cpu0) / each.Seconds()
+			fmt.Printf("%-5d %-9s %9.0f %8.1f %8.1f %8d %8d %9d %10.0f %9.0f%%\n", c, or(mix, "-"), r.rps, r.p50, r.p99, r.errors, r.limited, r.bad, r.maxMB, 100*cpu)
 		}
 	}
 	r := slowRun(base, addr, slowConns, slowFor, server.Process.Pid)
@@ -115,7 +115,14 @@ var heavyBad = func() []byte {
 
 type result struct {
 	rps, p50, p99, maxMB float64
-	errors, bad          int
+	errors, limited, bad int
+}
+
+func or(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
 }
 
 // client makes an HTTP client whose connections come from the loopback address ip, so the
@@ -125,12 +132,16 @@ func client(ip string) *http.Client {
 	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4}}
 }
 
-func level(base string, conc int, mixed bool, each time.Duration, pid int) result {
+// goodPause is the pause between a good client's requests: a person drawing is one request a
+// stroke, so 20 a second is already a busy client.
+const goodPause = 50 * time.Millisecond
+
+func level(base string, conc int, mix string, each time.Duration, pid int) result {
 	ctx, cancel := context.WithTimeout(context.Background(), each)
 	defer cancel()
 	var mu sync.Mutex
 	var lat []float64
-	var errors, bad atomic.Int64
+	var errors, limited, bad atomic.Int64
 	var wg sync.WaitGroup
 	stopMem := watchMemory(pid)
 	for i := range conc {
@@ -149,19 +160,23 @@ func level(base string, conc int, mixed bool, each time.Duration, pid int) resul
 				}
 				io.Copy(io.Discard, res.Body)
 				res.Body.Close()
-				if res.StatusCode != 200 {
+				switch res.StatusCode {
+				case 200:
+					mu.Lock()
+					lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+					mu.Unlock()
+				case 429:
+					limited.Add(1)
+				default:
 					errors.Add(1)
-					continue
 				}
-				mu.Lock()
-				lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
-				mu.Unlock()
+				time.Sleep(goodPause)
 			}
 		}()
 	}
-	if mixed { // as many bad clients, from one other address, and as many slow ones
-		for range conc {
-			wg.Add(2)
+	for range conc {
+		if strings.Contains(mix, "bad") {
+			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				c := client("127.0.2.1")
@@ -174,6 +189,9 @@ func level(base string, conc int, mixed bool, each time.Duration, pid int) resul
 					}
 				}
 			}()
+		}
+		if strings.Contains(mix, "slow") {
+			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				slowBody(ctx, strings.TrimPrefix(base, "http://"), "127.0.3.1")
@@ -183,7 +201,7 @@ func level(base string, conc int, mixed bool, each time.Duration, pid int) resul
 	wg.Wait()
 	maxMB := stopMem()
 	sort.Float64s(lat)
-	r := result{errors: int(errors.Load()), bad: int(bad.Load()), maxMB: maxMB}
+	r := result{errors: int(errors.Load()), limited: int(limited.Load()), bad: int(bad.Load()), maxMB: maxMB}
 	if n := len(lat); n > 0 {
 		r.rps = float64(n) / each.Seconds()
 		r.p50, r.p99 = lat[n/2], lat[min(n-1, n*99/100)]
@@ -296,4 +314,18 @@ func watchMemory(pid int) func() float64 {
 		close(done)
 		return float64(maxKB.Load()) / 1024
 	}
+}
+
+// cpuSeconds is the CPU time the process has used so far (user and system), from /proc.
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name (which is in parentheses and may hold spaces).
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	var user, sys float64
+	fmt.Sscan(fields[11], &user)
+	fmt.Sscan(fields[12], &sys)
+	return (user + sys) / 100 // clock ticks; 100 a second on Linux
 }
