@@ -80,12 +80,21 @@ func MulAdd(c, a, b []float32, m, k, n int, workers int) {
 		for r := lo; r < hi; r++ {
 			crow := c[r*n : r*n+n : r*n+n]
 			arow := a[r*k : r*k+k : r*k+k]
+			if n == 16 {
+				axpyRows16(arow, b, (*[16]float32)(crow))
+				continue
+			}
 			if n >= smallRow {
 				for p, av := range arow {
 					if av != 0 {
 						Axpy(av, b[p*n:p*n+n:p*n+n], crow)
 					}
 				}
+				continue
+			}
+			switch n {
+			case 8:
+				axpyRows8(arow, b, (*[8]float32)(crow))
 				continue
 			}
 			for p, av := range arow {
@@ -99,6 +108,53 @@ func MulAdd(c, a, b []float32, m, k, n int, workers int) {
 			}
 		}
 	})
+}
+
+// axpyRows16 is axpyRows8 for 16 columns, in the same order as Axpy.
+func axpyRows16(arow, b []float32, c *[16]float32) {
+	b = b[:len(arow)*16]
+	for p, av := range arow {
+		if av == 0 {
+			continue
+		}
+		w := (*[16]float32)(b[p*16 : p*16+16])
+		c[0] += float32(av * w[0])
+		c[1] += float32(av * w[1])
+		c[2] += float32(av * w[2])
+		c[3] += float32(av * w[3])
+		c[4] += float32(av * w[4])
+		c[5] += float32(av * w[5])
+		c[6] += float32(av * w[6])
+		c[7] += float32(av * w[7])
+		c[8] += float32(av * w[8])
+		c[9] += float32(av * w[9])
+		c[10] += float32(av * w[10])
+		c[11] += float32(av * w[11])
+		c[12] += float32(av * w[12])
+		c[13] += float32(av * w[13])
+		c[14] += float32(av * w[14])
+		c[15] += float32(av * w[15])
+	}
+}
+
+// axpyRows8 is MulAdd's inner loop for 8 columns, unrolled: a convolution with 8 filters runs it
+// once per output pixel. It adds in the same order as the general loop.
+func axpyRows8(arow, b []float32, c *[8]float32) {
+	b = b[:len(arow)*8]
+	for p, av := range arow {
+		if av == 0 {
+			continue
+		}
+		w := (*[8]float32)(b[p*8 : p*8+8])
+		c[0] += float32(av * w[0])
+		c[1] += float32(av * w[1])
+		c[2] += float32(av * w[2])
+		c[3] += float32(av * w[3])
+		c[4] += float32(av * w[4])
+		c[5] += float32(av * w[5])
+		c[6] += float32(av * w[6])
+		c[7] += float32(av * w[7])
+	}
 }
 
 // MulTransAAdd computes c += aᵀ·b where a is m×k, b is m×n and c is k×n.

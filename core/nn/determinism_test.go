@@ -111,3 +111,53 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 		}
 	}
 }
+
+// convFingerprint trains a small image network (convolutions with both paddings, pooling) on
+// seeded random 10×10 images and hashes every loss and final weight, bit for bit.
+func convFingerprint(t *testing.T, workers int) uint64 {
+	h := fnv.New64a()
+	arch, err := nn.ParseArchitecture("10x10-conv3x3x8same-pool2-conv3x3x16-12-4", nn.ReLU, nn.Softmax, nn.CrossEntropy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := nn.New(arch, nn.Init{Kind: nn.He}, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net.Workers = workers
+	rng := nn.NewTestRandExported(13)
+	x := make([]float32, 32*100)
+	for i := range x {
+		if rng.IntN(4) == 0 {
+			x[i] = float32(rng.Float64())
+		}
+	}
+	tg := make([]float32, 32*4)
+	for r := range 32 {
+		tg[r*4+rng.IntN(4)] = 1
+	}
+	opt := &nn.Optimizer{Kind: nn.SGD, LearningRate: 0.05, Momentum: 0.9}
+	for range 20 {
+		net.Forward(x, 32)
+		binary.Write(h, binary.LittleEndian, math.Float64bits(net.Loss(tg)))
+		net.Backward(tg)
+		opt.Step(net)
+	}
+	for _, p := range net.Params() {
+		binary.Write(h, binary.LittleEndian, p.Value)
+	}
+	return h.Sum64()
+}
+
+// goldenConvFingerprint was recorded natively on amd64, like goldenFingerprint.
+const goldenConvFingerprint = 0x536e1fb54820016
+
+func TestSameSeedSameConvNetworkEverywhere(t *testing.T) {
+	one, two := convFingerprint(t, 1), convFingerprint(t, 2)
+	if one != two {
+		t.Fatalf("1 and 2 workers train different image networks: %#x vs %#x", one, two)
+	}
+	if one != goldenConvFingerprint {
+		t.Fatalf("image-network fingerprint %#x, recorded %#x", one, uint64(goldenConvFingerprint))
+	}
+}

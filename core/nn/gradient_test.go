@@ -40,6 +40,11 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		{Linear, Tanh, MSE, "2-3-2"},
 		{Sigmoid, LeakyReLU, MSE, "3-3-2"},
 		{Tanh, ReLU, MSE, "3-4-2"},
+		// Convolutions (valid and same padding, several channels) and max pooling.
+		{Tanh, Softmax, CrossEntropy, "6x6-conv3x3x2-pool2-3"},
+		{ReLU, Softmax, CrossEntropy, "7x7-conv3x3x3same-pool2-conv3x3x2same-4-3"},
+		{Sigmoid, Sigmoid, MSE, "5x5x2-conv3x3x2-2"},
+		{LeakyReLU, Softmax, CrossEntropy, "8x8-conv5x5x2same-pool3-3"},
 	}
 	for _, c := range cases {
 		name := fmt.Sprintf("%s-%s-%s-%s", c.sizes, c.hidden, c.output, c.loss)
@@ -53,9 +58,11 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 				t.Fatal(err)
 			}
 			rng := NewTestRand(3)
-			for _, d := range net.Layers {
-				for i := range d.Biases {
-					d.Biases[i] = float32(rng.Float64() - 0.5)
+			for _, p := range net.Params() {
+				if !p.Decays { // biases: not all zero, so every path matters
+					for i := range p.Value {
+						p.Value[i] = float32(rng.Float64() - 0.5)
+					}
 				}
 			}
 			const rows = 3
@@ -77,24 +84,20 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			net.Forward(x, rows)
 			net.Backward(tg)
 			checked := 0
-			for li, d := range net.Layers {
-				for _, pair := range []struct {
-					params, grads []float32
-					kind          string
-				}{{d.Weights, d.WeightGrads, "w"}, {d.Biases, d.BiasGrads, "b"}} {
-					for i := range pair.params {
-						// Skip only a parameter whose difference step moves some ReLU
-						// sum across its kink: there no derivative matches the difference.
-						if crossesKink(net, x, rows, &pair.params[i]) {
-							continue
-						}
-						want := numericGradient(net, x, tg, rows, &pair.params[i])
-						got := float64(pair.grads[i])
-						if math.Abs(got-want) > 1e-4+1e-2*math.Abs(want) {
-							t.Errorf("layer %d %s[%d]: backprop %.6f, finite differences %.6f", li+1, pair.kind, i, got, want)
-						}
-						checked++
+			for pi, p := range net.Params() {
+				for i := range p.Value {
+					// Skip only a parameter whose difference step moves some ReLU sum
+					// across its kink, or changes a pooling window's winner: there no
+					// derivative matches the difference.
+					if crossesKink(net, x, rows, &p.Value[i]) {
+						continue
 					}
+					want := numericGradient(net, x, tg, rows, &p.Value[i])
+					got := float64(p.Grad[i])
+					if math.Abs(got-want) > 1e-4+1e-2*math.Abs(want) {
+						t.Errorf("parameter tensor %d [%d]: backprop %.6f, finite differences %.6f", pi, i, got, want)
+					}
+					checked++
 				}
 			}
 			if checked < arch.Parameters()/2 {
@@ -111,6 +114,22 @@ func crossesKink(net *Network, x []float32, rows int, p *float32) bool {
 	signs := func() []bool {
 		net.Forward(x, rows)
 		var out []bool
+		for _, f := range net.Features {
+			switch f := f.(type) {
+			case *Conv:
+				if f.spec.Activation == ReLU || f.spec.Activation == LeakyReLU {
+					for _, s := range f.sums {
+						out = append(out, s > 0)
+					}
+				}
+			case *Pool:
+				for _, i := range f.argmax {
+					for b := range 20 { // the winner's index, bit by bit
+						out = append(out, i>>b&1 == 1)
+					}
+				}
+			}
+		}
 		for _, d := range net.Layers {
 			if d.Activation == ReLU || d.Activation == LeakyReLU {
 				for _, s := range d.sums {

@@ -14,18 +14,21 @@ import (
 // A model file is:
 //
 //	magic      8 bytes  "SOMEHOW\n"
-//	version    uint32   little-endian, currently 1
+//	version    uint32   little-endian: 1, or 2 for a network with an image part or an input option
 //	headerLen  uint32   length of the JSON header, at most MaxHeaderBytes
-//	header     JSON     {"name": ..., "architecture": {...}}
-//	weights    float32s little-endian: for each layer its Weights (inputs×units) then its Biases
+//	header     JSON     {"name": ..., "architecture": {...}, "deskew": true?}
+//	weights    float32s little-endian: Network.Params in order (each convolution's weights and
+//	                    biases, then each dense layer's Weights (inputs×units) then its Biases)
 //	checksum   uint32   CRC-32 (IEEE) of everything before it
+//
+// Version 1 files (dense layers only) are still written for such networks, bit for bit as before.
 //
 // Load reads at most MaxModelBytes and checks the stated architecture against the bytes actually
 // present before allocating anything for weights, so a forged header cannot ask for memory the
 // file does not back.
 
-// ModelVersion is the model-file format version Save writes.
-const ModelVersion = 1
+// ModelVersion is the newest model-file format version (Save writes 1 where it suffices).
+const ModelVersion = 2
 
 // Model-file limits.
 const (
@@ -39,16 +42,25 @@ var modelMagic = [8]byte{'S', 'O', 'M', 'E', 'H', 'O', 'W', '\n'}
 type Model struct {
 	Name string
 	Net  *Network
+	// Deskew says the network was trained on deskewed images: what it reads must be too.
+	Deskew bool
 }
 
 type modelHeader struct {
 	Name         string       `json:"name"`
 	Architecture Architecture `json:"architecture"`
+	Deskew       bool         `json:"deskew,omitempty"`
 }
 
 // Save writes the network to w in the model-file format.
 func Save(w io.Writer, name string, net *Network) error {
-	hdr, err := json.Marshal(modelHeader{Name: name, Architecture: net.Arch})
+	return SaveModel(w, &Model{Name: name, Net: net})
+}
+
+// SaveModel writes m as a model file, with its input options.
+func SaveModel(w io.Writer, m *Model) error {
+	net := m.Net
+	hdr, err := json.Marshal(modelHeader{Name: m.Name, Architecture: net.Arch, Deskew: m.Deskew})
 	if err != nil {
 		return err
 	}
@@ -57,7 +69,11 @@ func Save(w io.Writer, name string, net *Network) error {
 	}
 	var buf bytes.Buffer
 	buf.Write(modelMagic[:])
-	binary.Write(&buf, binary.LittleEndian, uint32(ModelVersion))
+	version := 1
+	if net.Arch.Image != nil || m.Deskew {
+		version = 2
+	}
+	binary.Write(&buf, binary.LittleEndian, uint32(version))
 	binary.Write(&buf, binary.LittleEndian, uint32(len(hdr)))
 	buf.Write(hdr)
 	for _, p := range net.Params() {
@@ -87,8 +103,9 @@ func Parse(data []byte) (*Model, error) {
 	if len(data) < 16 || !bytes.Equal(data[:8], modelMagic[:]) {
 		return nil, errors.New("this is not a Somehow model file (it does not start with SOMEHOW)")
 	}
-	if v := binary.LittleEndian.Uint32(data[8:]); v != ModelVersion {
-		return nil, fmt.Errorf("this model file has format version %d; this Somehow reads version %d", v, ModelVersion)
+	version := binary.LittleEndian.Uint32(data[8:])
+	if version < 1 || version > ModelVersion {
+		return nil, fmt.Errorf("this model file has format version %d; this Somehow reads versions 1 to %d", version, ModelVersion)
 	}
 	hlen := binary.LittleEndian.Uint32(data[12:])
 	if hlen > MaxHeaderBytes || int(hlen) > len(data)-16 {
@@ -97,6 +114,9 @@ func Parse(data []byte) (*Model, error) {
 	var hdr modelHeader
 	if err := json.Unmarshal(data[16:16+hlen], &hdr); err != nil {
 		return nil, fmt.Errorf("the model file's header is damaged: %v", err)
+	}
+	if version == 1 && (hdr.Architecture.Image != nil || hdr.Deskew) {
+		return nil, errors.New("the model file is damaged: a version 1 file describes an image network")
 	}
 	if err := hdr.Architecture.Validate(); err != nil {
 		return nil, fmt.Errorf("the model file describes a network Somehow cannot build: %v", err)
@@ -111,10 +131,7 @@ func Parse(data []byte) (*Model, error) {
 	if sum := binary.LittleEndian.Uint32(data[len(data)-4:]); sum != crc32.ChecksumIEEE(data[:len(data)-4]) {
 		return nil, errors.New("the model file is damaged: its checksum does not match")
 	}
-	net, err := New(hdr.Architecture, Init{Kind: Constant}, 0)
-	if err != nil {
-		return nil, err
-	}
+	net := newNetwork(hdr.Architecture)
 	floats := body[:len(body)-4]
 	read := func(dst []float32) error {
 		for i := range dst {
@@ -135,7 +152,7 @@ func Parse(data []byte) (*Model, error) {
 	if err := net.checkOutputsFinite(); err != nil {
 		return nil, err
 	}
-	return &Model{Name: hdr.Name, Net: net}, nil
+	return &Model{Name: hdr.Name, Net: net, Deskew: hdr.Deskew}, nil
 }
 
 // checkOutputsFinite runs inputs a model will meet (all 0, all 1, a ramp between) through the

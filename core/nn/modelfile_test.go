@@ -139,3 +139,49 @@ func TestHugeWeightsAreRefused(t *testing.T) {
 		t.Errorf("huge weights: %v", err)
 	}
 }
+
+// An image network saves as a version 2 file with its convolutions and reads back the same,
+// deskew flag included; a dense network still saves as version 1.
+func TestImageModelRoundTrip(t *testing.T) {
+	arch, err := ParseArchitecture("12x12-conv3x3x4same-pool2-conv3x3x6-5", ReLU, Softmax, CrossEntropy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := arch.String(); got != "12x12-conv3x3x4same-pool2-conv3x3x6-5" {
+		t.Errorf("architecture string %q", got)
+	}
+	net, _ := New(arch, Init{Kind: He}, 3)
+	var buf bytes.Buffer
+	if err := SaveModel(&buf, &Model{Name: "conv", Net: net, Deskew: true}); err != nil {
+		t.Fatal(err)
+	}
+	if v := binary.LittleEndian.Uint32(buf.Bytes()[8:]); v != 2 {
+		t.Errorf("image network saved as version %d", v)
+	}
+	m, err := Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Deskew || m.Net.Arch.String() != arch.String() || len(m.Net.Features) != 3 {
+		t.Fatalf("read back %s deskew %v", m.Net.Arch, m.Deskew)
+	}
+	x := make([]float32, 144)
+	for i := range x {
+		x[i] = float32(i%7) / 7
+	}
+	a, b := net.Predict(x), m.Net.Predict(x)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("output %d: %v before saving, %v after", i, a[i], b[i])
+		}
+	}
+	_, dense := sampleModel(t)
+	if v := binary.LittleEndian.Uint32(dense[8:]); v != 1 {
+		t.Errorf("a dense network saved as version %d", v)
+	}
+	for _, bad := range []string{"28x28-conv4x4x8same-10", "4x4-conv5x5x2-3", "28x28-pool9-10", "28x28-conv3x3x8", "784-conv3x3x8-10"} {
+		if _, err := ParseArchitecture(bad, ReLU, Softmax, CrossEntropy); err == nil {
+			t.Errorf("%s was accepted", bad)
+		}
+	}
+}

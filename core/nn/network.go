@@ -33,33 +33,60 @@ type LayerSpec struct {
 	Activation Activation `json:"activation"`
 }
 
-// Architecture is a network's shape: input size, layers (the last one is the output layer) and
+// Architecture is a network's shape: input size, an optional image part (convolutions and
+// pooling over an input of shape Image), dense layers (the last one is the output layer) and
 // loss.
 type Architecture struct {
-	Inputs int         `json:"inputs"`
-	Layers []LayerSpec `json:"layers"`
-	Loss   Loss        `json:"loss"`
+	Inputs   int           `json:"inputs"`
+	Image    *Shape        `json:"image,omitempty"`
+	Features []FeatureSpec `json:"features,omitempty"`
+	Layers   []LayerSpec   `json:"layers"`
+	Loss     Loss          `json:"loss"`
 }
 
 // ParseArchitecture builds an architecture from sizes like "784-16-16-16-10", with one activation
-// for every hidden layer and one for the output layer.
+// for every hidden layer (and every convolution) and one for the output layer. A network for
+// images starts with the image's shape and its convolutions and poolings:
+// "28x28-conv5x5x8same-pool2-conv5x5x16same-pool3-10" (a "same" convolution keeps the image's
+// size; without it the image shrinks by the filter's size less one).
 func ParseArchitecture(sizes string, hidden, output Activation, loss Loss) (Architecture, error) {
 	parts := strings.Split(strings.TrimSpace(sizes), "-")
 	if len(parts) < 2 {
 		return Architecture{}, fmt.Errorf("architecture %q needs at least an input and an output size, like 784-16-10", sizes)
 	}
-	nums := make([]int, len(parts))
-	for i, p := range parts {
+	a := Architecture{Loss: loss}
+	if img, ok := parseImage(parts[0]); ok {
+		a.Image, a.Inputs = &img, img.Size()
+		parts = parts[1:]
+		for len(parts) > 0 {
+			f, ok := parseFeature(parts[0], hidden)
+			if !ok {
+				break
+			}
+			a.Features = append(a.Features, f)
+			parts = parts[1:]
+		}
+	}
+	var nums []int
+	for _, p := range parts {
 		v, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil || v < 1 {
-			return Architecture{}, fmt.Errorf("architecture %q: %q is not a positive whole number", sizes, p)
+			return Architecture{}, fmt.Errorf("architecture %q: %q is not a positive whole number, a convolution (conv5x5x8, conv5x5x8same) or a pooling (pool2)", sizes, p)
 		}
-		nums[i] = v
+		nums = append(nums, v)
 	}
-	a := Architecture{Inputs: nums[0], Loss: loss}
-	for i, v := range nums[1:] {
+	if a.Image == nil {
+		if len(nums) < 2 {
+			return Architecture{}, fmt.Errorf("architecture %q needs at least an input and an output size, like 784-16-10", sizes)
+		}
+		a.Inputs, nums = nums[0], nums[1:]
+	}
+	if len(nums) == 0 {
+		return Architecture{}, fmt.Errorf("architecture %q ends without dense layers; it needs at least the output size, like ...-10", sizes)
+	}
+	for i, v := range nums {
 		act := hidden
-		if i == len(nums)-2 {
+		if i == len(nums)-1 {
 			act = output
 		}
 		a.Layers = append(a.Layers, LayerSpec{Units: v, Activation: act})
@@ -67,10 +94,18 @@ func ParseArchitecture(sizes string, hidden, output Activation, loss Loss) (Arch
 	return a, a.Validate()
 }
 
-// String writes the sizes, e.g. "784-16-16-16-10".
+// String writes the architecture as ParseArchitecture reads it, e.g. "784-16-16-16-10".
 func (a Architecture) String() string {
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(a.Inputs))
+	if a.Image != nil {
+		b.WriteString(a.Image.String())
+		for _, f := range a.Features {
+			b.WriteByte('-')
+			b.WriteString(f.String())
+		}
+	} else {
+		b.WriteString(strconv.Itoa(a.Inputs))
+	}
 	for _, l := range a.Layers {
 		b.WriteByte('-')
 		b.WriteString(strconv.Itoa(l.Units))
@@ -78,12 +113,42 @@ func (a Architecture) String() string {
 	return b.String()
 }
 
+// featureOut is the shape the image part hands to the dense layers (nil without one).
+func (a Architecture) featureOut() *Shape {
+	if a.Image == nil {
+		return nil
+	}
+	s := *a.Image
+	for _, f := range a.Features {
+		s = f.out(s)
+	}
+	return &s
+}
+
+// denseInputs is the number of inputs of the first dense layer.
+func (a Architecture) denseInputs() int {
+	if s := a.featureOut(); s != nil {
+		return s.Size()
+	}
+	return a.Inputs
+}
+
 // Outputs is the size of the output layer.
 func (a Architecture) Outputs() int { return a.Layers[len(a.Layers)-1].Units }
 
 // Parameters counts the weights and biases.
 func (a Architecture) Parameters() int {
-	n, in := 0, a.Inputs
+	n := 0
+	if a.Image != nil {
+		s := *a.Image
+		for _, f := range a.Features {
+			if f.Kind == "conv" {
+				n += (f.Size*f.Size*s.Channels + 1) * f.Filters
+			}
+			s = f.out(s)
+		}
+	}
+	in := a.denseInputs()
 	for _, l := range a.Layers {
 		n += (in + 1) * l.Units
 		in = l.Units
@@ -102,7 +167,10 @@ func (a Architecture) Validate() error {
 	if a.Loss != MSE && a.Loss != CrossEntropy {
 		return fmt.Errorf("unknown loss %d", int(a.Loss))
 	}
-	params, in := 0, a.Inputs
+	if err := a.validateFeatures(); err != nil {
+		return err
+	}
+	params, in := 0, a.denseInputs()
 	for i, l := range a.Layers {
 		if l.Units < 1 || l.Units > MaxUnits {
 			return fmt.Errorf("layer %d must have between 1 and %d neurons, not %d", i+1, MaxUnits, l.Units)
@@ -119,10 +187,56 @@ func (a Architecture) Validate() error {
 		params += (in + 1) * l.Units
 		in = l.Units
 	}
-	if params > MaxParameters {
+	if params = a.Parameters(); params > MaxParameters {
 		return fmt.Errorf("the network would have %d parameters; the limit is %d", params, MaxParameters)
 	}
 	return a.Loss.checkOutput(a.Layers[len(a.Layers)-1].Activation)
+}
+
+// MaxImageSide and MaxFeatures bound the image part of a network.
+const (
+	MaxImageSide = 256
+	MaxFeatures  = 12
+)
+
+func (a Architecture) validateFeatures() error {
+	if a.Image == nil {
+		if len(a.Features) > 0 {
+			return fmt.Errorf("convolutions and poolings need an image shape first, like 28x28-conv5x5x8-...")
+		}
+		return nil
+	}
+	s := *a.Image
+	if s.Height > MaxImageSide || s.Width > MaxImageSide || s.Channels > 16 || s.Size() != a.Inputs {
+		return fmt.Errorf("the image must be at most %d×%d with at most 16 channels, not %s", MaxImageSide, MaxImageSide, s)
+	}
+	if len(a.Features) > MaxFeatures {
+		return fmt.Errorf("at most %d convolutions and poolings", MaxFeatures)
+	}
+	for i, f := range a.Features {
+		switch f.Kind {
+		case "conv":
+			if f.Size < 1 || f.Size > 15 || f.Filters < 1 || f.Filters > 256 {
+				return fmt.Errorf("stage %d (%s): filters are 1 to 15 pixels wide, 1 to 256 of them", i+1, f)
+			}
+			if f.Same && f.Size%2 == 0 {
+				return fmt.Errorf("stage %d (%s): a \"same\" convolution needs an odd filter size", i+1, f)
+			}
+			if f.Activation < Linear || f.Activation > LeakyReLU || f.Activation == Step {
+				return fmt.Errorf("stage %d (%s): a convolution uses sigmoid, tanh, relu, leakyrelu or linear", i+1, f)
+			}
+		case "pool":
+			if f.Size < 1 || f.Size > 8 {
+				return fmt.Errorf("stage %d (%s): a pooling window is 1 to 8 pixels wide", i+1, f)
+			}
+		default:
+			return fmt.Errorf("stage %d: %q is neither conv nor pool", i+1, f.Kind)
+		}
+		if s = f.out(s); s.Height < 1 || s.Width < 1 {
+			return fmt.Errorf("stage %d (%s) leaves no image: the picture is too small for it", i+1, f)
+		}
+	}
+	return nil
 }
 
 // Dense is a fully connected layer: every neuron takes a weighted sum of all inputs plus its bias
@@ -158,10 +272,12 @@ func (d *Dense) Outputs() []float32 { return d.outputs }
 // SumGrads returns ∂C/∂s of the last batch (rows×Units), after Backward.
 func (d *Dense) SumGrads() []float32 { return d.sumGrads }
 
-// Network is a stack of dense layers trained with one loss.
+// Network is an optional image part (convolutions and poolings) followed by a stack of dense
+// layers, trained with one loss.
 type Network struct {
-	Arch   Architecture
-	Layers []*Dense
+	Arch     Architecture
+	Features []Feature
+	Layers   []*Dense
 	// Workers is how many goroutines the matrix products may use (1 in the browser).
 	Workers int
 
@@ -178,16 +294,39 @@ func New(arch Architecture, init Init, seed uint64) (*Network, error) {
 	if err := init.Validate(); err != nil {
 		return nil, err
 	}
-	net := &Network{Arch: arch, Workers: 1}
+	net := newNetwork(arch)
 	rng := mathf.NewRand(seed)
-	in := arch.Inputs
-	for _, spec := range arch.Layers {
-		d := newDense(in, spec.Units, spec.Activation)
-		init.fill(d.Weights, in, spec.Units, rng)
-		net.Layers = append(net.Layers, d)
-		in = spec.Units
+	for _, f := range net.Features {
+		if c, ok := f.(*Conv); ok {
+			init.fill(c.Weights, c.windowSize(), c.spec.Filters, rng)
+		}
+	}
+	for _, d := range net.Layers {
+		init.fill(d.Weights, d.Inputs, d.Units, rng)
 	}
 	return net, nil
+}
+
+// newNetwork builds arch's layers with zero weights.
+func newNetwork(arch Architecture) *Network {
+	net := &Network{Arch: arch, Workers: 1}
+	if arch.Image != nil {
+		s := *arch.Image
+		for _, f := range arch.Features {
+			if f.Kind == "conv" {
+				net.Features = append(net.Features, newConv(f, s))
+			} else {
+				net.Features = append(net.Features, newPool(f, s))
+			}
+			s = f.out(s)
+		}
+	}
+	in := arch.denseInputs()
+	for _, spec := range arch.Layers {
+		net.Layers = append(net.Layers, newDense(in, spec.Units, spec.Activation))
+		in = spec.Units
+	}
+	return net
 }
 
 func newDense(inputs, units int, a Activation) *Dense {
@@ -206,7 +345,10 @@ type Param struct {
 // Params lists every parameter tensor, in the order of the model file: each layer's weights,
 // then its biases. The optimiser, model files, Clone and Finite each walk this one list.
 func (n *Network) Params() []Param {
-	ps := make([]Param, 0, 2*len(n.Layers))
+	ps := make([]Param, 0, 2*len(n.Layers)+2*len(n.Features))
+	for _, f := range n.Features {
+		ps = append(ps, f.params()...)
+	}
 	for _, d := range n.Layers {
 		ps = append(ps, Param{d.Weights, d.WeightGrads, true}, Param{d.Biases, d.BiasGrads, false})
 	}
@@ -215,11 +357,11 @@ func (n *Network) Params() []Param {
 
 // Clone returns a deep copy of the network's weights and shape (not its batch state).
 func (n *Network) Clone() *Network {
-	c := &Network{Arch: n.Arch, Workers: n.Workers}
-	c.Arch.Layers = append([]LayerSpec(nil), n.Arch.Layers...)
-	for _, d := range n.Layers {
-		c.Layers = append(c.Layers, newDense(d.Inputs, d.Units, d.Activation))
-	}
+	arch := n.Arch
+	arch.Layers = append([]LayerSpec(nil), n.Arch.Layers...)
+	arch.Features = append([]FeatureSpec(nil), n.Arch.Features...)
+	c := newNetwork(arch)
+	c.Workers = n.Workers
 	dst := c.Params()
 	for i, p := range n.Params() {
 		copy(dst[i].Value, p.Value)
@@ -234,6 +376,9 @@ func (n *Network) Forward(x []float32, rows int) []float32 {
 		panic(fmt.Sprintf("nn: Forward got %d values for %d rows of %d inputs", len(x), rows, n.Arch.Inputs))
 	}
 	n.rows = rows
+	for _, f := range n.Features {
+		x = f.forward(x[:rows*f.In().Size()], rows, n.Workers)
+	}
 	for _, d := range n.Layers {
 		need := rows * d.Units
 		if cap(d.sums) < need {
@@ -288,12 +433,24 @@ func (n *Network) Backward(t []float32) {
 			linalg.Axpy(1, d.sumGrads[r*d.Units:(r+1)*d.Units], d.BiasGrads)
 		}
 		if li == 0 {
+			if len(n.Features) > 0 {
+				n.backwardFeatures(d, rows)
+			}
 			break // nobody needs ∂C/∂x of the inputs
 		}
 		prev := n.Layers[li-1]
 		dy := n.scratch(rows * prev.Units)
 		linalg.MulTransB(dy, d.sumGrads, d.Weights, rows, d.Units, d.Inputs, n.Workers)
 		prev.Activation.Backward(prev.sums, prev.outputs, dy, prev.sumGrads, rows, prev.Units)
+	}
+}
+
+// backwardFeatures hands ∂C/∂inputs of the first dense layer back through the image part.
+func (n *Network) backwardFeatures(first *Dense, rows int) {
+	dy := n.scratch(rows * first.Inputs)
+	linalg.MulTransB(dy, first.sumGrads, first.Weights, rows, first.Units, first.Inputs, n.Workers)
+	for i := len(n.Features) - 1; i >= 0; i-- {
+		dy = n.Features[i].backward(dy, rows, n.Workers, i > 0)
 	}
 }
 
