@@ -16,6 +16,7 @@ const PAPER_POINTS = [{ epoch: 1, error: 10 }, { epoch: 5, error: 5 }];
 let worker;
 let notice = () => {};
 let presets = {};
+let architectures = {}; // preset name → its architecture as the CLI writes it
 let mnistLoaded = false;
 let training = null; // {paused, stopped}
 let history = [];
@@ -33,6 +34,8 @@ const strokes = []; // each a list of [x, y] in canvas pixels
 let drawing = null;
 let classifyBusy = false, classifyAgain = false, againAfterStroke = false;
 let strokesRead = 0; // classifications of a finished stroke, for tests and the latency readout
+let shownFilters = null; // the model whose filters are drawn
+let modelsReady = false, readWhenReady = false; // strokes made before the models load are read after
 
 function strokeWidth(canvas) { return canvas.width / 14; }
 
@@ -60,6 +63,7 @@ function padPoint(ev) {
 // later drawing only marks that another is needed: the bars follow the pen without a backlog.
 async function classify(strokeEnd) {
   if (strokes.length === 0) return;
+  if (!modelsReady) { readWhenReady = true; return; } // read once a model is there
   if (classifyBusy) { classifyAgain = true; againAfterStroke ||= strokeEnd; return; }
   classifyBusy = true;
   document.body.dataset.classifying = "true";
@@ -68,9 +72,13 @@ async function classify(strokeEnd) {
   const rgba = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
   const ink = new Uint8Array(c.width * c.height);
   for (let i = 0; i < ink.length; i++) ink[i] = rgba[4 * i + 3];
-  const reply = await ask({ type: "classify", width: c.width, height: c.height, bytes: { canvas: ink } });
+  // Asked directly, not through ask(): a canvas with no ink yet (a pen resting at pen-down) is
+  // not an error to show, just nothing to read.
+  const reply = await worker.ask({ type: "classify", width: c.width, height: c.height, bytes: { canvas: ink } });
+  if (reply.type === "error" && !/empty/.test(reply.error)) notice(reply.error, true);
   if (reply.type === "classified") {
     showOutputs(reply.outputs, reply.digit, reply.bytes.input);
+    showFeatureMaps(reply.stages, reply.bytes.features);
     if (strokeEnd) {
       document.body.dataset.classifyMs = (performance.now() - t0).toFixed(1);
       document.body.dataset.strokesRead = ++strokesRead;
@@ -102,6 +110,46 @@ function showOutputs(outputs, digit, image, caption) {
   $("#verdict").textContent = caption ? caption : `Looks like a ${digit}`;
   $("#verdict").dataset.digit = digit;
   if (image) greyImage($("#seen"), image, 28);
+}
+
+// showFeatureMaps draws what each stage of an image network made of the digit just read.
+function showFeatureMaps(stages, bytes) {
+  const maps = $("#maps");
+  maps.textContent = "";
+  if (!stages) return;
+  let at = 0;
+  for (const st of stages) {
+    const fig = document.createElement("figure");
+    const row = Object.assign(document.createElement("div"), { className: "channels" });
+    const n = st.height * st.width;
+    for (let c = 0; c < st.channels; c++, at += n) {
+      const cv = document.createElement("canvas");
+      greyImage(cv, bytes.subarray(at, at + n), st.width);
+      row.appendChild(cv);
+    }
+    fig.append(row, Object.assign(document.createElement("figcaption"), {
+      textContent: `${st.name}: ${st.channels} maps of ${st.height}×${st.width}`,
+    }));
+    maps.appendChild(fig);
+  }
+}
+
+// showFilters draws the current model's first convolution filters, or hides the section for a
+// network without any.
+async function showFilters(model) {
+  const inside = $("#inside");
+  inside.hidden = !/conv/.test(model.architecture);
+  if (inside.hidden) return;
+  const w = await ask({ type: "weights", name: model.name });
+  const box = $("#filters");
+  box.textContent = "";
+  if (w.type !== "weights") return;
+  const n = w.width * w.height;
+  for (let k = 0; k < w.count; k++) {
+    const cv = document.createElement("canvas");
+    signedImage(cv, w.bytes.weights.subarray(n * k, n * (k + 1)), w.width);
+    box.appendChild(cv);
+  }
 }
 
 function clearPad() {
@@ -156,7 +204,10 @@ function showModels(m) {
   }
   pick.value = m.current;
   const cur = m.models.find((x) => x.name === m.current);
-  if (cur) $("#modelInfo").textContent = `${cur.architecture} · ${cur.activations} · ${cur.loss} · ${cur.parameters.toLocaleString("en")} weights`;
+  if (cur) {
+    $("#modelInfo").textContent = `${cur.architecture} · ${cur.activations} · ${cur.loss} · ${cur.parameters.toLocaleString("en")} weights`;
+    if (cur.name !== shownFilters) { shownFilters = cur.name; showFilters(cur); }
+  }
   document.body.dataset.model = m.current;
 }
 
@@ -197,7 +248,7 @@ function fillTrainForm(name) {
   const p = presets[name];
   if (!p) return;
   const layers = p.architecture.layers;
-  $("#tHidden").value = layers.slice(0, -1).map((l) => l.units).join(",");
+  $("#tArch").value = architectures[name] || "";
   $("#tActivation").value = layers[0].activation;
   $("#tOutput").value = layers[layers.length - 1].activation;
   $("#tLoss").value = p.architecture.loss;
@@ -220,10 +271,9 @@ function showRecipeHint() {
 
 function trainSpec() {
   const n = (id) => Number($(id).value);
-  const hidden = $("#tHidden").value.split(/[\s,;-]+/).filter(Boolean);
   return {
     preset: $("#tPreset").value,
-    arch: ["784", ...hidden, "10"].join("-"),
+    arch: $("#tArch").value.trim().replace(/\s+/g, ""),
     activation: $("#tActivation").value, output: $("#tOutput").value, loss: $("#tLoss").value,
     optimizer: $("#tOptimizer").value, learningRate: n("#tLR"), momentum: n("#tMomentum"), decay: n("#tDecay"),
     batch: n("#tBatch"), epochs: n("#tEpochs"), seed: n("#tSeed"),
@@ -408,10 +458,11 @@ async function showEvaluation() {
   const wg = $("#weights");
   wg.textContent = "";
   if (w.type === "weights") {
+    const n = w.width * w.height;
     for (let k = 0; k < w.count; k++) {
       const cv = document.createElement("canvas");
       cv.className = "weight";
-      signedImage(cv, w.bytes.weights.subarray(784 * k, 784 * (k + 1)), 28);
+      signedImage(cv, w.bytes.weights.subarray(n * k, n * (k + 1)), w.width);
       wg.appendChild(cv);
     }
   }
@@ -449,11 +500,13 @@ export async function start(engine, showNotice) {
   clearPad();
   setTrainingButtons("idle");
   const p = await ask({ type: "presets" });
-  if (p.type === "presets") { presets = p.presets; fillTrainForm($("#tPreset").value); showRecipeHint(); }
+  if (p.type === "presets") { presets = p.presets; architectures = p.architectures; fillTrainForm($("#tPreset").value); showRecipeHint(); }
   startExperiment(engine, notice);
   drawTrainChart();
   await ask({ type: "loadModel", name: "paper", fetch: { model: "assets/models/paper.somehow" } });
   const m = await ask({ type: "loadModel", name: "best", use: true, fetch: { model: "assets/models/best.somehow" } });
   if (m.type === "models") showModels(m);
+  modelsReady = true;
+  if (readWhenReady) classify(true);
   document.body.dataset.digitsReady = "true";
 }

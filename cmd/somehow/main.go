@@ -4,6 +4,7 @@
 //	somehow train [flags]        train a network, print one line (or JSON object) per epoch
 //	somehow eval MODEL [flags]   test error and confusion matrix of a saved model
 //	somehow bench [flags]        training throughput of the presets, examples per second
+//	somehow drawn MODEL... [flags]  how well models read MNIST's test digits redrawn as on the pad
 //
 // Bad flags, missing files and bad model files print one line and exit with status 2.
 package main
@@ -40,7 +41,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return usageError{errors.New("give a command: train, eval or bench (somehow COMMAND -h for its flags)")}
+		return usageError{errors.New("give a command: train, eval, bench or drawn (somehow COMMAND -h for its flags)")}
 	}
 	switch args[0] {
 	case "train":
@@ -49,11 +50,13 @@ func run(args []string, out io.Writer) error {
 		return eval(args[1:], out)
 	case "bench":
 		return bench(args[1:], out)
+	case "drawn":
+		return drawn(args[1:], out)
 	case "help", "-h", "--help":
-		fmt.Fprintln(out, "usage: somehow train|eval|bench [flags]; somehow COMMAND -h lists a command's flags")
+		fmt.Fprintln(out, "usage: somehow train|eval|bench|drawn [flags]; somehow COMMAND -h lists a command's flags")
 		return nil
 	}
-	return usageError{fmt.Errorf("unknown command %q: use train, eval or bench", args[0])}
+	return usageError{fmt.Errorf("unknown command %q: use train, eval, bench or drawn", args[0])}
 }
 
 func newFlags(name string) *flag.FlagSet {
@@ -81,7 +84,7 @@ func train(args []string, out io.Writer) error {
 	// Defaults are the fast preset's; only the flags given change the chosen preset.
 	base := mnist.Presets["fast"]
 	presetName := fs.String("preset", "", "start from a preset: "+strings.Join(mnist.PresetNames(), ", ")+" (other flags override it)")
-	arch := fs.String("arch", base.Arch.String(), "layer sizes, input first")
+	arch := fs.String("arch", base.Arch.String(), "layer sizes, input first; an image network starts with its shape, convolutions and poolings: 28x28-conv5x5x8same-pool2-100-10")
 	hidden := fs.String("hidden", "relu", "hidden activation: sigmoid, tanh, relu, leakyrelu, linear")
 	output := fs.String("output", "softmax", "output activation: softmax, sigmoid, linear")
 	loss := fs.String("loss", "crossentropy", "loss: mse or crossentropy")
@@ -99,6 +102,8 @@ func train(args []string, out io.Writer) error {
 	jsonOut := fs.Bool("json", false, "print one JSON object per epoch")
 	save := fs.String("save", "", "write the trained model to this file")
 	dir := fs.String("mnist", "", "folder with the four MNIST files (default: $SOMEHOW_MNIST, assets/mnist, or the Go module cache)")
+	deskew := fs.Bool("deskew", false, "straighten every image by its moments (training, test, and what the model reads later)")
+	augment := fs.Bool("augment", false, "train on randomly tilted, scaled, sheared, shifted and re-inked copies, new every epoch")
 	if err := parseFlags(fs, args, out); err != nil {
 		return err
 	}
@@ -142,6 +147,12 @@ func train(args []string, out io.Writer) error {
 			return usageError{fmt.Errorf("the batch size must be at least 1, not %d", *batch)}
 		}
 		o.Batch = *batch
+	}
+	if set["deskew"] {
+		o.Deskew = deskew
+	}
+	if set["augment"] {
+		o.Augment = augment
 	}
 	if set["epochs"] {
 		if *epochs < 1 {
@@ -191,7 +202,7 @@ func train(args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := nn.Save(f, p.Name, run.Net); err != nil {
+		if err := nn.SaveModel(f, run.Model(p.Name)); err != nil {
 			f.Close()
 			return err
 		}
@@ -240,14 +251,14 @@ func eval(args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if m.Net.Arch.Inputs != 784 || m.Net.Arch.Outputs() != 10 {
+	if m.Net.Arch.Inputs != mnist.ImageSize || m.Net.Arch.Outputs() != 10 {
 		return fmt.Errorf("%s: this model (%s) is not an MNIST classifier", path, m.Net.Arch)
 	}
 	_, testSet, err := mnist.Load(*dir)
 	if err != nil {
 		return err
 	}
-	ev, err := nn.Evaluate(m.Net, testSet)
+	ev, err := nn.Evaluate(m.Net, mnist.Samples(m, testSet))
 	if err != nil {
 		return err
 	}
@@ -346,6 +357,61 @@ func bench(args []string, out io.Writer) error {
 			} else {
 				fmt.Fprintf(out, "%-6s %-16s workers %d  %9.0f examples/s  %6.2f s/epoch\n", r.Preset, r.Architecture, w, r.ExamplesPerSecond, r.SecondsPerEpoch)
 			}
+		}
+	}
+	return nil
+}
+
+// drawn reports, for each model, its MNIST test error and its accuracy on MNIST's test digits
+// redrawn as a person draws on the pad (mnist.Drawn): another size, place, slant and pen.
+func drawn(args []string, out io.Writer) error {
+	fs := newFlags("drawn")
+	n := fs.Int("n", 2000, "how many test digits to redraw")
+	seed := fs.Uint64("seed", 1, "seed of the sizes, places and slants")
+	dir := fs.String("mnist", "", "folder with the MNIST files")
+	jsonOut := fs.Bool("json", false, "print one JSON object per model")
+	var paths []string
+	for len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		paths, args = append(paths, args[0]), args[1:]
+	}
+	if err := parseFlags(fs, args, out); err != nil {
+		return err
+	}
+	paths = append(paths, fs.Args()...)
+	if len(paths) == 0 {
+		return usageError{errors.New("usage: somehow drawn MODEL... [-n 2000] [-seed 1] [-mnist DIR] [-json]")}
+	}
+	if *n < 1 || *n > 10000 {
+		return usageError{fmt.Errorf("n must be between 1 and 10000, not %d", *n)}
+	}
+	_, testSet, err := mnist.Load(*dir)
+	if err != nil {
+		return err
+	}
+	digits := mnist.Drawn(testSet, *n, *seed)
+	enc := json.NewEncoder(out)
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		m, err := nn.Load(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		ev, err := nn.Evaluate(m.Net, mnist.Samples(m, testSet))
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		acc := mnist.DrawnAccuracy(m, digits)
+		if *jsonOut {
+			if err := enc.Encode(map[string]any{"model": path, "architecture": m.Net.Arch.String(), "deskew": m.Deskew,
+				"mnist_test_error": 100 * ev.ErrorRate, "drawn_accuracy": 100 * acc, "drawn": len(digits)}); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintf(out, "%-34s %-48s MNIST test error %5.2f%%  drawn digits read %5.1f%% of %d\n", path, m.Net.Arch, 100*ev.ErrorRate, 100*acc, len(digits))
 		}
 	}
 	return nil

@@ -2,10 +2,13 @@ package mnist
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
+	"somehow/core/digit"
 	"somehow/core/nn"
 )
 
@@ -123,5 +126,71 @@ func TestStopMidEpochScoresWhereItStopped(t *testing.T) {
 	run.Stop() // a second stop changes nothing
 	if len(run.History()) != 2 {
 		t.Errorf("a second stop added a point")
+	}
+}
+
+// MNIST's test digits redrawn as on the pad: the shipped best MLP reads most of them, and the
+// canvases look like a pad's (ink on a small part, one pen width).
+func TestDrawnDigitsAreReadable(t *testing.T) {
+	_, test, err := Load("")
+	if err != nil {
+		t.Skip(err)
+	}
+	digits := Drawn(test, 300, 1)
+	if again := Drawn(test, 300, 1); !reflect.DeepEqual(again[7].Canvas, digits[7].Canvas) {
+		t.Fatal("the same seed drew a different digit")
+	}
+	f, err := os.Open(filepath.Join("..", "..", "assets", "models", "best.somehow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := nn.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc := DrawnAccuracy(m, digits); acc < 0.85 || acc > 0.99 {
+		t.Errorf("the best MLP reads %.1f%% of 300 drawn digits; 93%% was measured", 100*acc)
+	}
+	ink := 0
+	for _, v := range digits[0].Canvas {
+		if v > 128 {
+			ink++
+		}
+	}
+	if frac := float64(ink) / float64(PadSide*PadSide); frac < 0.01 || frac > 0.3 {
+		t.Errorf("%.1f%% of the canvas is ink", 100*frac)
+	}
+}
+
+// An augmented training image depends only on the seed, the epoch and its index: asked twice it
+// is the same, in another epoch it differs, and it keeps about as much ink.
+func TestAugmentedSamples(t *testing.T) {
+	train, _, err := Load("")
+	if err != nil {
+		t.Skip(err)
+	}
+	epoch := 0
+	s := &samples{Images: train.Subset(100), augment: &digit.DefaultAugmentation, seed: 3, epoch: func() int { return epoch }}
+	a, b, raw := make([]float32, ImageSize), make([]float32, ImageSize), make([]float32, ImageSize)
+	s.Input(5, a)
+	s.Input(6, b) // another image in between must not disturb the next
+	s.Input(5, b)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("the same image in the same epoch was augmented two ways")
+	}
+	epoch = 1
+	s.Input(5, b)
+	train.Input(5, raw)
+	var inkA, inkRaw float64
+	for i := range a {
+		inkA += float64(a[i])
+		inkRaw += float64(raw[i])
+	}
+	if reflect.DeepEqual(a, b) || reflect.DeepEqual(a, raw) {
+		t.Error("augmentation does not change with the epoch, or at all")
+	}
+	if inkA < 0.4*inkRaw || inkA > 2*inkRaw { // smaller and thinner, or larger and thicker
+		t.Errorf("ink %.1f after augmenting, %.1f before", inkA, inkRaw)
 	}
 }

@@ -18,6 +18,11 @@ type Preset struct {
 	Optimizer   nn.Optimizer    `json:"optimizer"`
 	BatchSize   int             `json:"batchSize"`
 	Epochs      int             `json:"epochs"`
+	// Deskew straightens every image (training, test and what is drawn) by its moments.
+	Deskew bool `json:"deskew,omitempty"`
+	// Augment trains on randomly tilted, scaled, sheared, shifted and re-inked copies
+	// (digit.DefaultAugmentation), new ones every epoch.
+	Augment bool `json:"augment,omitempty"`
 }
 
 func mustArch(sizes string, hidden, output nn.Activation, loss nn.Loss) nn.Architecture {
@@ -56,6 +61,15 @@ var Presets = map[string]Preset{
 		Optimizer:   nn.Optimizer{Kind: nn.SGD, LearningRate: 0.1, Momentum: 0.9, Decay: 0.001},
 		BatchSize:   64,
 		Epochs:      5,
+	},
+	"convnetjs": {
+		Name:        "convnetjs",
+		Description: "ConvNetJS's MNIST demo network, for timing: 28x28, conv 5x5x8 same, ReLU, pool 2, conv 5x5x16 same, ReLU, pool 3, softmax 10, cross-entropy, SGD lr 0.01 momentum 0.9, batch 64, He init",
+		Arch:        mustArch("28x28-conv5x5x8same-pool2-conv5x5x16same-pool3-10", nn.ReLU, nn.Softmax, nn.CrossEntropy),
+		Init:        nn.Init{Kind: nn.He},
+		Optimizer:   nn.Optimizer{Kind: nn.SGD, LearningRate: 0.01, Momentum: 0.9},
+		BatchSize:   64,
+		Epochs:      1,
 	},
 	"fast": {
 		Name:        "fast",
@@ -102,6 +116,8 @@ type Overrides struct {
 	L2           *float64 `json:"l2,omitempty"`
 	Batch        int      `json:"batch,omitempty"`
 	Epochs       int      `json:"epochs,omitempty"`
+	Deskew       *bool    `json:"deskew,omitempty"`
+	Augment      *bool    `json:"augment,omitempty"`
 }
 
 // MaxEpochs bounds a run's length.
@@ -164,6 +180,12 @@ func (o Overrides) Apply(p Preset) (Preset, error) {
 	}
 	if o.Epochs != 0 {
 		p.Epochs = o.Epochs
+	}
+	if o.Deskew != nil {
+		p.Deskew = *o.Deskew
+	}
+	if o.Augment != nil {
+		p.Augment = *o.Augment
 	}
 	return p, p.Validate()
 }

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"somehow/core/data"
+	"somehow/core/digit"
+	"somehow/core/mathf"
 	"somehow/core/nn"
 )
 
@@ -16,8 +18,8 @@ type Run struct {
 	Net     *nn.Network
 	opt     *nn.Optimizer
 	trainer *nn.Trainer
-	train   *data.Images
-	test    *data.Images
+	train   *samples
+	test    *samples
 
 	epoch    int // epochs finished and scored
 	lossSum  float64
@@ -65,7 +67,60 @@ func NewRun(p Preset, seed uint64, train, test *data.Images) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Run{Preset: p, Seed: seed, Net: net, opt: &opt, trainer: tr, train: train, test: test}, nil
+	r := &Run{Preset: p, Seed: seed, Net: net, opt: &opt, trainer: tr}
+	r.train = &samples{Images: train, deskew: p.Deskew, seed: seed, epoch: func() int { return tr.Epochs }}
+	if p.Augment {
+		r.train.augment = &digit.DefaultAugmentation
+	}
+	r.test = &samples{Images: test, deskew: p.Deskew}
+	return r, nil
+}
+
+// Model is the network trained so far, with the input options it needs.
+func (r *Run) Model(name string) *nn.Model {
+	return &nn.Model{Name: name, Net: r.Net.Clone(), Deskew: r.Preset.Deskew}
+}
+
+// Samples is set as model m reads it (deskewed if m was trained so), for evaluating m.
+func Samples(m *nn.Model, set *data.Images) nn.Samples {
+	if !m.Deskew {
+		return set
+	}
+	return &samples{Images: set, deskew: true}
+}
+
+// samples is a set of images as a run feeds them to the network: deskewed, and for training
+// augmented, as the preset says. An augmented image depends only on the seed, the epoch and the
+// image's index, so training gives the same bits natively and in wasm, in any order.
+type samples struct {
+	*data.Images
+	deskew   bool
+	augment  *digit.Augmentation
+	seed     uint64
+	epoch    func() int
+	raw, tmp []float32
+}
+
+func (s *samples) Input(i int, x []float32) {
+	if !s.deskew && s.augment == nil {
+		s.Images.Input(i, x)
+		return
+	}
+	if s.raw == nil {
+		s.raw, s.tmp = make([]float32, ImageSize), make([]float32, ImageSize)
+	}
+	s.Images.Input(i, s.raw)
+	img := s.raw
+	if s.augment != nil {
+		rng := mathf.NewRand(s.seed*0x9e3779b97f4a7c15 ^ uint64(s.epoch())*0xbf58476d1ce4e5b9 ^ uint64(i)*0x94d049bb133111eb)
+		s.augment.Augment(s.raw, s.tmp, rng)
+		img = s.tmp
+	}
+	if s.deskew {
+		digit.DeskewInto(x[:ImageSize], img)
+		return
+	}
+	copy(x, img)
 }
 
 // Slice trains, or scores the test set after an epoch, until budget has passed (measured with

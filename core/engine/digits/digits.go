@@ -82,10 +82,12 @@ type Models struct {
 	Current string      `json:"current"`
 }
 
-// PresetList is the reply to presets: the MNIST recipes, as the CLI has them.
+// PresetList is the reply to presets: the MNIST recipes, as the CLI has them, and each one's
+// architecture as the CLI's -arch writes it.
 type PresetList struct {
-	Type    string                  `json:"type"` // "presets"
-	Presets map[string]mnist.Preset `json:"presets"`
+	Type          string                  `json:"type"` // "presets"
+	Presets       map[string]mnist.Preset `json:"presets"`
+	Architectures map[string]string       `json:"architectures"`
 }
 
 // Classified is the reply to classify. The 28×28 image the network saw travels as the bytes
@@ -97,6 +99,8 @@ type Classified struct {
 	// Outputs are the network's ten outputs, as the paper's Figure 1 prints them.
 	Outputs []float32 `json:"outputs"`
 	Millis  float64   `json:"millis"` // time spent in the worker
+	// Stages, for an image network, describe the feature maps in the bytes "features".
+	Stages []Stage `json:"stages,omitempty"`
 }
 
 // Progress is the reply to the training messages.
@@ -129,11 +133,15 @@ type Mistake struct {
 	Predicted int `json:"predicted"`
 }
 
-// Weights is the reply to weights: the first layer's weights, one 28×28 image per neuron (at
-// most 64), in the bytes "weights", 784 bytes each: 128 = 0, above = positive.
+// Weights is the reply to weights: what the first layer looks for, one Width×Height image per
+// neuron (an MLP's first layer: 28×28, at most 64) or per filter (an image network's first
+// convolution: its filter size), in the bytes "weights": 128 = 0, above = positive.
 type Weights struct {
-	Type  string `json:"type"` // "weights"
-	Count int    `json:"count"`
+	Type   string `json:"type"` // "weights"
+	Count  int    `json:"count"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Kind   string `json:"kind"` // "neurons" or "filters"
 }
 
 // TestImage is the reply to testImage: one MNIST test image (the bytes "image") read by the
@@ -163,7 +171,11 @@ func (d *Digits) Handle(msgType string, body []byte, in map[string][]byte) (any,
 	case "models":
 		return d.modelList(), nil, nil
 	case "presets":
-		return PresetList{Type: "presets", Presets: mnist.Presets}, nil, nil
+		archs := map[string]string{}
+		for name, p := range mnist.Presets {
+			archs[name] = p.Arch.String()
+		}
+		return PresetList{Type: "presets", Presets: mnist.Presets, Architectures: archs}, nil, nil
 	case "loadModel":
 		r, err := d.loadModel(req, in["model"])
 		return r, nil, err
@@ -260,14 +272,52 @@ func (d *Digits) classify(req Request, canvas []byte) (any, map[string][]byte, e
 	if err != nil {
 		return nil, nil, err
 	}
+	if m.Deskew {
+		x = digit.Deskew(x)
+	}
 	out := m.Net.Predict(x)
 	input := make([]byte, len(x))
 	for i, v := range x {
 		input[i] = byte(math.Round(float64(v) * 255))
 	}
-	c := Classified{Type: "classified", Model: d.current, Digit: nn.ClassOf(out), Outputs: out,
-		Millis: float64(d.now().Sub(start).Microseconds()) / 1000}
-	return c, map[string][]byte{"input": input}, nil
+	c := Classified{Type: "classified", Model: d.current, Digit: nn.ClassOf(out), Outputs: out}
+	bytes := map[string][]byte{"input": input}
+	if len(m.Net.Features) > 0 {
+		c.Stages, bytes["features"] = featureMaps(m.Net)
+	}
+	c.Millis = float64(d.now().Sub(start).Microseconds()) / 1000
+	return c, bytes, nil
+}
+
+// Stage describes one stage of an image network's feature maps in a Classified reply.
+type Stage struct {
+	Kind     string `json:"kind"` // "conv" or "pool"
+	Name     string `json:"name"` // as in the architecture: conv5x5x8same, pool2
+	Height   int    `json:"height"`
+	Width    int    `json:"width"`
+	Channels int    `json:"channels"`
+}
+
+// featureMaps lays out what each stage of the image part made of the last input: for each stage,
+// for each channel, a Height×Width image, 0 to 255 scaled to the channel's largest value.
+func featureMaps(net *nn.Network) ([]Stage, []byte) {
+	var stages []Stage
+	var out []byte
+	for _, f := range net.Features {
+		s := f.Out()
+		stages = append(stages, Stage{Kind: f.Spec().Kind, Name: f.Spec().String(), Height: s.Height, Width: s.Width, Channels: s.Channels})
+		y := f.Outputs()[:s.Size()]
+		for c := range s.Channels {
+			top := float32(1e-6)
+			for p := c; p < len(y); p += s.Channels {
+				top = max(top, y[p])
+			}
+			for p := c; p < len(y); p += s.Channels {
+				out = append(out, byte(255*max(0, y[p])/top))
+			}
+		}
+	}
+	return stages, out
 }
 
 // loadMNIST reads the four original files, handed over as bytes named after mnist.Files.
@@ -352,7 +402,7 @@ func (d *Digits) finish() {
 	if d.run.Progress().Diverged {
 		return
 	}
-	d.models["trained"] = &nn.Model{Name: "trained", Net: d.run.Net.Clone()}
+	d.models["trained"] = d.run.Model("trained")
 }
 
 // model is the model called name, or the current one when name is empty.
@@ -386,7 +436,7 @@ func (d *Digits) evaluate(name string) (any, map[string][]byte, error) {
 	if d.test == nil {
 		return nil, nil, errors.New("MNIST is not loaded yet")
 	}
-	ev, err := nn.Evaluate(m.Net, d.test)
+	ev, err := nn.Evaluate(m.Net, mnist.Samples(m, d.test))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -394,32 +444,53 @@ func (d *Digits) evaluate(name string) (any, map[string][]byte, error) {
 	var images []byte
 	x := make([]float32, mnist.ImageSize)
 	for _, i := range ev.Mistakes {
-		d.test.Input(i, x)
+		mnist.Samples(m, d.test).Input(i, x)
 		r.Mistakes = append(r.Mistakes, Mistake{Index: i, Label: d.test.Label(i), Predicted: m.Net.Classify(x)})
 		images = append(images, d.test.Image(i)...)
 	}
 	return r, map[string][]byte{"mistakes": images}, nil
 }
 
-// weights draws the first layer's weights, one 28×28 image per neuron.
+// weights draws what the first layer looks for: each first-layer neuron's 784 weights, or each
+// first convolution filter (first channel).
 func (d *Digits) weights(name string) (any, map[string][]byte, error) {
 	_, m, err := d.model(name)
 	if err != nil {
 		return nil, nil, err
 	}
-	l := m.Net.Layers[0]
-	n := min(l.Units, 64)
-	images := make([]byte, 0, n*l.Inputs)
-	for j := range n {
+	var images []byte
+	signed := func(w []float32) {
 		var top float64
-		for i := range l.Inputs {
-			top = math.Max(top, math.Abs(float64(l.Weight(i, j))))
+		for _, v := range w {
+			top = math.Max(top, math.Abs(float64(v)))
 		}
-		for i := range l.Inputs {
-			images = append(images, byte(math.Round(127.5+127.5*float64(l.Weight(i, j))/math.Max(top, 1e-12))))
+		for _, v := range w {
+			images = append(images, byte(math.Round(127.5+127.5*float64(v)/math.Max(top, 1e-12))))
 		}
 	}
-	return Weights{Type: "weights", Count: n}, map[string][]byte{"weights": images}, nil
+	if len(m.Net.Features) > 0 {
+		conv := m.Net.Features[0].(*nn.Conv)
+		spec, ch := conv.Spec(), conv.In().Channels
+		for f := range spec.Filters {
+			w := conv.Filter(f)
+			first := make([]float32, spec.Size*spec.Size)
+			for i := range first {
+				first[i] = w[i*ch]
+			}
+			signed(first)
+		}
+		return Weights{Type: "weights", Count: spec.Filters, Width: spec.Size, Height: spec.Size, Kind: "filters"}, map[string][]byte{"weights": images}, nil
+	}
+	l := m.Net.Layers[0]
+	n := min(l.Units, 64)
+	for j := range n {
+		w := make([]float32, l.Inputs)
+		for i := range w {
+			w[i] = l.Weight(i, j)
+		}
+		signed(w)
+	}
+	return Weights{Type: "weights", Count: n, Width: digit.Size, Height: digit.Size, Kind: "neurons"}, map[string][]byte{"weights": images}, nil
 }
 
 func (d *Digits) testImage(req Request) (any, map[string][]byte, error) {
@@ -434,7 +505,7 @@ func (d *Digits) testImage(req Request) (any, map[string][]byte, error) {
 		return nil, nil, fmt.Errorf("test images are numbered 0 to %d", d.test.Len()-1)
 	}
 	x := make([]float32, mnist.ImageSize)
-	d.test.Input(req.Index, x)
+	mnist.Samples(m, d.test).Input(req.Index, x)
 	out := m.Net.Predict(x)
 	return TestImage{Type: "testImage", Index: req.Index, Label: d.test.Label(req.Index), Outputs: out, Digit: nn.ClassOf(out)},
 		map[string][]byte{"image": append([]byte(nil), d.test.Image(req.Index)...)}, nil
