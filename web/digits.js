@@ -249,7 +249,9 @@ function fillTrainForm(name) {
   if (!p) return;
   const layers = p.architecture.layers;
   $("#tArch").value = architectures[name] || "";
-  $("#tActivation").value = layers[0].activation;
+  // The hidden activation: the convolutions' in an image network, else the first hidden layer's.
+  const features = p.architecture.features || [];
+  $("#tActivation").value = features.length ? features[0].activation : layers.length > 1 ? layers[0].activation : "relu";
   $("#tOutput").value = layers[layers.length - 1].activation;
   $("#tLoss").value = p.architecture.loss;
   $("#tOptimizer").value = p.optimizer.kind;

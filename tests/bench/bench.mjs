@@ -1,6 +1,9 @@
 // Seconds per MNIST epoch in headless Chromium: Somehow's Go core in its web worker (paper
-// preset and 784-128-10) against TF.js's WebAssembly backend on 784-128-10.
-// Run: make bench-browser (installs TF.js into tests/bench/node_modules first).
+// preset and 784-128-10) against TF.js's WebAssembly backend on 784-128-10, and ConvNetJS's MNIST
+// demo network trained by Somehow and by ConvNetJS in the same run (both timed on the first few
+// thousand images and scaled to 60 000: ConvNetJS takes many minutes an epoch).
+// Run: make bench-browser (installs TF.js and ConvNetJS into tests/bench/node_modules first);
+// BENCH=mlp or BENCH=conv runs only that half.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { join, extname, dirname } from "node:path";
@@ -11,6 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const routes = {
   "/tfjs/": join(here, "node_modules/@tensorflow/tfjs/dist/"),
   "/wasm/": join(here, "node_modules/@tensorflow/tfjs-backend-wasm/dist/"),
+  "/convnetjs/": join(here, "node_modules/convnetjs/build/"),
   "/mnist/": join(root, "assets/mnist/"),
   "/": here + "/",
 };
@@ -30,8 +34,8 @@ function tfjsServer() {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-async function somehowEpoch(env, preset) {
-  const page = await env.page("#digits");
+async function somehowEpoch(env, preset, trainLimit = 0) {
+  const page = await env.page((trainLimit ? `?trainLimit=${trainLimit}` : "") + "#digits");
   await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
   await page.selectOption("#tPreset", preset);
   await page.fill("#tEpochs", "1");
@@ -52,15 +56,32 @@ async function somehowEpoch(env, preset) {
 const env = await start();
 const server = await tfjsServer();
 try {
-  const results = [];
-  for (const preset of ["fast", "paper"]) results.push(await somehowEpoch(env, preset));
-  const page = await env.browser.newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/tfjs.html`);
-  await page.waitForFunction(() => window.benchResult, null, { timeout: 900000 });
-  const tfjs = await page.evaluate(() => window.benchResult);
-  results.push({ preset: "fast (TF.js wasm)", ...tfjs });
+  const results = [], ratios = [];
+  const only = process.env.BENCH || "";
+  const port = server.address().port;
+  const foreign = async (url) => {
+    const page = await env.browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/${url}`);
+    await page.waitForFunction(() => window.benchResult, null, { timeout: 1800000 });
+    const r = await page.evaluate(() => window.benchResult);
+    await page.close();
+    return r;
+  };
+  if (only !== "conv") {
+    const mlp = [];
+    for (const preset of ["fast", "paper"]) mlp.push(await somehowEpoch(env, preset));
+    const tfjs = await foreign("tfjs.html");
+    results.push(...mlp, { preset: "fast (TF.js wasm)", ...tfjs });
+    if (tfjs.seconds) ratios.push(`Go core / TF.js on 784-128-10: ${(mlp[0].seconds_per_epoch / tfjs.seconds).toFixed(2)}x the time`);
+  }
+  if (only !== "mlp") {
+    const conv = await somehowEpoch(env, "convnetjs", 6000);
+    const convnetjs = await foreign("convnetjs.html?examples=2000");
+    results.push(conv, { preset: "convnetjs (ConvNetJS 0.3.0, 2000 images, scaled)", ...convnetjs });
+    if (convnetjs.seconds_per_epoch) ratios.push(`Go core / ConvNetJS on its MNIST demo network: ${(conv.seconds_per_epoch / convnetjs.seconds_per_epoch).toFixed(2)}x the time`);
+  }
   console.log(JSON.stringify(results, null, 1));
-  if (tfjs.seconds) console.log(`Go core / TF.js on 784-128-10: ${(results[0].seconds_per_epoch / tfjs.seconds).toFixed(2)}x the time`);
+  for (const line of ratios) console.log(line);
 } finally {
   server.close();
   await env.stop();
