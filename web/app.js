@@ -263,6 +263,9 @@ function route() {
     else a.removeAttribute("aria-current");
   }
   if (section !== "lab") setPlaying(false);
+  // The tab's title says which section is open (a screen reader and the tab strip read it).
+  const titles = { lab: "The lab", digits: "Digits", lessons: "Lessons" };
+  document.title = `${titles[section]}: Somehow, a neural-network playground`;
   if (section === "digits" && !digitsStarted) {
     digitsStarted = true;
     import("./digits.js").then((m) => m.start(engine, notice));
@@ -327,7 +330,9 @@ function wire() {
     if (JSON.stringify(s) !== JSON.stringify(state)) applyState(s, error);
   });
   document.addEventListener("keydown", (e) => {
-    if ($("#lab").hidden || e.target.closest("input, select, textarea") || e.ctrlKey || e.metaKey || e.altKey) return;
+    // The shortcuts apply only when no control has focus: Space on a focused button presses that
+    // button, as everywhere else.
+    if ($("#lab").hidden || e.target.closest("input, select, textarea, button, a, [tabindex]") || e.ctrlKey || e.metaKey || e.altKey) return;
     const key = e.key.toLowerCase();
     if (key === " ") { e.preventDefault(); setPlaying(!playing); }
     else if (key === "s" || key === "arrowright") $("#step").click();

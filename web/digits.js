@@ -77,6 +77,8 @@ async function classify(strokeEnd) {
   const reply = await worker.ask({ type: "classify", width: c.width, height: c.height, bytes: { canvas: ink } });
   if (reply.type === "error" && !/empty/.test(reply.error)) notice(reply.error, true);
   if (reply.type === "classified") {
+    // A screen reader hears the reading when the stroke ends, not every reading while drawing.
+    $("#verdict").setAttribute("aria-live", strokeEnd ? "polite" : "off");
     showOutputs(reply.outputs, reply.digit, reply.bytes.input);
     showFeatureMaps(reply.stages, reply.bytes.features);
     if (strokeEnd) {
@@ -186,7 +188,7 @@ function wireDrawing() {
   $("#clear").addEventListener("click", clearPad);
   $("#undo").addEventListener("click", () => { strokes.pop(); redraw(); if (strokes.length) classify(true); else clearPad(); });
   document.addEventListener("keydown", (e) => {
-    if ($("#digits").hidden || e.target.closest("input, select, textarea")) return;
+    if ($("#digits").hidden || e.target.closest("input, select, textarea, button, a, [tabindex]")) return;
     if (e.key === "c") $("#clear").click();
     if (e.key === "u" || ((e.ctrlKey || e.metaKey) && e.key === "z")) $("#undo").click();
   });
@@ -198,7 +200,7 @@ function wireDrawing() {
 function showModels(m) {
   const pick = $("#modelPick");
   pick.textContent = "";
-  const label = { paper: "the paper's network", best: "best MLP", trained: "trained here" };
+  const label = { paper: "the paper's network", best: "best MLP", conv: "conv net", trained: "trained here" };
   for (const info of m.models) {
     pick.add(new Option(`${label[info.name] || info.name} (${info.architecture})`, info.name));
   }
@@ -260,6 +262,8 @@ function fillTrainForm(name) {
   $("#tDecay").value = p.optimizer.decay || 0;
   $("#tBatch").value = p.batchSize;
   $("#tEpochs").value = p.epochs;
+  $("#tAugment").checked = !!p.augment;
+  $("#tDeskew").checked = !!p.deskew;
 }
 
 // showRecipeHint says what to expect of the chosen recipe.
@@ -279,6 +283,7 @@ function trainSpec() {
     activation: $("#tActivation").value, output: $("#tOutput").value, loss: $("#tLoss").value,
     optimizer: $("#tOptimizer").value, learningRate: n("#tLR"), momentum: n("#tMomentum"), decay: n("#tDecay"),
     batch: n("#tBatch"), epochs: n("#tEpochs"), seed: n("#tSeed"),
+    augment: $("#tAugment").checked, deskew: $("#tDeskew").checked,
     trainLimit: Number(new URLSearchParams(location.search).get("trainLimit")) || 0,
   };
 }
@@ -416,7 +421,7 @@ async function useModel(name) {
   if (r.type === "models") { showModels(r); classify(true); }
 }
 
-const modelLabel = (name) => ({ paper: "the paper's network", best: "the best MLP", trained: "your network" }[name] || name);
+const modelLabel = (name) => ({ paper: "the paper's network", best: "the best MLP", conv: "the conv net", trained: "your network" }[name] || name);
 
 async function showEvaluation() {
   const ev = await ask({ type: "evaluate", name: "trained" });
@@ -506,7 +511,9 @@ export async function start(engine, showNotice) {
   startExperiment(engine, notice);
   drawTrainChart();
   await ask({ type: "loadModel", name: "paper", fetch: { model: "assets/models/paper.somehow" } });
-  const m = await ask({ type: "loadModel", name: "best", use: true, fetch: { model: "assets/models/best.somehow" } });
+  await ask({ type: "loadModel", name: "best", fetch: { model: "assets/models/best.somehow" } });
+  // The conv net reads people's digits best (see the README): it is the pad's reader.
+  const m = await ask({ type: "loadModel", name: "conv", use: true, fetch: { model: "assets/models/conv.somehow" } });
   if (m.type === "models") showModels(m);
   modelsReady = true;
   if (readWhenReady) classify(true);

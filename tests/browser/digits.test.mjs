@@ -6,6 +6,7 @@ import { closeSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeFileSyn
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { start, screenshotDir } from "./harness.mjs";
+import { gallery } from "./drawings.mjs";
 
 let env;
 before(async () => { env = await start(); mkdirSync(screenshotDir, { recursive: true }); });
@@ -42,9 +43,9 @@ async function draw(page, strokes) {
   return Number(await page.getAttribute("#verdict", "data-digit"));
 }
 
-test("the shipped best model reads a drawn 0, 1 and 7", async () => {
+test("the pad's default reader, the conv net, reads a drawn 0, 1 and 7", async () => {
   const page = await digitsPage();
-  assert.equal(await page.getAttribute("body", "data-model"), "best");
+  assert.equal(await page.getAttribute("body", "data-model"), "conv");
   for (const [want, strokes] of Object.entries(drawings)) {
     const got = await draw(page, strokes);
     await page.screenshot({ path: join(screenshotDir, `digits-drawn-${want}.png`) });
@@ -62,7 +63,7 @@ test("a damaged model file is refused with a message and the old model keeps wor
   await page.setInputFiles("#upload", bad);
   await page.waitForSelector("#notice:not([hidden])");
   assert.match(await page.locator("#notice").textContent(), /could not load that model/);
-  assert.equal(await page.inputValue("#modelPick"), "best");
+  assert.equal(await page.inputValue("#modelPick"), "conv");
   assert.equal(await draw(page, drawings[7]), 7);
   await page.close();
 });
@@ -88,17 +89,17 @@ test("training in the page: progress, a test error under 15% after one epoch; a 
   assert.equal(await page.locator("#confusion tr").count(), 11);
   assert.ok(await page.locator("#mistakes .thumb").count() > 0);
   assert.ok(await page.locator("#weights canvas").count() > 0);
-  // One epoch of 784-128-10 reads MNIST worse than the shipped best MLP: the pad keeps the best
-  // and says so, and the person can switch anyway, and back.
+  // One epoch of 784-128-10 reads MNIST worse than the shipped conv net: the pad keeps the conv
+  // net and says so, and the person can switch anyway, and back.
   await page.waitForSelector("#readerNote:not([hidden])");
-  assert.match(await page.locator("#readerNote").textContent(), /keeps reading with the best MLP \(1\.\d\d%\)/);
-  assert.equal(await page.getAttribute("body", "data-model"), "best");
+  assert.match(await page.locator("#readerNote").textContent(), /keeps reading with the conv net \(0\.\d\d%\)/);
+  assert.equal(await page.getAttribute("body", "data-model"), "conv");
   await page.click("#readerSwitch");
   await page.waitForFunction(() => document.body.dataset.model === "trained");
   assert.match(await page.locator("#readerNote").textContent(), /now reads with the network you trained/);
   assert.equal(await draw(page, drawings[1]), 1);
   await page.click("#readerSwitch");
-  await page.waitForFunction(() => document.body.dataset.model === "best");
+  await page.waitForFunction(() => document.body.dataset.model === "conv");
   await page.screenshot({ path: join(screenshotDir, "digits-trained.png"), fullPage: true });
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
@@ -150,7 +151,70 @@ test("a huge upload is refused from its size, unread", async () => {
   await page.waitForSelector("#notice:not([hidden])");
   assert.ok(Date.now() - t0 < 10000, `${Date.now() - t0} ms`);
   assert.match(await page.locator("#notice").textContent(), /is 1200 MB; a Somehow model file is at most 65 MB/);
-  assert.equal(await page.inputValue("#modelPick"), "best");
+  assert.equal(await page.inputValue("#modelPick"), "conv");
   unlinkSync(big);
+  await page.close();
+});
+
+test("drawing with pauses and repeated points: no false message, the pad never moves", async () => {
+  const page = await digitsPage();
+  const box = await page.locator("#pad").boundingBox();
+  const pt = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  // A pen that rests at pen-down, then draws a 7 with repeated points and pauses.
+  await page.mouse.move(...pt([0.25, 0.2]));
+  await page.mouse.down();
+  await page.mouse.move(...pt([0.25, 0.2]));
+  await page.waitForTimeout(400);
+  for (const p of [[0.5, 0.2], [0.5, 0.2], [0.75, 0.2], [0.75, 0.2]]) { await page.mouse.move(...pt(p), { steps: 4 }); await page.waitForTimeout(150); }
+  const during = await page.locator("#pad").boundingBox();
+  await page.mouse.move(...pt([0.45, 0.85]), { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => Number(document.body.dataset.strokesRead) >= 1 && document.body.dataset.classifying === "false");
+  assert.equal(Number(await page.getAttribute("#verdict", "data-digit")), 7);
+  assert.equal(await page.locator("#notice:not([hidden])").count(), 0, "a message appeared while drawing");
+  assert.equal(during.y, box.y, "the pad moved while drawing");
+  assert.equal((await page.locator("#pad").boundingBox()).y, box.y);
+  await page.close();
+});
+
+test("a digit drawn before the models have loaded is read once they have", async () => {
+  const page = await env.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route("**/assets/models/conv.somehow", async (route) => { await held; await route.continue(); });
+  await page.goto(env.base + "#digits");
+  await page.waitForSelector("#pad:visible");
+  const box = await page.locator("#pad").boundingBox();
+  const pt = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  await page.mouse.move(...pt([0.52, 0.15]));
+  await page.mouse.down();
+  await page.mouse.move(...pt([0.5, 0.85]), { steps: 10 });
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  assert.doesNotMatch(await page.locator("#notice").textContent(), /no model/);
+  release();
+  await page.waitForFunction(() => document.body.dataset.digitsReady === "true" && document.body.dataset.classifying === "false" && document.querySelector("#verdict").dataset.digit);
+  assert.equal(Number(await page.getAttribute("#verdict", "data-digit")), 1);
+  await page.close();
+});
+
+test("digits as people draw them, in styles MNIST lacks: the conv net reads them, and shows what it saw", async () => {
+  const page = await digitsPage();
+  const wrong = [];
+  for (const g of gallery) {
+    const got = await draw(page, g.strokes);
+    if (got !== g.digit) wrong.push(`${g.style} read as ${got}`);
+  }
+  console.log(`the conv net read ${gallery.length - wrong.length} of ${gallery.length} drawn digits${wrong.length ? ": missed " + wrong.join("; ") : ""}`);
+  assert.ok(wrong.length <= 2, `missed ${wrong.length}: ${wrong.join("; ")}`);
+  // Its filters and the feature maps of the last digit, stage by stage.
+  assert.equal(await page.locator("#inside").isVisible(), true);
+  assert.equal(await page.locator("#filters canvas").count(), 16);
+  assert.equal(await page.locator("#maps figure").count(), 4);
+  assert.match(await page.locator("#maps figcaption").first().textContent(), /conv5x5x16same: 16 maps of 28×28/);
+  const ms = Number(await page.getAttribute("body", "data-classify-ms"));
+  console.log(`end of stroke to bars: ${ms} ms`);
+  await page.locator(".draw-card").screenshot({ path: join(screenshotDir, "digits-inside.png") });
+  assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });

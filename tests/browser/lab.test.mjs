@@ -183,3 +183,21 @@ test("a scene with 1500 hand-placed points survives its own link", async () => {
   await again.close();
   await page.close();
 });
+
+test("Space on a focused button presses that button; the play shortcut waits for no focus", async () => {
+  const page = await env.page();
+  await page.focus("#step");
+  await page.keyboard.press(" ");
+  await page.waitForFunction(() => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) === 1);
+  await page.waitForTimeout(300);
+  assert.notEqual(await page.getAttribute("body", "data-playing"), "true", "Space on Step started playing");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "step");
+  assert.match(await page.title(), /^The lab:/);
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press(" ");
+  await page.waitForFunction(() => document.body.dataset.playing === "true");
+  await page.close();
+  const digits = await env.page("#digits");
+  assert.match(await digits.title(), /^Digits:/);
+  await digits.close();
+});
