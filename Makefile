@@ -17,11 +17,16 @@ run: wasm mnist
 	$(GO) run . -addr localhost:$(PORT)
 
 # The worker's WebAssembly, rebuilt when any Go source under core/ or wasm/ changes.
-wasm: web/playground.wasm web/wasm_exec.js
+wasm: web/playground.wasm web/wasm_exec.js web/version.js
 web/playground.wasm: $(GO_SOURCES)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm/playground
 web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
+# The build's version, for the service worker: a hash of everything it caches. A changed file
+# means a new version, and visitors' browsers fetch the new files once.
+SHIPPED_MODELS := $(wildcard assets/models/*.somehow)
+web/version.js: $(filter-out web/version.js,$(WEB_FILES)) web/playground.wasm web/wasm_exec.js $(SHIPPED_MODELS)
+	@echo "self.SOMEHOW_VERSION = \"$$(cat $(sort $(filter-out web/version.js,$^)) | sha256sum | cut -c1-16)\";" > $@
 
 # The pretrained models the digit page starts with. Training is deterministic (the same bits
 # with any worker count), so these rebuild bit for bit; they are committed so nobody waits.

@@ -202,9 +202,26 @@ function setPlaying(on) {
   if (on && loops === 0) { paneLoop(0); paneLoop(1); }
 }
 
+const paneFrames = [null, null]; // each pane's last frame, to redraw it at a new size
+
+// fitCanvases gives each plane and chart as many pixels as it shows on screen (times the
+// device's pixel ratio: sharp on a 4K projector), and redraws the last frames at that size.
+function fitCanvases() {
+  const dpr = window.devicePixelRatio || 1;
+  let changed = false;
+  for (const el of paneEls) {
+    const w = Math.min(2400, Math.round(el.plane.clientWidth * dpr));
+    if (w > 0 && w !== el.plane.width) { el.plane.width = el.plane.height = w; changed = true; }
+    const cw = Math.min(2400, Math.round(el.chart.clientWidth * dpr));
+    if (cw > 0 && cw !== el.chart.width) { el.chart.width = cw; el.chart.height = Math.round(cw * 150 / 400); changed = true; }
+  }
+  if (changed) for (const f of paneFrames) if (f) render(f);
+}
+
 function render(frame) {
   const t0 = performance.now();
   lastFrame = frame;
+  for (const p of frame.panes) paneFrames[p.pane] = { ...frame, panes: [p] };
   frame.panes.forEach((pane) => {
     const i = pane.pane, el = paneEls[i];
     drawPlane(el.plane, frame, pane, frame.bytes[`heatmap.${i}`], HEAT);
@@ -297,7 +314,21 @@ async function applyState(next, message) {
 
 // ---------------------------------------------------------------------------------------------
 
+// Presenter mode: P, the button, or ?present in the address (a teacher can bookmark it).
+function setPresenter(on) {
+  document.body.classList.toggle("presenter", on);
+  $("#present").setAttribute("aria-pressed", String(on));
+  $("#present").textContent = on ? "Leave presenter mode" : "Present";
+  window.dispatchEvent(new Event("resize")); // every section fits its canvases to the new layout
+}
+
 function wire() {
+  $("#present").addEventListener("click", () => setPresenter(!document.body.classList.contains("presenter")));
+  window.addEventListener("resize", () => requestAnimationFrame(fitCanvases));
+  document.addEventListener("keydown", (e) => {
+    if (e.key.toLowerCase() !== "p" || e.ctrlKey || e.metaKey || e.altKey || e.target.closest("input, select, textarea, button, a, [tabindex]")) return;
+    setPresenter(!document.body.classList.contains("presenter"));
+  });
   $("#play").addEventListener("click", () => setPlaying(!playing));
   $("#step").addEventListener("click", () => { setPlaying(false); request({ type: "train", epochs: 1, network: true }); });
   $("#reset").addEventListener("click", () => {
@@ -346,6 +377,8 @@ function wire() {
 async function start() {
   buildPanes();
   wire();
+  if (new URLSearchParams(location.search).has("present")) setPresenter(true);
+  requestAnimationFrame(fitCanvases);
   const { state: s, error } = fromHash(route() === "lab" ? location.hash : "");
   await applyState(s, error);
   document.body.dataset.readyMs = Math.round(performance.now());

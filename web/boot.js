@@ -1,4 +1,13 @@
 // Starts downloading and compiling the network engine while the rest of the page loads; app.js
-// hands the compiled module to its workers.
+// hands the compiled module to its workers. Once the page has loaded, the service worker (sw.js)
+// is registered, so the next visit works without a network.
 "use strict";
 window.somehowEngine = WebAssembly.compileStreaming(fetch("playground.wasm"));
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("sw.js").then(
+      () => { document.documentElement.dataset.offlineReady = "registered"; },
+      (err) => console.warn("Offline use is not available: " + err.message),
+    );
+  });
+}

@@ -39,6 +39,23 @@ let modelsReady = false, readWhenReady = false; // strokes made before the model
 
 function strokeWidth(canvas) { return canvas.width / 14; }
 
+// fitPad gives the pad as many pixels as it shows (times the pixel ratio, within 280 to 560:
+// sharp, and still quick to read), keeping the strokes drawn so far; the charts likewise.
+function fitPad() {
+  const c = $("#pad"), dpr = window.devicePixelRatio || 1;
+  const w = Math.max(280, Math.min(560, Math.round(c.clientWidth * dpr)));
+  if (c.clientWidth && w !== c.width) {
+    const k = w / c.width;
+    for (const s of strokes) for (const p of s) { p[0] *= k; p[1] *= k; }
+    c.width = c.height = w;
+    redraw();
+  }
+  for (const [id, draw] of [["#tChart", drawTrainChart]]) {
+    const cv = $(id), cw = Math.min(2000, Math.round(cv.clientWidth * dpr));
+    if (cw > 0 && cw !== cv.width) { cv.height = Math.round(cw * cv.height / cv.width); cv.width = cw; draw(); }
+  }
+}
+
 function redraw() {
   const c = $("#pad"), ctx = c.getContext("2d");
   ctx.clearRect(0, 0, c.width, c.height);
@@ -289,11 +306,14 @@ function trainSpec() {
 }
 
 function setTrainingButtons(state) {
+  const focused = document.activeElement;
   $("#tStart").disabled = state === "running" || state === "paused";
   $("#tPause").disabled = state === "idle";
   $("#tStop").disabled = state === "idle";
   $("#tPause").textContent = state === "paused" ? "Resume" : "Pause";
   document.body.dataset.training = state;
+  // Focus on a button just disabled would fall to the page: move it to the one that acts now.
+  if (focused && focused.disabled) (state === "idle" ? $("#tStart") : $("#tPause")).focus();
 }
 
 function showProgress(p) {
@@ -502,6 +522,8 @@ export async function start(engine, showNotice) {
   notice = showNotice;
   worker = connect("digits", engine, (text, reply) => { if (!reply) notice(text, true); });
   wireDrawing();
+  window.addEventListener("resize", () => requestAnimationFrame(fitPad));
+  requestAnimationFrame(fitPad);
   wireModels();
   wireTraining();
   clearPad();

@@ -98,13 +98,17 @@ export function drawChart(canvas, history) {
 // (weightColor) and as thick as the weight is large. onPick(layer, from, to, value) is called
 // when a link or a neuron's bias is clicked.
 export function drawNetwork(container, net, thumbs, thumbSize, onPick) {
+  const hadFocus = container.contains(document.activeElement); // kept across redraws
   container.textContent = "";
   if (!net) return;
   const cols = [net.inputs, ...net.layers.map((l) => l.biases.length)];
   const maxRows = Math.max(...cols);
   const node = 34, gapY = 10, gapX = 90;
   const W = (cols.length - 1) * gapX + node + 20, H = maxRows * (node + gapY) + 10;
-  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": "the network: neurons and the weights between them" });
+  // One tab stop for the whole network: arrow keys pick a weight, Enter changes it.
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "group", tabindex: 0,
+    "aria-label": "The network: neurons and the weights between them. Arrow keys pick a weight, Enter changes it." });
+  const links = [];
   const pos = (c, r) => [10 + c * gapX, 5 + (H - 10 - cols[c] * (node + gapY)) / 2 + r * (node + gapY)];
   let maxW = 1e-6;
   for (const l of net.layers) for (const row of l.weights) for (const w of row) maxW = Math.max(maxW, Math.abs(w));
@@ -114,14 +118,14 @@ export function drawNetwork(container, net, thumbs, thumbSize, onPick) {
       const line = svg("line", {
         x1: x1 + node, y1: y1 + node / 2, x2, y2: y2 + node / 2,
         stroke: weightColor(w), "stroke-width": (0.5 + 5 * Math.abs(w) / maxW).toFixed(2),
-        "stroke-opacity": 0.75, class: "link", tabindex: 0,
+        "stroke-opacity": 0.75, class: "link", tabindex: -1,
       });
       const title = svg("title");
       title.textContent = `layer ${li + 1}: weight from ${li === 0 ? "xy"[i] || "input " + i : "neuron " + (i + 1)} to neuron ${j + 1} = ${w.toFixed(3)} (click to change)`;
       line.appendChild(title);
       const pick = () => onPick(li, i, j, w);
       line.addEventListener("click", pick);
-      line.addEventListener("keydown", (e) => { if (e.key === "Enter") pick(); });
+      links.push({ line, pick, text: title.textContent });
       root.appendChild(line);
     }));
   });
@@ -149,5 +153,23 @@ export function drawNetwork(container, net, thumbs, thumbSize, onPick) {
       root.appendChild(svg("rect", { x, y, width: node, height: node, fill: "none", stroke: "#555", "stroke-width": 1, "pointer-events": "none" }));
     }
   });
-  container.appendChild(root);
+  const said = Object.assign(document.createElement("p"), { className: "sr-only" });
+  said.setAttribute("aria-live", "polite");
+  const select = (k, announce) => {
+    k = (k + links.length) % links.length;
+    container.dataset.selected = k;
+    links.forEach((l, j) => l.line.classList.toggle("selected", j === k));
+    if (announce) said.textContent = links[k].text.replace(" (click to change)", "");
+  };
+  if (links.length) select(Number(container.dataset.selected) || 0, false);
+  root.addEventListener("keydown", (e) => {
+    const k = Number(container.dataset.selected) || 0;
+    if (e.key === "ArrowRight" || e.key === "ArrowDown") select(k + 1, true);
+    else if (e.key === "ArrowLeft" || e.key === "ArrowUp") select(k - 1, true);
+    else if (e.key === "Enter" && links[k]) links[k].pick();
+    else return;
+    e.preventDefault();
+  });
+  container.append(root, said);
+  if (hadFocus) root.focus({ preventScroll: true });
 }

@@ -1,7 +1,7 @@
 // The paper's experiment on the digits page: its 784-16-16-16-10 network trained twice, side by
 // side in two workers, exactly as the paper writes it and with the softmax + cross-entropy the
 // paper wishes for, drawn against the paper's own figures. Messages: core/engine/protocol.go.
-import { $, colors, lineChart } from "./plot.js";
+import { $, colors, lineChart, swapButtons } from "./plot.js";
 import { connect } from "./rpc.js";
 import { MNIST } from "./digits.js";
 
@@ -99,8 +99,7 @@ async function runRecipe(i, seeds, progress) {
 async function run() {
   if (running) return;
   running = { stopped: false };
-  $("#xStart").disabled = true;
-  $("#xStop").disabled = false;
+  swapButtons($("#xStart"), $("#xStop"));
   document.body.dataset.experiment = "running";
   runs = [[], []];
   draw();
@@ -117,8 +116,7 @@ async function run() {
     $("#xStatus").textContent = "Could not load MNIST.";
   }
   running = null;
-  $("#xStart").disabled = false;
-  $("#xStop").disabled = true;
+  swapButtons($("#xStop"), $("#xStart"));
   document.body.dataset.experiment = "done";
 }
 

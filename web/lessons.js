@@ -1,7 +1,7 @@
 // The paper's chapters as live figures. Every number drawn here is computed by the Go core in the
 // lessons' own worker (messages: core/engine/protocol.go); this file asks and paints.
 import { presets, toHash } from "./state.js";
-import { $, canvasPoint, classColor, colors, lineChart, svg } from "./plot.js";
+import { $, canvasPoint, classColor, colors, lineChart, svg, swapButtons } from "./plot.js";
 import { connect } from "./rpc.js";
 
 let worker, notice = () => {};
@@ -145,7 +145,9 @@ function sigmoidRows() {
     const row = document.createElement("div");
     row.className = "sig-row";
     row.append(Object.assign(document.createElement("b"), { textContent: `σ${k + 1}` }));
-    row.children[0].style.color = classColor(k + 2);
+    // The sigmoid's colour as a swatch beside its name: coloured text would be too faint to read.
+    row.children[0].style.borderLeft = `0.6em solid ${classColor(k + 2)}`;
+    row.children[0].style.paddingLeft = "0.3em";
     for (const [key, min, max, step] of [["position", -1.2, 1.2, 0.01], ["steepness", -40, 40, 0.5], ["height", -2, 2, 0.01]]) {
       const label = document.createElement("label");
       const input = Object.assign(document.createElement("input"), { type: "range", min, max, step, value: s[key] });
@@ -168,8 +170,7 @@ async function approximate() {
 
 async function learn() {
   learning = true;
-  $("#aLearn").disabled = true;
-  $("#aStopLearn").disabled = false;
+  swapButtons($("#aLearn"), $("#aStopLearn"));
   let r = await ask({ type: "fitStart", target: $("#aTarget").value, custom, units: Number($("#aN").value), seed: 1 });
   while (learning && r.type === "approximation" && r.epochs < 600) {
     drawApproximation(r.approximation);
@@ -182,8 +183,7 @@ async function learn() {
     sigmoidRows();
   }
   learning = false;
-  $("#aLearn").disabled = false;
-  $("#aStopLearn").disabled = true;
+  swapButtons($("#aStopLearn"), $("#aLearn"));
   $("#aScore").dataset.learned = "true";
 }
 

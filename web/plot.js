@@ -57,6 +57,15 @@ export function signedImage(canvas, bytes, size) {
   });
 }
 
+// swapButtons disables off and enables on; if focus was on off (about to be disabled, which
+// would drop it to the page), it moves to on, so a keyboard user stays where they were.
+export function swapButtons(off, on) {
+  const hadFocus = document.activeElement === off;
+  on.disabled = false;
+  off.disabled = true;
+  if (hadFocus) on.focus();
+}
+
 // svg makes an SVG element with attributes.
 export function svg(name, attrs = {}) {
   const e = document.createElementNS("http://www.w3.org/2000/svg", name);

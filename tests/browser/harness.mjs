@@ -54,6 +54,11 @@ export async function start() {
       await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
       return page;
     },
+    // stopServer takes the site off the network, as a dropped Wi-Fi would.
+    async stopServer() {
+      server.kill();
+      await new Promise((r) => server.exitCode !== null || server.signalCode !== null ? r() : server.once("exit", r));
+    },
     async stop() {
       await browser.close();
       server.kill();

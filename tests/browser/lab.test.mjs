@@ -201,3 +201,16 @@ test("Space on a focused button presses that button; the play shortcut waits for
   assert.match(await digits.title(), /^Digits:/);
   await digits.close();
 });
+
+test("the network is one tab stop: arrow keys pick a weight and Enter changes it", async () => {
+  const page = await env.page();
+  await pane(page, 1).locator(".network svg").waitFor();
+  assert.equal(await pane(page, 1).locator(".network line.link[tabindex='0']").count(), 0, "links are tab stops");
+  await pane(page, 1).locator(".network svg").focus();
+  await page.keyboard.press("ArrowRight");
+  assert.match(await pane(page, 1).locator(".network .sr-only").textContent(), /layer 1: weight from x to neuron 2 = -?\d+\.\d{3}/);
+  page.onDialog = (d) => d.accept("1.25");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => [...document.querySelectorAll('.pane[data-pane="1"] .network line.link title')].some((t) => /neuron 2 = 1\.250/.test(t.textContent)));
+  await page.close();
+});

@@ -1,0 +1,45 @@
+// The service worker: after the first visit the whole site works offline (a school's Wi-Fi
+// drops). It keeps the app shell (pages, scripts, the WebAssembly and the shipped models) in a
+// cache named after the build's version, answers from it first, and keeps anything else the
+// page fetches (MNIST, for training) as it passes. A new build has a new version.js, so the
+// browser installs the new worker, which fills a new cache and drops the old one.
+/* global SOMEHOW_VERSION */
+"use strict";
+
+importScripts("version.js"); // self.SOMEHOW_VERSION, written by `make` from the files it covers
+
+const CACHE = "somehow-" + SOMEHOW_VERSION;
+const SHELL = [
+  "./", "index.html", "style.css", "boot.js", "app.js", "state.js", "draw.js", "plot.js", "rpc.js",
+  "digits.js", "experiment.js", "lessons.js", "worker.js", "wasm_exec.js", "playground.wasm",
+  "assets/models/paper.somehow", "assets/models/best.somehow", "assets/models/conv.somehow",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names.filter((n) => n.startsWith("somehow-") && n !== CACHE).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== "GET" || url.origin !== location.origin || url.pathname.startsWith("/api/")) return;
+  // A page address (with its #scene or ?query) is the one page.
+  const key = req.mode === "navigate" ? "index.html" : req;
+  event.respondWith(
+    caches.open(CACHE).then(async (cache) => {
+      const hit = await cache.match(key, { ignoreSearch: req.mode === "navigate" });
+      if (hit) return hit;
+      const res = await fetch(req);
+      if (res.ok && res.status === 200) cache.put(req, res.clone());
+      return res;
+    }),
+  );
+});
