@@ -55,10 +55,22 @@ function buildPanes() {
       title: $(".title", node), alert: $(".alert", node), net: $(".network", node),
     };
     paneEls.push(p);
+    const side = i ? "right" : "left";
     for (const input of node.querySelectorAll(".model select, .model input")) {
       input.addEventListener("change", () => modelChanged(i));
+      // Both panes have the same controls: a screen reader hears which pane each belongs to.
+      const label = input.closest("label");
+      if (label) input.setAttribute("aria-label", `${side} pane: ${label.firstChild.textContent.trim()}`);
     }
     p.plane.addEventListener("pointerdown", (ev) => planeClicked(i, ev));
+    p.plane.tabIndex = 0;
+    p.plane.setAttribute("aria-label", `${side} pane: the plane, its points and the decision boundary. Arrow keys move a cross-hair; Enter adds a point there.`);
+    p.said = Object.assign(document.createElement("p"), { className: "sr-only" });
+    p.said.setAttribute("aria-live", "polite");
+    p.plane.after(p.said);
+    p.plane.addEventListener("keydown", (e) => planeKey(i, e));
+    p.plane.addEventListener("focus", () => paneFrames[i] && render(paneFrames[i]));
+    p.plane.addEventListener("blur", () => paneFrames[i] && render(paneFrames[i]));
   }
 }
 
@@ -150,6 +162,28 @@ function planeClicked(i, ev) {
   const ext = lastFrame.extent;
   const x = ((ev.clientX - rect.left) / rect.width) * 2 * ext - ext;
   const y = ext - ((ev.clientY - rect.top) / rect.height) * 2 * ext;
+  placeOrErase(x, y);
+}
+
+// The keyboard's way onto the plane: it is focusable, arrow keys move a cross-hair (shown on the
+// plane, said aloud), and Enter or Space adds or erases a point there, as a click would.
+const cursor = { x: 0, y: 0 };
+function planeKey(i, e) {
+  const step = e.shiftKey ? 0.2 : 0.05, ext = lastFrame ? lastFrame.extent : 1.25;
+  const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+  if (moves[e.key]) {
+    cursor.x = Math.max(-ext, Math.min(ext, cursor.x + moves[e.key][0]));
+    cursor.y = Math.max(-ext, Math.min(ext, cursor.y + moves[e.key][1]));
+    paneEls[i].said.textContent = `cross-hair at x ${cursor.x.toFixed(2)}, y ${cursor.y.toFixed(2)}`;
+    if (paneFrames[i]) render(paneFrames[i]);
+  } else if (e.key === "Enter" || e.key === " ") {
+    placeOrErase(cursor.x, cursor.y);
+  } else return;
+  e.preventDefault();
+  e.stopPropagation();
+}
+
+function placeOrErase(x, y) {
   const tool = document.querySelector("input[name=tool]:checked").value;
   if (tool === "erase") {
     request({ type: "removePoint", x, y }).then((r) => {
@@ -225,6 +259,7 @@ function render(frame) {
   frame.panes.forEach((pane) => {
     const i = pane.pane, el = paneEls[i];
     drawPlane(el.plane, frame, pane, frame.bytes[`heatmap.${i}`], HEAT);
+    if (document.activeElement === el.plane) drawCrossHair(el.plane, frame.extent);
     const h = histories[i];
     if (h.length === 0 || h[h.length - 1].epoch !== pane.epoch) {
       h.push({ epoch: pane.epoch, trainLoss: pane.trainLoss, testLoss: pane.testLoss, trainAccuracy: pane.trainAccuracy, testAccuracy: pane.testAccuracy });
@@ -246,6 +281,17 @@ function render(frame) {
   document.body.dataset.points = frame.points.length;
   document.body.dataset.frames = ++renderCount; // read by the frame-rate measurement
   document.body.dataset.timing = JSON.stringify({ worker: frame.workerMs, parse: frame.parseMs, render: performance.now() - t0 });
+}
+
+function drawCrossHair(canvas, ext) {
+  const ctx = canvas.getContext("2d"), W = canvas.width;
+  const px = ((cursor.x + ext) / (2 * ext)) * W, py = ((ext - cursor.y) / (2 * ext)) * W, r = W / 25;
+  ctx.strokeStyle = "#000";
+  ctx.lineWidth = Math.max(2, W / 200);
+  ctx.beginPath();
+  ctx.moveTo(px - r, py); ctx.lineTo(px + r, py);
+  ctx.moveTo(px, py - r); ctx.lineTo(px, py + r);
+  ctx.stroke();
 }
 
 function editWeight(pane, layer, from, to, value) {

@@ -3,6 +3,7 @@
 import { $, colors, greyImage, lineChart, signedImage } from "./plot.js";
 import { connect } from "./rpc.js";
 import { start as startExperiment } from "./experiment.js";
+import { gallery } from "./samples.js";
 
 // The four original files, named as the engine expects them (core/mnist Files).
 export const MNIST = Object.fromEntries(["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
@@ -203,10 +204,21 @@ function wireDrawing() {
   pad.addEventListener("pointerup", end);
   pad.addEventListener("pointercancel", end);
   $("#clear").addEventListener("click", clearPad);
+  let nextSample = 0;
+  $("#sample").addEventListener("click", () => {
+    // A sample drawn as the pen would, in the pad's pixels, then read like any drawing.
+    const g = gallery[(nextSample++ * 7) % gallery.length];
+    const c = $("#pad");
+    strokes.length = 0;
+    for (const s of g.strokes) strokes.push(s.map(([x, y]) => [x * c.width, y * c.height]));
+    redraw();
+    classify(true);
+  });
   $("#undo").addEventListener("click", () => { strokes.pop(); redraw(); if (strokes.length) classify(true); else clearPad(); });
   document.addEventListener("keydown", (e) => {
     if ($("#digits").hidden || e.target.closest("input, select, textarea, button, a, [tabindex]")) return;
     if (e.key === "c") $("#clear").click();
+    if (e.key === "d") $("#sample").click();
     if (e.key === "u" || ((e.ctrlKey || e.metaKey) && e.key === "z")) $("#undo").click();
   });
 }

@@ -6,7 +6,7 @@ import { closeSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeFileSyn
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { start, screenshotDir } from "./harness.mjs";
-import { gallery } from "./drawings.mjs";
+import { gallery } from "../../web/samples.js";
 
 let env;
 before(async () => { env = await start(); mkdirSync(screenshotDir, { recursive: true }); });

@@ -214,3 +214,16 @@ test("the network is one tab stop: arrow keys pick a weight and Enter changes it
   await page.waitForFunction(() => [...document.querySelectorAll('.pane[data-pane="1"] .network line.link title')].some((t) => /neuron 2 = 1\.250/.test(t.textContent)));
   await page.close();
 });
+
+test("the keyboard adds a point: the plane takes focus, arrows move a cross-hair, Enter places it", async () => {
+  const page = await env.page();
+  const before = Number(await page.getAttribute("body", "data-points"));
+  await pane(page, 0).locator("canvas.plane").focus();
+  for (let k = 0; k < 4; k++) await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowUp");
+  assert.match(await pane(page, 0).locator(".plane-wrap .sr-only").textContent(), /x 0\.20, y 0\.05/);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((n) => Number(document.body.dataset.points) === n + 1, before);
+  assert.notEqual(await page.getAttribute("body", "data-playing"), "true");
+  await page.close();
+});

@@ -1,6 +1,8 @@
 // Digits as people draw them on the pad, in the pad's unit square: several of each, at several
 // sizes and places, and the styles MNIST has few of (a crossed 7, an open 4, a 1 with a flag, a 9
 // with a small loop, slanted digits). Each drawing is a list of strokes; a stroke, a list of points.
+// The pad's "Sample" button draws them (a keyboard's way to try the pad), and the browser tests
+// draw them all with the mouse.
 
 // arc is a stroke along an ellipse around (cx, cy), from angle a0 to a1 (radians, 0 = up,
 // clockwise), as a pen moves.
