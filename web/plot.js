@@ -93,6 +93,7 @@ const fmt = (v) => (Math.abs(v) >= 1000 ? v.toLocaleString("en") : String(+v.toP
 //   opts.bands: [{x, y0, y1, color}]        (a vertical range at x, e.g. a spread of results)
 //   opts.empty: text shown while there is nothing to draw
 export function lineChart(canvas, opts) {
+  fitCanvas(canvas);
   const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
   const font = Math.max(11, Math.round(H / 22));
   const left = font * 4.4, right = opts.y2 ? font * 3.6 : 10, top = 8 + (opts.legendRows ?? legendRows(opts)) * (font + 4), bottom = font * 2.6;
@@ -188,6 +189,20 @@ export function lineChart(canvas, opts) {
   // invert maps a point on the canvas (in canvas pixels) back to data, for clicks.
   const invert = (axis, lo, hi) => (p) => axis.min + ((p - lo) / ((hi - lo) || 1)) * (axis.max - axis.min);
   return { X, Y, Y2, ctx, font, invertX: invert(opts.x, left, W - right), invertY: invert(opts.y, H - bottom, top) };
+}
+
+// fitCanvas gives a canvas as many pixels as it shows on screen, times the device's pixel ratio
+// (sharp on a 4K projector, and its text never shrinks below its size on a phone), keeping the
+// shape its width and height attributes first gave it.
+export function fitCanvas(canvas) {
+  const shown = canvas.clientWidth;
+  if (!shown) return;
+  if (!canvas.dataset.aspect) canvas.dataset.aspect = canvas.height / canvas.width;
+  const w = Math.min(2400, Math.round(shown * (window.devicePixelRatio || 1)));
+  if (w !== canvas.width) {
+    canvas.width = w;
+    canvas.height = Math.round(w * Number(canvas.dataset.aspect));
+  }
 }
 
 // canvasPoint is where a pointer event falls on canvas, in the canvas's own pixels.
