@@ -1,6 +1,6 @@
 // The lab page: holds the scene (state.js), sends it to the worker, and draws the frames that
 // come back (draw.js). It never computes a forward pass itself.
-import { defaultState, fromHash, linkRoom, MAX_POINTS, mlp, perceptron, presets, toHash } from "./state.js";
+import { captions, defaultState, fromHash, linkRoom, MAX_POINTS, mlp, perceptron, presets, toHash } from "./state.js";
 import { drawChart, drawNetwork, drawPlane } from "./draw.js";
 import { $, classColor } from "./plot.js";
 import { connect } from "./rpc.js";
@@ -74,6 +74,13 @@ function buildPanes() {
   }
 }
 
+// paneTitle names the network a pane holds: "Perceptron", or its sizes and activation.
+function paneTitle(m) {
+  if (m.kind === "perceptron") return "Perceptron";
+  const classes = state.data.classes, out = classes === 2 && (m.output || "sigmoid") === "sigmoid" ? 1 : classes;
+  return `Network ${[2, ...(m.hidden || []), out].join("-")}, ${m.activation || "tanh"}`;
+}
+
 function fillModelForm(i) {
   const m = state.panes[i], root = paneEls[i].root;
   $(".m-kind", root).value = m.kind;
@@ -92,7 +99,7 @@ function fillModelForm(i) {
   $(".m-momentum", root).value = m.momentum || 0;
   $(".m-seed", root).value = m.seed || 0;
   root.classList.toggle("is-perceptron", m.kind === "perceptron");
-  paneEls[i].title.textContent = m.kind === "perceptron" ? "Perceptron" : "Multi-layer network";
+  paneEls[i].title.textContent = paneTitle(m);
 }
 
 function readModelForm(i) {
@@ -121,7 +128,9 @@ async function modelChanged(i) {
   if (reply.type === "error") { state.panes[i] = was; fillModelForm(i); return; }
   // The form stays as the person left it (it may already hold their next edit).
   state.panes[i] = model;
+  paneEls[i].title.textContent = paneTitle(model);
   histories[i] = [];
+  showScene("");
   saveURL();
 }
 
@@ -153,6 +162,8 @@ async function dataChanged() {
   state.data = d;
   histories[0] = []; histories[1] = [];
   fillDataForm();
+  state.panes.forEach((_, i) => { paneEls[i].title.textContent = paneTitle(state.panes[i]); });
+  showScene("");
   saveURL();
 }
 
@@ -213,13 +224,15 @@ function isCustom(p) {
 // for at most a few milliseconds per message, so pause and new settings apply by the next frame.
 let loops = 0; // pane loops running
 
-async function paneLoop(i) {
+// Both panes train the same number of epochs a frame, each in its own worker, and the next
+// frame is asked for once both have answered: the two are always compared at the same epoch.
+async function playLoop() {
   loops++;
   let n = 0;
   while (playing) {
-    const reply = await request({ type: "train", epochs: state.speed, budgetMs: 12, network: n++ % 6 === 0 }, [i]);
+    const reply = await request({ type: "train", epochs: state.speed, budgetMs: 200, network: n++ % 6 === 0 });
     if (reply.type === "error") { setPlaying(false); break; }
-    if (reply.panes[0].diverged && lastDiverged(1 - i)) setPlaying(false);
+    if (lastDiverged(0) && lastDiverged(1)) setPlaying(false);
   }
   loops--;
 }
@@ -233,7 +246,7 @@ function setPlaying(on) {
   $("#play").textContent = on ? "❚❚ Pause" : "▶ Play";
   $("#play").setAttribute("aria-pressed", String(on));
   document.body.dataset.playing = String(on);
-  if (on && loops === 0) { paneLoop(0); paneLoop(1); }
+  if (on && loops === 0) playLoop();
 }
 
 const paneFrames = [null, null]; // each pane's last frame, to redraw it at a new size
@@ -337,7 +350,16 @@ function route() {
   return section;
 }
 
-async function applyState(next, message) {
+// showScene names the scene on screen: its caption, and the list showing it. Any other change of
+// data or model leaves the named scene, and the list says so.
+function showScene(name) {
+  $("#preset").value = name || "";
+  $("#caption").textContent = captions[name] || "";
+}
+
+async function applyState(next, message, scene = "") {
+  // A link or the default that is exactly a scene is named as that scene.
+  if (!scene) scene = Object.keys(presets).find((k) => JSON.stringify(presets[k]()) === JSON.stringify(next)) || "";
   setPlaying(false);
   state = next;
   histories[0] = []; histories[1] = [];
@@ -353,6 +375,7 @@ async function applyState(next, message) {
     return applyState(defaultState(), "This link asks for something the lab cannot do (" + reply.error + "); showing the default scene.");
   }
   state.panes.forEach((_, i) => fillModelForm(i));
+  showScene(scene);
   saveURL();
   if (message) notice(message, true);
   request({ type: "frame", network: true });
@@ -393,8 +416,8 @@ function wire() {
     saveURL();
   });
   $("#preset").addEventListener("change", () => {
-    const make = presets[$("#preset").value];
-    if (make) applyState(make());
+    const name = $("#preset").value, make = presets[name];
+    if (make) applyState(make(), null, name);
   });
   for (const f of dataFields) $("#" + f).addEventListener("change", dataChanged);
   $("#noise").addEventListener("input", () => { $("#noiseOut").textContent = Number($("#noise").value).toFixed(2); });

@@ -73,7 +73,14 @@ export function drawPlane(canvas, frame, pane, heat, heatSize) {
 // drawChart plots loss (solid) and accuracy (dashed) for training (dark) and test (orange) over
 // the epochs seen so far.
 export function drawChart(canvas, history) {
-  const pts = (key) => history.map((h) => [h.epoch, h[key]]);
+  // Over many epochs a jumpy series (the perceptron's share of mistakes) becomes a barcode: it is
+  // drawn as its moving average over about a fiftieth of the run.
+  const win = Math.max(1, Math.round(history.length / 50));
+  const pts = (key) => history.map((h, i) => {
+    let sum = 0, n = 0;
+    for (let j = Math.max(0, i - win + 1); j <= i; j++) { sum += history[j][key]; n++; }
+    return [h.epoch, sum / n];
+  });
   const maxLoss = Math.max(1, ...history.map((h) => Math.max(h.trainLoss, h.testLoss)));
   lineChart(canvas, {
     x: { min: history.length ? history[0].epoch : 0, max: Math.max(1, history.length ? history[history.length - 1].epoch : 1), label: "epoch" },

@@ -12,6 +12,15 @@ export const mlp = (extra = {}) => ({
 
 export const defaultState = () => ({ data: defaultData(), panes: [perceptron(), mlp()], speed: 2, big: false });
 
+// What each scene is there to show, in one line under the controls.
+export const captions = {
+  "xor": "XOR: no straight line separates the colours. The perceptron keeps moving its line; the network bends its boundary around them.",
+  "two-layers": "One hidden layer of four neurons is already enough for XOR: each neuron draws a line, the output combines them.",
+  "spiral": "The spiral needs depth: one hidden layer of six neurons struggles, three layers of twelve wind their boundary around the arms.",
+  "overfitting": "Watch the test loss: the big network keeps lowering its training loss by learning the noise, and its test loss climbs.",
+  "symmetry": "Equal starting weights stay equal: the left network's six neurons move in lockstep and act as one; random starts break the tie.",
+};
+
 // The scenes a teacher picks in one click.
 export const presets = {
   "xor": () => ({ ...defaultState() }),

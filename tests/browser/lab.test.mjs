@@ -227,3 +227,21 @@ test("the keyboard adds a point: the plane takes focus, arrows move a cross-hair
   assert.notEqual(await page.getAttribute("body", "data-playing"), "true");
   await page.close();
 });
+
+test("a scene says what to notice, each pane names its network, and both are compared at the same epoch", async () => {
+  const page = await env.page();
+  assert.match(await page.locator("#caption").textContent(), /XOR: no straight line/);
+  await page.selectOption("#preset", "spiral");
+  await page.waitForFunction(() => /spiral needs depth/.test(document.querySelector("#caption").textContent));
+  assert.equal(await pane(page, 0).locator(".title").textContent(), "Network 2-6-1, tanh");
+  assert.equal(await pane(page, 1).locator(".title").textContent(), "Network 2-12-12-12-1, tanh");
+  await page.click("#play");
+  await page.waitForTimeout(1500);
+  await page.click("#play");
+  await page.waitForTimeout(400); // the last frame lands
+  const epochs = await page.locator(".pane").evaluateAll((ps) => ps.map((p) => Number(p.dataset.epoch)));
+  assert.ok(epochs[0] > 0 && epochs[0] === epochs[1], `epochs ${epochs}`);
+  await page.selectOption("#kind", "moons");
+  await page.waitForFunction(() => document.querySelector("#preset").value === "" && document.querySelector("#caption").textContent === "");
+  await page.close();
+});
