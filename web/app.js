@@ -197,8 +197,12 @@ function planeKey(i, e) {
 function placeOrErase(x, y) {
   const tool = document.querySelector("input[name=tool]:checked").value;
   if (tool === "erase") {
+    const before = lastFrame.points.length;
     request({ type: "removePoint", x, y }).then((r) => {
-      if (r.type === "frame") { state.data.custom = r.points.filter((p) => isCustom(p)); saveURL(); }
+      if (r.type !== "frame") return;
+      if (r.points.length === before) notice("There is no point there to erase: click on a point.");
+      state.data.custom = r.points.filter((p) => isCustom(p));
+      saveURL();
     });
   } else {
     if (linkRoom(state) <= 0) {
@@ -287,8 +291,13 @@ function render(frame) {
     el.root.dataset.trainAccuracy = pane.trainAccuracy;
     el.root.dataset.testAccuracy = pane.testAccuracy;
     el.root.dataset.diverged = pane.diverged;
-    el.alert.hidden = !pane.diverged;
-    el.alert.textContent = pane.message || "";
+    if (h.length < 2 || pane.trainAccuracy > 1 / Math.max(2, state.data.classes) + 0.15) el.stuck = false;
+    el.stuck = el.stuck || stoppedLearning(pane, h);
+    const stuck = !pane.diverged && el.stuck;
+    el.alert.hidden = !pane.diverged && !stuck;
+    el.alert.textContent = pane.diverged ? pane.message || "" : stuck
+      ? "This network has stopped learning: for many epochs it has done little better than a guess, and its loss is not falling. Lower the learning rate and press Reset (or try another activation)."
+      : "";
     if (pane.network) drawNetwork(el.net, pane.network, frame.bytes[`thumbnails.${i}`], THUMB, (layer, from, to, value) => editWeight(i, layer, from, to, value));
   });
   document.body.dataset.points = frame.points.length;
@@ -307,13 +316,41 @@ function drawCrossHair(canvas, ext) {
   ctx.stroke();
 }
 
+// editWeight asks for a weight's new value in the page's own dialog (not window.prompt, which a
+// projector's audience cannot read and a phone hides), and sets it.
+// stoppedLearning tells a network that has stalled (a learning rate far too high, say, leaves the
+// plane one colour at a huge loss) from one that is still improving or has learned.
+// It is said once the last 40 frames never beat a guess by much and their best loss is no better
+// than the 40 before, and it stays said until the network does better or starts again.
+function stoppedLearning(pane, history) {
+  const guess = 1 / Math.max(2, state.data.classes) + 0.15;
+  if (pane.kind !== "mlp" || history.length < 80 || pane.trainAccuracy > guess) return false;
+  const recent = history.slice(-40), before = history.slice(-80, -40);
+  const best = (hs) => Math.min(...hs.map((h) => h.trainLoss));
+  return recent.every((h) => h.trainAccuracy <= guess) && best(recent) >= 0.98 * best(before);
+}
+
 function editWeight(pane, layer, from, to, value) {
-  const what = from === -1 ? `bias of neuron ${to + 1}` : `weight into neuron ${to + 1}`;
-  const text = window.prompt(`New value for the ${what} (layer ${layer + 1}):`, value.toFixed(3));
-  if (text === null) return;
-  const v = Number(text);
-  if (!Number.isFinite(v)) { notice("That is not a number.", true); return; }
-  request({ type: "setWeight", pane, layer, from, to, value: v, network: true }, [pane]);
+  const dialog = $("#weightDialog"), input = $("#wdValue");
+  const what = from === -1 ? `the bias of neuron ${to + 1}` : `the weight into neuron ${to + 1}`;
+  $("#wdTitle").textContent = `${pane ? "Right" : "Left"} pane, layer ${layer + 1}: ${what} is ${value.toFixed(3)}.`;
+  $("#wdError").textContent = "";
+  input.value = value.toFixed(3);
+  const returnTo = document.activeElement;
+  dialog.onclose = () => {
+    if (returnTo && returnTo.focus) returnTo.focus({ preventScroll: true });
+    if (dialog.returnValue !== "set") return;
+    request({ type: "setWeight", pane, layer, from, to, value: Number(input.value), network: true }, [pane]);
+  };
+  $("#wdSet").onclick = (e) => {
+    const v = Number(input.value);
+    if (input.value.trim() === "" || !Number.isFinite(v) || Math.abs(v) > 100) {
+      e.preventDefault();
+      $("#wdError").textContent = "Give a number between -100 and 100.";
+    }
+  };
+  dialog.showModal();
+  input.select();
 }
 
 // ---------------------------------------------------------------------------------------------

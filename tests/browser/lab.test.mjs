@@ -121,8 +121,12 @@ test("hovering a link shows its weight; clicking it sets a new one", async () =>
   const link = pane(page, 1).locator(".network line.link").first();
   await link.waitFor();
   assert.match(await link.locator("title").textContent(), /weight from x to neuron 1 = -?\d+\.\d{3}/);
-  page.onDialog = (d) => d.accept("2.5");
   await link.click({ force: true });
+  await page.fill("#wdValue", "250");
+  await page.click("#wdSet");
+  assert.match(await page.locator("#wdError").textContent(), /between -100 and 100/);
+  await page.fill("#wdValue", "2.5");
+  await page.click("#wdSet");
   await page.waitForFunction(() => /= 2\.500/.test(document.querySelector('.pane[data-pane="1"] .network line.link title').textContent));
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
@@ -209,7 +213,8 @@ test("the network is one tab stop: arrow keys pick a weight and Enter changes it
   await pane(page, 1).locator(".network svg").focus();
   await page.keyboard.press("ArrowRight");
   assert.match(await pane(page, 1).locator(".network .sr-only").textContent(), /layer 1: weight from x to neuron 2 = -?\d+\.\d{3}/);
-  page.onDialog = (d) => d.accept("1.25");
+  await page.keyboard.press("Enter");
+  await page.fill("#wdValue", "1.25");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => [...document.querySelectorAll('.pane[data-pane="1"] .network line.link title')].some((t) => /neuron 2 = 1\.250/.test(t.textContent)));
   await page.close();
@@ -243,5 +248,24 @@ test("a scene says what to notice, each pane names its network, and both are com
   assert.ok(epochs[0] > 0 && epochs[0] === epochs[1], `epochs ${epochs}`);
   await page.selectOption("#kind", "moons");
   await page.waitForFunction(() => document.querySelector("#preset").value === "" && document.querySelector("#caption").textContent === "");
+  await page.close();
+});
+
+test("a network that has stopped learning says so; an erase that misses says so", async () => {
+  const page = await env.page();
+  const p = pane(page, 1);
+  await p.locator(".m-lr").fill("10");
+  await p.locator(".m-lr").dispatchEvent("change");
+  await page.fill("#speed", "10");
+  await page.dispatchEvent("#speed", "input");
+  await page.click("#play");
+  await page.waitForFunction(() => !document.querySelector('.pane[data-pane="1"] .alert').hidden, null, { timeout: 30000 });
+  assert.match(await p.locator(".alert").textContent(), /stopped learning|diverged/);
+  await page.click("#play");
+  await page.check("input[name=tool][value=erase]");
+  const box = await pane(page, 0).locator("canvas.plane").boundingBox();
+  await page.mouse.click(box.x + 3, box.y + 3); // a corner, far from any point
+  await page.waitForSelector("#notice:not([hidden])");
+  assert.match(await page.locator("#notice").textContent(), /no point there to erase/);
   await page.close();
 });
