@@ -148,7 +148,7 @@ function sigmoidRows() {
     // The sigmoid's colour as a swatch beside its name: coloured text would be too faint to read.
     row.children[0].style.borderLeft = `0.6em solid ${classColor(k + 2)}`;
     row.children[0].style.paddingLeft = "0.3em";
-    for (const [key, min, max, step] of [["position", -1.2, 1.2, 0.01], ["steepness", -40, 40, 0.5], ["height", -2, 2, 0.01]]) {
+    for (const [key, min, max, step] of [["position", -1.2, 1.2, 0.01], ["steepness", -40, 40, 0.5], ["height", -4, 4, 0.01]]) {
       const label = document.createElement("label");
       const input = Object.assign(document.createElement("input"), { type: "range", min, max, step, value: s[key] });
       input.dataset.sigmoid = k;
@@ -347,7 +347,8 @@ function drawDescent() {
   ctx.arc(X(last[0]), Y(last, pts.length - 1), 9, 0, 7);
   ctx.fill();
   const where = terrain.dims === 1 ? `x = ${last[0].toFixed(3)}` : `(${last[0].toFixed(3)}, ${last[1].toFixed(3)})`;
-  $("#gText").textContent = `Step ${shown}: ball at ${where}, loss ${path.loss[pts.length - 1].toFixed(4)}` + (path.diverged && shown >= path.path.length - 1 ? ". It overshot out of the picture: the learning rate is too high." : "");
+  // "Height", not "loss": the landscape's lowest points are below 0, and a loss never is.
+  $("#gText").textContent = `Step ${shown}: ball at ${where}, height ${path.loss[pts.length - 1].toFixed(4)}` + (path.diverged && shown >= path.path.length - 1 ? ". It overshot out of the picture: the learning rate is too high." : "");
   $("#gText").dataset.x = last[0];
   $("#gText").dataset.step = shown;
 }
@@ -413,7 +414,9 @@ function drawBackprop() {
     figure.appendChild(e);
     return e;
   };
-  const pos = [[[60, 90], [60, 210]], [[300, 90], [300, 210]], [[540, 90], [540, 210]]];
+  // Outputs sit left of the right edge with room for their target and the loss beside them; a
+  // node's numbers hang below it, inside the figure.
+  const pos = [[[60, 60], [60, 230]], [[290, 60], [290, 230]], [[520, 60], [520, 230]]];
   for (let l = 0; l < 2; l++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
     const [x1, y1] = pos[l][i], [x2, y2] = pos[l + 1][j];
     const active = (stage === 3 && l === 1) || (stage === 5 && l === 0) || stage === 6;
@@ -438,8 +441,10 @@ function drawBackprop() {
     if (backShown) lines.push(`∂C/∂y=${f3(bp.dLossDOutput[l][j])}`, `σ'=${f3(bp.dOutputDSum[l][j])}`, `∂C/∂s=${f3(bp.dLossDSum[l][j])}`);
     lines.forEach((t, k) => el("text", { x, y: y + 44 + 13 * k, class: "nlabel small" }, t));
   }
-  if (stage >= 1) el("text", { x: 600, y: 150, class: "nlabel" }, `C=${bp.loss.toFixed(4)}`);
-  if (stage === 6) el("text", { x: 600, y: 170, class: "nlabel" }, `C'=${bp.newLoss.toFixed(4)}`);
+  // The targets the outputs are scored against.
+  for (let j = 0; j < 2; j++) el("text", { x: 600, y: pos[2][j][1] + 5, class: "nlabel target" }, `target ŷ${j + 1}=${bp.target[j]}`);
+  if (stage >= 1) el("text", { x: 690, y: 145, class: "nlabel" }, `C=${bp.loss.toFixed(4)}`);
+  if (stage === 6) el("text", { x: 690, y: 165, class: "nlabel" }, `C'=${bp.newLoss.toFixed(4)}`);
   $("#bStage").textContent = `Step ${stage + 1} of ${STAGES.length}. ${STAGES[stage]}`;
   $("#bStage").dataset.stage = stage;
   // The table: every weight's chain-rule factors.
