@@ -21,11 +21,11 @@ const paneEls = [];
 // request sends a message to the worker of each of the given panes (each asked about its own
 // pane only), draws the frames that come back and returns the first reply, or the first error,
 // which is also shown.
-async function request(msg, panes = [0, 1]) {
+async function request(msg, panes = [0, 1], quiet = false) {
   const replies = await Promise.all(panes.map((i) => workers[i].ask({ ...msg, panes: [i] })));
   const error = replies.find((r) => r.type === "error");
   if (error) {
-    notice(error.error, true);
+    if (!quiet) notice(error.error, true);
     return error;
   }
   for (const r of replies) if (r.type === "frame") render(r);
@@ -56,8 +56,16 @@ function buildPanes() {
     };
     paneEls.push(p);
     const side = i ? "right" : "left";
+    p.formError = Object.assign(document.createElement("p"), { className: "field-error" });
+    p.formError.setAttribute("aria-live", "polite");
+    $(".model", node).appendChild(p.formError);
     for (const input of node.querySelectorAll(".model select, .model input")) {
-      input.addEventListener("change", () => modelChanged(i));
+      // Edits apply as they are typed, once the typing pauses; a choice at once.
+      let timer;
+      input.addEventListener(input.tagName === "SELECT" ? "change" : "input", () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => modelChanged(i, input), input.tagName === "SELECT" ? 0 : 450);
+      });
       // Both panes have the same controls: a screen reader hears which pane each belongs to.
       const label = input.closest("label");
       if (label) input.setAttribute("aria-label", `${side} pane: ${label.firstChild.textContent.trim()}`);
@@ -119,13 +127,21 @@ function readModelForm(i) {
     };
 }
 
-async function modelChanged(i) {
-  const was = state.panes[i];
-  const kindChanged = $(".m-kind", paneEls[i].root).value !== was.kind;
-  const model = kindChanged ? ($(".m-kind", paneEls[i].root).value === "mlp" ? mlp() : perceptron()) : readModelForm(i);
+async function modelChanged(i, field) {
+  const was = state.panes[i], el = paneEls[i];
+  const kindChanged = $(".m-kind", el.root).value !== was.kind;
+  const model = kindChanged ? ($(".m-kind", el.root).value === "mlp" ? mlp() : perceptron()) : readModelForm(i);
   if (kindChanged) { state.panes[i] = model; fillModelForm(i); }
-  const reply = await request({ type: "setModel", pane: i, model, network: true }, [i]);
-  if (reply.type === "error") { state.panes[i] = was; fillModelForm(i); return; }
+  const reply = await request({ type: "setModel", pane: i, model, network: true }, [i], true);
+  for (const f of el.root.querySelectorAll(".model [aria-invalid]")) f.removeAttribute("aria-invalid");
+  if (reply.type === "error") {
+    // The pane keeps its network; the typed value stays, marked, with the reason beside it.
+    state.panes[i] = was;
+    el.formError.textContent = reply.error;
+    if (field) field.setAttribute("aria-invalid", "true");
+    return;
+  }
+  el.formError.textContent = "";
   // The form stays as the person left it (it may already hold their next edit).
   state.panes[i] = model;
   paneEls[i].title.textContent = paneTitle(model);

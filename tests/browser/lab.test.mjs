@@ -269,3 +269,17 @@ test("a network that has stopped learning says so; an erase that misses says so"
   assert.match(await page.locator("#notice").textContent(), /no point there to erase/);
   await page.close();
 });
+
+test("edits apply as they are typed; a refused one is explained beside the field and kept", async () => {
+  const page = await env.page();
+  const p = pane(page, 1);
+  await p.locator(".m-hidden").fill("4,4");
+  await page.waitForFunction(() => /2-4-4-1/.test(document.querySelector('.pane[data-pane="1"] .stats').textContent));
+  await p.locator(".m-hidden").fill("99");
+  await page.waitForFunction(() => /between 1 and 16/.test(document.querySelector('.pane[data-pane="1"] .field-error').textContent));
+  assert.equal(await p.locator(".m-hidden").inputValue(), "99");
+  assert.equal(await p.locator(".m-hidden").getAttribute("aria-invalid"), "true");
+  assert.match(await p.locator(".stats").textContent(), /2-4-4-1/);
+  assert.equal(await page.locator("#notice:not([hidden])").count(), 0);
+  await page.close();
+});
