@@ -167,14 +167,20 @@ function fillDataForm() {
   sel.value = keep && Number(keep) < d.classes ? keep : "0";
 }
 
-async function dataChanged() {
+async function dataChanged(field) {
   const d = { ...state.data };
   for (const f of dataFields) d[f] = f === "kind" ? $("#kind").value : Number($("#" + f).value);
   if (d.kind === "xor" || d.kind === "moons") d.classes = 2;
   if (d.classes !== state.data.classes) d.custom = [];
   else d.custom = state.data.custom;
-  const reply = await request({ type: "setData", data: d, network: true });
-  if (reply.type === "error") { fillDataForm(); return; }
+  const reply = await request({ type: "setData", data: d, network: true }, [0, 1], true);
+  for (const f of document.querySelectorAll(".data [aria-invalid]")) f.removeAttribute("aria-invalid");
+  if (reply.type === "error") {
+    $("#dataError").textContent = reply.error;
+    if (field && field.setAttribute) field.setAttribute("aria-invalid", "true");
+    return;
+  }
+  $("#dataError").textContent = "";
   state.data = d;
   histories[0] = []; histories[1] = [];
   fillDataForm();
@@ -472,7 +478,14 @@ function wire() {
     const name = $("#preset").value, make = presets[name];
     if (make) applyState(make(), null, name);
   });
-  for (const f of dataFields) $("#" + f).addEventListener("change", dataChanged);
+  for (const f of dataFields) {
+    const input = $("#" + f);
+    let timer;
+    input.addEventListener(input.tagName === "SELECT" || input.type === "range" ? "change" : "input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => dataChanged(input), input.tagName === "SELECT" || input.type === "range" ? 0 : 450);
+    });
+  }
   $("#noise").addEventListener("input", () => { $("#noiseOut").textContent = Number($("#noise").value).toFixed(2); });
   $("#testFraction").addEventListener("input", () => { $("#testOut").textContent = Math.round(100 * $("#testFraction").value) + "%"; });
   $("#regen").addEventListener("click", () => { $("#seed").value = Math.floor(Math.random() * 100000); dataChanged(); });
