@@ -194,18 +194,27 @@ function startApproximation() {
   $("#aTarget").addEventListener("change", () => {
     if ($("#aTarget").value === "custom" && custom.length < 2) {
       custom = [{ x: -1, y: -0.5 }, { x: -0.3, y: 0.6 }, { x: 0.3, y: -0.2 }, { x: 1, y: 0.5 }];
-      notice("Click the figure to add points to your curve.");
+      notice("Draw your curve across the figure: press and move.");
     }
     approximate();
   });
-  $("#aCanvas").addEventListener("pointerdown", (ev) => {
-    if ($("#aTarget").value !== "custom") return;
-    if (!approxChart) return;
+  // Freehand: press and draw across the figure; the curve follows the pen, replacing what was
+  // there at each x it passes.
+  let drawing = false, queued = false;
+  const addPoint = (ev) => {
     const [px, py] = canvasPoint($("#aCanvas"), ev);
-    const x = Math.max(-1, Math.min(1, approxChart.invertX(px))), y = approxChart.invertY(py);
-    custom = [...custom.filter((p) => Math.abs(p.x - x) > 0.03), { x, y }];
-    approximate();
+    const x = Math.max(-1, Math.min(1, approxChart.invertX(px))), y = Math.max(-1.1, Math.min(1.1, approxChart.invertY(py)));
+    custom = [...custom.filter((p) => Math.abs(p.x - x) > 0.03), { x, y }].sort((a, b) => a.x - b.x);
+    if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; approximate(); }); }
+  };
+  $("#aCanvas").addEventListener("pointerdown", (ev) => {
+    if ($("#aTarget").value !== "custom" || !approxChart) return;
+    drawing = true;
+    $("#aCanvas").setPointerCapture(ev.pointerId);
+    addPoint(ev);
   });
+  $("#aCanvas").addEventListener("pointermove", (ev) => { if (drawing) for (const e of ev.getCoalescedEvents ? ev.getCoalescedEvents() : [ev]) addPoint(e); });
+  for (const end of ["pointerup", "pointercancel"]) $("#aCanvas").addEventListener(end, () => { drawing = false; });
   $("#aLearn").addEventListener("click", learn);
   $("#aStopLearn").addEventListener("click", () => { learning = false; });
   approximate();

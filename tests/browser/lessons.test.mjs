@@ -126,3 +126,18 @@ test("initialisation: constant weights move in lockstep, Xavier's do not", async
   assert.ok(Number(await page.getAttribute("#iText", "data-right-spread")) > 0.1);
   await done(page, "initialisation");
 });
+
+test("approximation: a curve drawn freehand becomes the target", async () => {
+  const page = await env.page("#approximation");
+  await page.waitForSelector('body[data-lesson="approximation"]');
+  await page.selectOption("#aTarget", "custom");
+  const box = await page.locator("#aCanvas").boundingBox();
+  await page.mouse.move(box.x + box.width * 0.12, box.y + box.height * 0.7);
+  await page.mouse.down();
+  for (let k = 1; k <= 20; k++) await page.mouse.move(box.x + box.width * (0.12 + 0.04 * k), box.y + box.height * (0.7 - 0.4 * Math.sin(k / 6)), { steps: 2 });
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  await page.click("#aLearn");
+  await page.waitForFunction(() => Number(document.querySelector("#aScore").dataset.score) > 0.8, null, { timeout: 30000 });
+  await page.close();
+});
