@@ -1,7 +1,7 @@
 // The paper's chapters as live figures. Every number drawn here is computed by the Go core in the
 // lessons' own worker (messages: core/engine/protocol.go); this file asks and paints.
 import { presets, toHash } from "./state.js";
-import { $, canvasPoint, classColor, colors, lineChart, svg, swapButtons } from "./plot.js";
+import { $, canvasPoint, classColor, colors, fitCanvas, lineChart, svg, swapButtons } from "./plot.js";
 import { connect } from "./rpc.js";
 
 let worker, notice = () => {};
@@ -302,6 +302,7 @@ function startInitialisation() {
 // Gradient descent.
 
 let terrain = null, start = [3.5, 0], path = null, shown = 0, rolling = false, descentChart = null;
+let surface = { ox: 0, side: 1 }; // where the 2D surface sits on its canvas, for clicks
 
 async function loadTerrain() {
   const land = $("#gLand").value;
@@ -319,7 +320,9 @@ async function descend() {
 }
 
 function drawDescent() {
-  const c = $("#gCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
+  const c = $("#gCanvas");
+  fitCanvas(c);
+  const ctx = c.getContext("2d"), W = c.width, H = c.height;
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, W, H);
   if (!terrain || !path) return;
@@ -333,15 +336,23 @@ function drawDescent() {
     descentChart = chart;
     Y = (p, i) => chart.Y(path.loss[i]);
   } else {
-    const n = terrain.grid.length, cell = Math.min(W, H) / n;
+    // The surface seen from above, centred, with a key to its colours beside it.
+    const n = terrain.grid.length, cell = Math.min(W * 0.8, H) / n, side = n * cell;
+    const ox = Math.max(0, (W - side - 0.18 * W) / 2);
+    const shade = (t) => { const v = Math.round(255 * Math.pow(t, 0.4)); return `rgb(${v},${Math.round(120 + v / 2)},${255 - v / 3})`; };
     for (let r = 0; r < n; r++) for (let k = 0; k < n; k++) {
-      const t = (terrain.grid[r][k] - terrain.min) / (terrain.max - terrain.min);
-      const v = Math.round(255 * Math.pow(t, 0.4));
-      ctx.fillStyle = `rgb(${v},${Math.round(120 + v / 2)},${255 - v / 3})`;
-      ctx.fillRect(k * cell, r * cell, cell + 1, cell + 1);
+      ctx.fillStyle = shade((terrain.grid[r][k] - terrain.min) / (terrain.max - terrain.min));
+      ctx.fillRect(ox + k * cell, r * cell, cell + 1, cell + 1);
     }
-    const side = n * cell;
-    X = (x) => ((x + 2) / 4) * side;
+    const kx = ox + side + 0.04 * W, kw = 0.03 * W, font = Math.max(11, Math.round(H / 22));
+    for (let y = 0; y < side; y++) { ctx.fillStyle = shade(1 - y / side); ctx.fillRect(kx, y, kw, 1.5); }
+    ctx.fillStyle = colors.label;
+    ctx.font = `${font}px system-ui, sans-serif`;
+    ctx.fillText(`high ${terrain.max.toFixed(1)}`, kx + kw + 6, font);
+    ctx.fillText(`low ${terrain.min.toFixed(1)}`, kx + kw + 6, side - 4);
+    ctx.fillText("height", kx + kw + 6, side / 2);
+    surface = { ox, side };
+    X = (x) => ox + ((x + 2) / 4) * side;
     Y = (p) => ((2 - p[1]) / 4) * side;
   }
   const pts = path.path.slice(0, shown + 1);
@@ -383,9 +394,11 @@ function startDescent() {
     tick();
   });
   $("#gCanvas").addEventListener("pointerdown", (ev) => {
-    const r = $("#gCanvas").getBoundingClientRect();
     if (terrain.dims === 1) start = [Math.max(-4, Math.min(4, descentChart.invertX(canvasPoint($("#gCanvas"), ev)[0]))), 0];
-    else { const side = Math.min(r.width, r.height); start = [((ev.clientX - r.left) / side) * 4 - 2, 2 - ((ev.clientY - r.top) / side) * 4]; }
+    else {
+      const [px, py] = canvasPoint($("#gCanvas"), ev);
+      start = [((px - surface.ox) / surface.side) * 4 - 2, 2 - (py / surface.side) * 4];
+    }
     descend();
   });
   loadTerrain();

@@ -48,13 +48,13 @@ test("the site is served at the edge with its security headers, and a drawn 7 is
 
 test("the API at the edge: models, a good canvas, and bad bodies with clear 4xx answers", async () => {
   const models = await (await fetch(edge.base + "api/models")).json();
-  assert.deepEqual(models.models.map((m) => m.name), ["fast", "paper"]);
+  assert.deepEqual(models.models.map((m) => m.name), ["conv", "paper"]);
   // A 7 on a 60×60 canvas.
   const w = 60, px = new Array(w * w).fill(0);
   const ink = (x, y) => { for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) { const X = x + dx, Y = y + dy; if (X >= 0 && X < w && Y >= 0 && Y < w) px[Y * w + X] = 1; } };
   for (let x = 15; x <= 45; x++) ink(x, 12);
   for (let t = 0; t <= 1; t += 0.01) ink(Math.round(45 - 18 * t), Math.round(12 + 36 * t));
-  for (const model of ["fast", "paper"]) {
+  for (const model of ["conv", "paper"]) {
     const res = await post(JSON.stringify({ canvas: { width: w, height: w, pixels: px }, model }));
     const p = await res.json();
     assert.equal(res.status, 200, JSON.stringify(p));
