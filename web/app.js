@@ -414,6 +414,11 @@ function route() {
 function showScene(name) {
   $("#preset").value = name || "";
   $("#caption").textContent = captions[name] || "";
+  // Choosing a scene again restarts it: the list's first entry becomes "restart" while one is on.
+  const first = $("#preset").options[0];
+  first.value = name ? "restart" : "";
+  first.textContent = name ? "↻ Restart this scene" : "Choose a scene…";
+  $("#preset").dataset.scene = name || "";
 }
 
 async function applyState(next, message, scene = "") {
@@ -475,7 +480,9 @@ function wire() {
     saveURL();
   });
   $("#preset").addEventListener("change", () => {
-    const name = $("#preset").value, make = presets[name];
+    let name = $("#preset").value;
+    if (name === "restart") name = $("#preset").dataset.scene;
+    const make = presets[name];
     if (make) applyState(make(), null, name);
   });
   for (const f of dataFields) {

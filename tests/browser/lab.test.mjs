@@ -246,6 +246,10 @@ test("a scene says what to notice, each pane names its network, and both are com
   await page.waitForTimeout(400); // the last frame lands
   const epochs = await page.locator(".pane").evaluateAll((ps) => ps.map((p) => Number(p.dataset.epoch)));
   assert.ok(epochs[0] > 0 && epochs[0] === epochs[1], `epochs ${epochs}`);
+  // Choosing it again restarts it.
+  await page.selectOption("#preset", "restart");
+  await page.waitForFunction(() => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) === 0);
+  assert.equal(await page.inputValue("#preset"), "spiral");
   await page.selectOption("#kind", "moons");
   await page.waitForFunction(() => document.querySelector("#preset").value === "" && document.querySelector("#caption").textContent === "");
   await page.close();
