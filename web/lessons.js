@@ -260,8 +260,9 @@ function record(frame) {
 function startOverfitting() {
   $("#oLab").href = toHash(presets.overfitting());
   $("#oTrain").addEventListener("click", () => overfitting(false));
-  $("#oReset").addEventListener("click", () => overfitting(true));
-  overfitting(true);
+  $("#oReset").addEventListener("click", () => overfitting(true).then(() => overfitting(false)));
+  // The chart starts with its first hundred epochs drawn, not empty.
+  return overfitting(true).then(() => overfitting(false));
 }
 
 let initHistory = [[], []];
