@@ -1,7 +1,7 @@
 // The paper's chapters as live figures. Every number drawn here is computed by the Go core in the
 // lessons' own worker (messages: core/engine/protocol.go); this file asks and paints.
 import { presets, toHash } from "./state.js";
-import { $, canvasPoint, classColor, colors, fitCanvas, lineChart, svg, swapButtons } from "./plot.js";
+import { $, canvasPoint, classColor, colors, fitCanvas, lineChart, svg, swapButtons, weightColor } from "./plot.js";
 import { connect } from "./rpc.js";
 
 let worker, notice = () => {};
@@ -44,6 +44,7 @@ async function neuron() {
     document.createElement("br"),
     `output = ${n.activation}(${res.weightedSum.toFixed(3)}) = `, Object.assign(document.createElement("b"), { id: "nOutput", textContent: res.output.toFixed(3) }),
   );
+  drawNeuron(n, res);
   $("#nEquation").dataset.sum = res.weightedSum;
   $("#nEquation").dataset.output = res.output;
   if (!activationCurves) activationCurves = (await ask({ type: "activations", s: 0, layers: 1 })).curves;
@@ -55,6 +56,30 @@ async function neuron() {
     series: [{ points: zip(curve.x, curve.y), color: colors.blue, width: 2.5 }],
     marks: [{ x: s, y: res.output, color: colors.test, r: 7 }],
   });
+}
+
+// drawNeuron draws the neuron itself: each input travels along its weight (blue positive, orange
+// negative, thicker when larger) into the weighted sum, which the activation turns into the output.
+function drawNeuron(n, res) {
+  const fig = $("#nDiagram");
+  fig.textContent = "";
+  const add = (name, attrs, text) => { const e = svg(name, attrs); if (text !== undefined) e.textContent = text; fig.appendChild(e); return e; };
+  const sumAt = [250, 100], f2 = (v) => v.toFixed(2);
+  n.inputs.forEach((x, k) => {
+    const y = 35 + 67 * k, w = n.weights[k];
+    add("line", { x1: 68, y1: y, x2: sumAt[0] - 30, y2: sumAt[1], stroke: weightColor(w), "stroke-width": (1 + 3 * Math.abs(w)).toFixed(1) });
+    add("circle", { cx: 40, cy: y, r: 28, class: "node" });
+    add("text", { x: 40, y: y + 5, class: "nlabel" }, `x${"₁₂₃"[k]}=${f2(x)}`);
+    add("text", { x: 135, y: (y + sumAt[1]) / 2 - 6, class: "nlabel" }, `w${"₁₂₃"[k]}=${f2(w)}`);
+  });
+  add("circle", { cx: sumAt[0], cy: sumAt[1], r: 30, class: "node" });
+  add("text", { x: sumAt[0], y: sumAt[1] - 4, class: "nlabel" }, "Σ + b");
+  add("text", { x: sumAt[0], y: sumAt[1] + 14, class: "nlabel" }, `s=${f2(res.weightedSum)}`);
+  add("line", { x1: 280, y1: 100, x2: 318, y2: 100, stroke: "#555", "stroke-width": 2 });
+  add("rect", { x: 318, y: 78, width: 64, height: 44, rx: 6, class: "node" });
+  add("text", { x: 350, y: 105, class: "nlabel" }, n.activation);
+  add("line", { x1: 382, y1: 100, x2: 410, y2: 100, stroke: "#555", "stroke-width": 2 });
+  add("text", { x: 432, y: 105, class: "nlabel" }, `y=${f2(res.output)}`);
 }
 
 function startNeuron() {
