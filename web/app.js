@@ -256,7 +256,10 @@ async function playLoop() {
   loops++;
   let n = 0;
   while (playing) {
-    const reply = await request({ type: "train", epochs: state.speed, budgetMs: 200, network: n++ % 6 === 0 });
+    // While it trains, five frames in six draw the boundary from a 50×50 grid (a quarter of the
+    // work, drawn smoothed); every sixth, and any still frame, from the full 100×100.
+    const full = n++ % 6 === 0;
+    const reply = await request({ type: "train", epochs: state.speed, budgetMs: 200, network: full, coarse: !full });
     if (reply.type === "error") { setPlaying(false); break; }
     if (lastDiverged(0) && lastDiverged(1)) setPlaying(false);
   }
@@ -297,7 +300,7 @@ function render(frame) {
   for (const p of frame.panes) paneFrames[p.pane] = { ...frame, panes: [p] };
   frame.panes.forEach((pane) => {
     const i = pane.pane, el = paneEls[i];
-    drawPlane(el.plane, frame, pane, frame.bytes[`heatmap.${i}`], HEAT);
+    drawPlane(el.plane, frame, pane, frame.bytes[`heatmap.${i}`], pane.heatmapCells || HEAT);
     if (document.activeElement === el.plane) drawCrossHair(el.plane, frame.extent);
     const h = histories[i];
     if (h.length === 0 || h[h.length - 1].epoch !== pane.epoch) {

@@ -38,7 +38,7 @@ func grid(n int) []float32 {
 	return xy
 }
 
-var heatmapGrid = grid(HeatmapSize)
+var heatmapGrids = map[int][]float32{HeatmapSize: grid(HeatmapSize), CoarseHeatmapSize: grid(CoarseHeatmapSize)}
 var thumbnailGrid = grid(ThumbnailSize)
 
 func finite(v float64) float64 {
@@ -49,8 +49,12 @@ func finite(v float64) float64 {
 }
 
 func (l *Lab) paneFrame(p *pane, withNetwork bool) PaneFrame {
-	pf := PaneFrame{Kind: p.spec.Kind, Epoch: p.epoch, Diverged: p.diverged,
-		Heatmap: make([]byte, 2*HeatmapSize*HeatmapSize), Predicted: make([]int, len(l.points))}
+	cells := HeatmapSize
+	if l.coarse {
+		cells = CoarseHeatmapSize
+	}
+	pf := PaneFrame{Kind: p.spec.Kind, Epoch: p.epoch, Diverged: p.diverged, HeatmapCells: cells,
+		Heatmap: make([]byte, 2*cells*cells), Predicted: make([]int, len(l.points))}
 	p.model.draw(l, &pf, withNetwork)
 	return pf
 }
@@ -62,8 +66,9 @@ func (m perceptronModel) draw(l *Lab, pf *PaneFrame, withNetwork bool) {
 		// the heatmap shows those, so no whole lines are drawn.
 		pf.Lines = append(pf.Lines, [3]float32{m.Weights[0], m.Weights[1], m.Biases[0]})
 	}
-	for c := range HeatmapSize * HeatmapSize {
-		x := heatmapGrid[2*c : 2*c+2]
+	g := heatmapGrids[pf.HeatmapCells]
+	for c := range pf.HeatmapCells * pf.HeatmapCells {
+		x := g[2*c : 2*c+2]
 		class := m.Classify(x)
 		pf.Heatmap[2*c] = byte(class)
 		pf.Heatmap[2*c+1] = byte(255 * math.Tanh(2*perceptronMargin(m.Perceptron, x, class)))
@@ -91,8 +96,8 @@ func (m *mlpModel) draw(l *Lab, pf *PaneFrame, withNetwork bool) {
 		pf.Message = "Training diverged: the numbers grew past what a computer can hold (NaN). Lower the learning rate and press reset."
 		return
 	}
-	cells := HeatmapSize * HeatmapSize
-	out := net.Forward(heatmapGrid, cells)
+	cells := pf.HeatmapCells * pf.HeatmapCells
+	out := net.Forward(heatmapGrids[pf.HeatmapCells], cells)
 	k := net.Arch.Outputs()
 	for c := range cells {
 		class, conf := confidence(out[c*k:(c+1)*k], l.spec.Classes)

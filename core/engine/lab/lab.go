@@ -28,6 +28,7 @@ type Lab struct {
 	train  *data.Points
 	test   *data.Points
 	panes  [2]*pane
+	coarse bool // the frame being made uses the coarse heatmap
 	// now is the clock used for training budgets (replaced in tests).
 	now func() time.Time
 }
@@ -172,6 +173,8 @@ func (l *Lab) Do(req Request) (Frame, error) {
 	default:
 		return fail(fmt.Errorf("unknown message type %q", req.Type))
 	}
+	l.coarse = req.Coarse
+	defer func() { l.coarse = false }()
 	return l.Frame(req.Network, live), nil
 }
 

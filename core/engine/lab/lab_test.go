@@ -183,3 +183,25 @@ func TestConstantInitStaysSymmetricInTheLab(t *testing.T) {
 		}
 	}
 }
+
+// A coarse frame's heatmap is the 50×50 grid and agrees with the full one where they meet.
+func TestCoarseHeatmap(t *testing.T) {
+	l := New()
+	frame(t, l, `{"type":"train","epochs":50}`)
+	reply, out, err := send(l, `{"type":"frame","coarse":true}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := reply.(Frame)
+	if f.Panes[1].HeatmapCells != CoarseHeatmapSize || len(out["heatmap.1"]) != 2*CoarseHeatmapSize*CoarseHeatmapSize {
+		t.Fatalf("coarse heatmap: %d cells, %d bytes", f.Panes[1].HeatmapCells, len(out["heatmap.1"]))
+	}
+	full := frame(t, l, `{"type":"frame"}`)
+	if full.Panes[1].HeatmapCells != HeatmapSize {
+		t.Fatalf("a still frame asked for no coarse grid but got %d cells", full.Panes[1].HeatmapCells)
+	}
+	// The corners: coarse cell (0,0) and full cell (0,0) read the same class.
+	if out["heatmap.1"][0] != full.Panes[1].Heatmap[0] {
+		t.Errorf("the corners disagree: coarse class %d, full class %d", out["heatmap.1"][0], full.Panes[1].Heatmap[0])
+	}
+}

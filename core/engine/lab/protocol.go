@@ -8,8 +8,12 @@ package lab
 // Extent is the half-width of the square the lab draws.
 const Extent = 1.25
 
-// HeatmapSize is the side of the decision-boundary grid, in cells.
-const HeatmapSize = 100
+// HeatmapSize is the side of the decision-boundary grid, in cells; CoarseHeatmapSize is the
+// quarter-cost grid a frame may ask for while the weights move fast (the page draws it smoothed).
+const (
+	HeatmapSize       = 100
+	CoarseHeatmapSize = 50
+)
 
 // ThumbnailSize is the side of a neuron's thumbnail, in cells.
 const ThumbnailSize = 24
@@ -28,6 +32,8 @@ type Request struct {
 	Epochs   int     `json:"epochs,omitempty"`
 	BudgetMs float64 `json:"budgetMs,omitempty"`
 	Network  bool    `json:"network,omitempty"`
+	// Coarse asks for the CoarseHeatmapSize grid instead of the full one.
+	Coarse bool `json:"coarse,omitempty"`
 
 	// addPoint and removePoint.
 	X     float64 `json:"x,omitempty"`
@@ -97,9 +103,10 @@ type PaneFrame struct {
 	TestAccuracy  float64 `json:"testAccuracy"`
 	Diverged      bool    `json:"diverged"`
 	Message       string  `json:"message,omitempty"`
-	// Heatmap is HeatmapSize² cells, row 0 at the top (y = +Extent): for each cell the predicted
+	// Heatmap is HeatmapCells² cells, row 0 at the top (y = +Extent): for each cell the predicted
 	// class, then the confidence 0-255, two bytes a cell. It travels as bytes (Frame.Bytes).
-	Heatmap []byte `json:"-"`
+	Heatmap      []byte `json:"-"`
+	HeatmapCells int    `json:"heatmapCells"` // HeatmapSize, or CoarseHeatmapSize when asked
 	// Predicted is the class the model gives each point, in Frame.Points order.
 	Predicted []int `json:"predicted"`
 	// Lines is the two-class perceptron's boundary w1·x + w2·y + b = 0.
