@@ -119,29 +119,7 @@ func TestPerClientLimit(t *testing.T) {
 
 // Past the cap, a new connection waits until one of the open ones closes.
 func TestConnectionCap(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	limited := limitListener(ln, 2, 100)
-	defer limited.Close()
-	accepted := make(chan net.Conn, 3)
-	go func() {
-		for {
-			c, err := limited.Accept()
-			if err != nil {
-				return
-			}
-			accepted <- c
-		}
-	}()
-	for range 3 {
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-	}
+	accepted, _ := dialLimited(t, 2, 100, 3)
 	first := <-accepted
 	<-accepted
 	select {
@@ -160,31 +138,7 @@ func TestConnectionCap(t *testing.T) {
 
 // One address past its share of connections is closed at once, and others still get in.
 func TestPerClientConnectionCap(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	limited := limitListener(ln, 100, 2)
-	defer limited.Close()
-	accepted := make(chan net.Conn, 10)
-	go func() {
-		for {
-			c, err := limited.Accept()
-			if err != nil {
-				return
-			}
-			accepted <- c
-		}
-	}()
-	var conns []net.Conn
-	for range 3 {
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		conns = append(conns, c)
-	}
+	accepted, conns := dialLimited(t, 100, 2, 3)
 	<-accepted
 	<-accepted
 	// The third was closed by the server: reading from it ends.
@@ -197,4 +151,35 @@ func TestPerClientConnectionCap(t *testing.T) {
 		t.Error("a third connection from one address was accepted")
 	default:
 	}
+}
+
+// dialLimited serves a listener limited to total and perClient connections and makes n
+// connections to it from one address; accepted receives each connection the server takes.
+func dialLimited(t *testing.T, total, perClient, n int) (accepted chan net.Conn, conns []net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited := limitListener(ln, total, perClient)
+	t.Cleanup(func() { limited.Close() })
+	accepted = make(chan net.Conn, n)
+	go func() {
+		for {
+			c, err := limited.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c
+		}
+	}()
+	for range n {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		conns = append(conns, c)
+	}
+	return accepted, conns
 }

@@ -2,16 +2,7 @@
 // pool 3, softmax 10; SGD lr 0.01 momentum 0.9, batch 64) on MNIST's first training images in
 // this page, for timing against Somehow's "convnetjs" preset. Reports in window.benchResult.
 /* global convnetjs */
-async function idx(url) {
-  const res = await fetch(url);
-  const stream = res.body.pipeThrough(new DecompressionStream("gzip"));
-  const buf = new Uint8Array(await new Response(stream).arrayBuffer());
-  const dims = buf[3];
-  const view = new DataView(buf.buffer);
-  const shape = [];
-  for (let i = 0; i < dims; i++) shape.push(view.getUint32(4 + 4 * i));
-  return { shape, data: buf.subarray(4 + 4 * dims) };
-}
+/* global idx */ // mnist-idx.js
 
 async function run() {
   const examples = Number(new URLSearchParams(location.search).get("examples")) || 2000;

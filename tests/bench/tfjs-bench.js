@@ -2,16 +2,7 @@
 // for one epoch with TF.js's WebAssembly backend: the same network and data as Somehow's "fast"
 // preset. Reports seconds per epoch in window.benchResult.
 /* global tf */
-async function idx(url) {
-  const res = await fetch(url);
-  const stream = res.body.pipeThrough(new DecompressionStream("gzip"));
-  const buf = new Uint8Array(await new Response(stream).arrayBuffer());
-  const dims = buf[3];
-  const view = new DataView(buf.buffer);
-  const shape = [];
-  for (let i = 0; i < dims; i++) shape.push(view.getUint32(4 + 4 * i));
-  return { shape, data: buf.subarray(4 + 4 * dims) };
-}
+/* global idx */ // mnist-idx.js
 
 async function run() {
   tf.wasm.setWasmPaths("/wasm/");
