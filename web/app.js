@@ -10,7 +10,7 @@ const HEAT = 100, THUMB = 24; // must match core/engine/lab (HeatmapSize, Thumbn
 // Two workers, one per pane, each with the same points: the panes train on two CPU cores. The
 // page compiles the WebAssembly once and hands the module to both.
 const engine = window.somehowEngine || WebAssembly.compileStreaming(fetch("playground.wasm"));
-const workers = [0, 1].map(() => connect("lab", engine, (text, reply) => { if (!reply) notice(text, true); }));
+const workers = [0, 1].map(() => connect("lab", engine, (text) => notice(text, true)));
 let state = defaultState();
 let playing = false;
 let lastFrame = null;

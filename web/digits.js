@@ -532,7 +532,7 @@ function wireTraining() {
 // start creates the digit page's worker and loads the shipped models; showNotice reports errors.
 export async function start(engine, showNotice) {
   notice = showNotice;
-  worker = connect("digits", engine, (text, reply) => { if (!reply) notice(text, true); });
+  worker = connect("digits", engine, (text) => notice(text, true));
   wireDrawing();
   window.addEventListener("resize", () => requestAnimationFrame(fitPad));
   requestAnimationFrame(fitPad);

@@ -103,7 +103,7 @@ async function run() {
   document.body.dataset.experiment = "running";
   runs = [[], []];
   draw();
-  if (!workers) workers = RECIPES.map(() => connect("digits", engine, (text, reply) => { if (!reply) notice(text, true); }));
+  if (!workers) workers = RECIPES.map(() => connect("digits", engine, (text) => notice(text, true)));
   $("#xStatus").textContent = "Loading MNIST (11 MB) into both workers…";
   const loaded = await Promise.all(workers.map((_, i) => ask(i, { type: "loadMNIST", fetch: MNIST })));
   if (loaded.every((r) => r.type === "mnist")) {

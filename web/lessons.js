@@ -534,7 +534,7 @@ export const lessonNames = Object.keys(LESSONS);
 // show opens one lesson (starting the worker the first time).
 export async function show(name, engine, showNotice) {
   notice = showNotice;
-  if (!worker) worker = connect("lessons", engine, (text, reply) => { if (!reply) notice(text, true); });
+  if (!worker) worker = connect("lessons", engine, (text) => notice(text, true));
   for (const n of lessonNames) $("#lesson-" + n).hidden = n !== name;
   for (const a of document.querySelectorAll(".lesson-nav a")) {
     if (a.getAttribute("href") === "#" + name) a.setAttribute("aria-current", "page");

@@ -6,7 +6,8 @@
 // compiled WebAssembly module, and returns ask(msg) → Promise of the reply. msg may carry
 // bytes: {name: ArrayBuffer | Uint8Array} (transferred, not copied) and fetch: {name: url}. A
 // reply's own bytes arrive as reply.bytes: {name: Uint8Array}. An error reply ({type: "error",
-// error}) resolves too, so a caller always hears back; onError is also told, with the sentence.
+// error}) resolves too, so a caller always hears back and decides what to show; onError hears
+// only what answers no request (the engine failing to start or stopping).
 export function connect(name, module, onError = () => {}) {
   const worker = new Worker("worker.js");
   const pending = new Map(); // id → resolve
@@ -15,8 +16,8 @@ export function connect(name, module, onError = () => {}) {
     const msg = e.data;
     if (msg.type === "ready") return;
     const resolve = pending.get(msg.id);
-    if (msg.type === "error") onError(msg.error, msg);
     if (resolve) { pending.delete(msg.id); resolve(msg); }
+    else if (msg.type === "error") onError(msg.error);
   };
   worker.onerror = (e) => onError("The network engine failed to load: " + (e.message || "unknown error"));
   Promise.resolve(module).then(
