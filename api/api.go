@@ -6,7 +6,7 @@
 //	POST /api/predict  {"image": [784 numbers in 0..1]}                       (a 28×28 image)
 //	                or {"canvas": {"width": W, "height": H, "pixels": [...]}}  (any drawing, 0..1,
 //	                   prepared like MNIST, as the page does)
-//	                   optional "model": a name from /api/models (default "fast")
+//	                   optional "model": a name from /api/models (default "conv")
 //	                → {"digit", "outputs": [10 numbers], "model"}
 //
 // A bad request gets a 4xx status and {"error": "a sentence saying what was wrong"}.
@@ -37,7 +37,7 @@ const (
 	// MaxCanvasSide is the largest canvas side taken: the page's pad is 280 px, and a larger
 	// canvas only costs CPU (preprocessing is linear in its pixels).
 	MaxCanvasSide = 300
-	DefaultModel  = "fast"
+	DefaultModel  = "conv"
 )
 
 // Handler serves the API from the model files in models (*.somehow; the name is the file name).
@@ -300,6 +300,9 @@ func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		writeError(w, bad(http.StatusNotFound, "there is no model named %q; see /api/models", truncate(name, 40)))
 		return
+	}
+	if m.model.Deskew { // the model was trained on straightened digits: it reads them so
+		x = digit.Deskew(x)
 	}
 	out := m.predict(x)
 	writeJSON(w, http.StatusOK, Prediction{Digit: nn.ClassOf(out), Outputs: out, Model: name})

@@ -60,7 +60,7 @@ func do(h http.Handler, method, path, ctype, body string) *httptest.ResponseReco
 func TestModels(t *testing.T) {
 	w := do(handler(t), "GET", "/api/models", "", "")
 	var out struct{ Models []ModelInfo }
-	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &out) != nil || len(out.Models) != 2 || out.Models[0].Name != "fast" {
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &out) != nil || len(out.Models) != 2 || out.Models[0].Name != "conv" {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
 }
@@ -84,7 +84,7 @@ func TestPredictGoodBodies(t *testing.T) {
 	img := make([]float64, 784)
 	img[400] = 1
 	body, _ := json.Marshal(map[string]any{"image": img})
-	if w := do(h, "POST", "/api/predict", "application/json", string(body)); w.Code != 200 || !strings.Contains(w.Body.String(), `"model":"fast"`) {
+	if w := do(h, "POST", "/api/predict", "application/json", string(body)); w.Code != 200 || !strings.Contains(w.Body.String(), `"model":"conv"`) {
 		t.Errorf("image: %d %s", w.Code, w.Body)
 	}
 }
@@ -119,8 +119,8 @@ func TestPredictBadRequests(t *testing.T) {
 		{"not numbers", "POST", "/api/predict", "application/json", img(784, `"x"`), 400, "not the JSON"},
 		{"unknown field", "POST", "/api/predict", "application/json", `{"img":[1]}`, 400, `unknown key "img"`},
 		{"upper-case key", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "image", "IMAGE", 1), 400, `unknown key "IMAGE"`},
-		{"capitalised model", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"Model":"fast",`, 1), 400, `unknown key "Model"`},
-		{"duplicate key", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"model":"fast","model":"paper",`, 1), 400, `"model" twice`},
+		{"capitalised model", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"Model":"conv",`, 1), 400, `unknown key "Model"`},
+		{"duplicate key", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"model":"conv","model":"paper",`, 1), 400, `"model" twice`},
 		{"canvas key", "POST", "/api/predict", "application/json", `{"canvas":{"Width":2,"height":2,"pixels":[1,1,1,1]}}`, 400, `canvas has an unknown key "Width"`},
 		{"pad-sized canvas limit", "POST", "/api/predict", "application/json", `{"canvas":{"width":512,"height":512,"pixels":[]}}`, 400, "between 1×1 and 300×300"},
 		{"long model name", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"model":"`+strings.Repeat("m", 100000)+`",`, 1), 404, "no model named"},

@@ -129,8 +129,8 @@ func TestStopMidEpochScoresWhereItStopped(t *testing.T) {
 	}
 }
 
-// MNIST's test digits redrawn as on the pad: the shipped best MLP reads most of them, and the
-// canvases look like a pad's (ink on a small part, one pen width).
+// MNIST's test digits redrawn as on the pad: the shipped best MLP reads most of them, the conv
+// net (the pad's reader) nearly all, and the canvases look like a pad's.
 func TestDrawnDigitsAreReadable(t *testing.T) {
 	_, test, err := Load("")
 	if err != nil {
@@ -140,17 +140,22 @@ func TestDrawnDigitsAreReadable(t *testing.T) {
 	if again := Drawn(test, 300, 1); !reflect.DeepEqual(again[7].Canvas, digits[7].Canvas) {
 		t.Fatal("the same seed drew a different digit")
 	}
-	f, err := os.Open(filepath.Join("..", "..", "assets", "models", "best.somehow"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	m, err := nn.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acc := DrawnAccuracy(m, digits); acc < 0.85 || acc > 0.99 {
-		t.Errorf("the best MLP reads %.1f%% of 300 drawn digits; 93%% was measured", 100*acc)
+	for _, c := range []struct {
+		model    string
+		lo, seen float64
+	}{{"best", 0.85, 93.2}, {"conv", 0.95, 97.5}} {
+		f, err := os.Open(filepath.Join("..", "..", "assets", "models", c.model+".somehow"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := nn.Load(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if acc := DrawnAccuracy(m, digits); acc < c.lo {
+			t.Errorf("%s reads %.1f%% of 300 drawn digits; %.1f%% of 2000 was measured", c.model, 100*acc, c.seen)
+		}
 	}
 	ink := 0
 	for _, v := range digits[0].Canvas {
