@@ -92,13 +92,13 @@ async function classify(strokeEnd) {
   for (let i = 0; i < ink.length; i++) ink[i] = rgba[4 * i + 3];
   // Asked directly, not through ask(): a canvas with no ink yet (a pen resting at pen-down) is
   // not an error to show, just nothing to read.
-  const reply = await worker.ask({ type: "classify", width: c.width, height: c.height, bytes: { canvas: ink } });
+  const reply = await worker.ask({ type: "classify", width: c.width, height: c.height, features: strokeEnd && !$("#inside").hidden, bytes: { canvas: ink } });
   if (reply.type === "error" && !/empty/.test(reply.error)) notice(reply.error, true);
   if (reply.type === "classified") {
     // A screen reader hears the reading when the stroke ends, not every reading while drawing.
     $("#verdict").setAttribute("aria-live", strokeEnd ? "polite" : "off");
     showOutputs(reply.outputs, reply.digit, reply.bytes.input);
-    showFeatureMaps(reply.stages, reply.bytes.features);
+    if (reply.stages) showFeatureMaps(reply.stages, reply.bytes.features);
     if (strokeEnd) {
       document.body.dataset.classifyMs = (performance.now() - t0).toFixed(1);
       document.body.dataset.strokesRead = ++strokesRead;
@@ -135,23 +135,28 @@ function showOutputs(outputs, digit, image, caption) {
 // showFeatureMaps draws what each stage of an image network made of the digit just read.
 function showFeatureMaps(stages, bytes) {
   const maps = $("#maps");
-  maps.textContent = "";
-  if (!stages) return;
-  let at = 0;
-  for (const st of stages) {
-    const fig = document.createElement("figure");
-    const row = Object.assign(document.createElement("div"), { className: "channels" });
-    const n = st.height * st.width;
-    for (let c = 0; c < st.channels; c++, at += n) {
-      const cv = document.createElement("canvas");
-      greyImage(cv, bytes.subarray(at, at + n), st.width);
-      row.appendChild(cv);
+  // The canvases are made once for a network's layout and repainted after: a conv net has about
+  // a hundred maps.
+  const layout = stages.map((st) => `${st.name}:${st.channels}`).join(",");
+  if (maps.dataset.layout !== layout) {
+    maps.textContent = "";
+    maps.dataset.layout = layout;
+    for (const st of stages) {
+      const fig = document.createElement("figure");
+      const row = Object.assign(document.createElement("div"), { className: "channels" });
+      for (let c = 0; c < st.channels; c++) row.appendChild(document.createElement("canvas"));
+      fig.append(row, Object.assign(document.createElement("figcaption"), {
+        textContent: `${st.name}: ${st.channels} maps of ${st.height}×${st.width}`,
+      }));
+      maps.appendChild(fig);
     }
-    fig.append(row, Object.assign(document.createElement("figcaption"), {
-      textContent: `${st.name}: ${st.channels} maps of ${st.height}×${st.width}`,
-    }));
-    maps.appendChild(fig);
   }
+  let at = 0;
+  stages.forEach((st, k) => {
+    const n = st.height * st.width;
+    const canvases = maps.children[k].querySelectorAll("canvas");
+    for (let c = 0; c < st.channels; c++, at += n) greyImage(canvases[c], bytes.subarray(at, at + n), st.width);
+  });
 }
 
 // showFilters draws the current model's first convolution filters, or hides the section for a

@@ -46,8 +46,9 @@
 //	{type: "models"}                           Models {models: [ModelInfo], current}
 //	{type: "presets"}                          PresetList (the MNIST recipes, as in the CLI)
 //	{type: "useModel", name}                   Models
-//	{type: "classify", width, height}          Classified; bytes out "input" (the 28×28 the
-//	  + bytes "canvas" (a byte a pixel)        network saw)
+//	{type: "classify", width, height,          Classified; bytes out "input" (the 28×28 the
+//	  features?} + bytes "canvas"              network saw) and, with features, "features"
+//	  (a byte a pixel)                         (an image network's maps, stage by stage)
 //	{type: "loadMNIST"} + the four files'      MNISTLoaded
 //	  bytes, named as mnist.Files
 //	{type: "trainStart", train: TrainSpec}     Progress (a fresh network; nothing trained yet)

@@ -54,6 +54,9 @@ type Request struct {
 	Index    int        `json:"index,omitempty"`
 	BudgetMs float64    `json:"budgetMs,omitempty"`
 	Train    *TrainSpec `json:"train,omitempty"`
+	// Features asks classify for an image network's feature maps too (the page asks once a
+	// stroke ends, not for every reading while the pen moves).
+	Features bool `json:"features,omitempty"`
 }
 
 // TrainSpec is what trainStart asks for: a preset changed by the same overrides as the CLI's
@@ -282,7 +285,7 @@ func (d *Digits) classify(req Request, canvas []byte) (any, map[string][]byte, e
 	}
 	c := Classified{Type: "classified", Model: d.current, Digit: nn.ClassOf(out), Outputs: out}
 	bytes := map[string][]byte{"input": input}
-	if len(m.Net.Features) > 0 {
+	if req.Features && len(m.Net.Features) > 0 {
 		c.Stages, bytes["features"] = featureMaps(m.Net)
 	}
 	c.Millis = float64(d.now().Sub(start).Microseconds()) / 1000
