@@ -239,6 +239,8 @@ function showModels(m) {
     pick.add(new Option(`${label[info.name] || info.name} (${info.architecture})`, info.name));
   }
   pick.value = m.current;
+  // Test errors recorded in the model files: no need to score those models again.
+  for (const info of m.models) if (info.testError > 0) knownError[info.name] = info.testError;
   const cur = m.models.find((x) => x.name === m.current);
   if (cur) {
     $("#modelInfo").textContent = `${cur.architecture} · ${cur.activations} · ${cur.loss} · ${cur.parameters.toLocaleString("en")} weights`;

@@ -78,7 +78,11 @@ func NewRun(p Preset, seed uint64, train, test *data.Images) (*Run, error) {
 
 // Model is the network trained so far, with the input options it needs.
 func (r *Run) Model(name string) *nn.Model {
-	return &nn.Model{Name: name, Net: r.Net.Clone(), Deskew: r.Preset.Deskew}
+	m := &nn.Model{Name: name, Net: r.Net.Clone(), Deskew: r.Preset.Deskew}
+	if n := len(r.history); n > 0 && !r.history[n-1].Stopped && r.history[n-1].Epoch == r.trainer.Epochs && r.trainer.Position() >= r.train.Len() {
+		m.TestError = r.history[n-1].TestError // the network as it was scored
+	}
+	return m
 }
 
 // Samples is set as model m reads it (deskewed if m was trained so), for evaluating m.

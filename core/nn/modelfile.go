@@ -16,7 +16,7 @@ import (
 //	magic      8 bytes  "SOMEHOW\n"
 //	version    uint32   little-endian: 1, or 2 for a network with an image part or an input option
 //	headerLen  uint32   length of the JSON header, at most MaxHeaderBytes
-//	header     JSON     {"name": ..., "architecture": {...}, "deskew": true?}
+//	header     JSON     {"name": ..., "architecture": {...}, "deskew": true?, "testError": 1.76?}
 //	weights    float32s little-endian: Network.Params in order (each convolution's weights and
 //	                    biases, then each dense layer's Weights (inputs×units) then its Biases)
 //	checksum   uint32   CRC-32 (IEEE) of everything before it
@@ -44,12 +44,16 @@ type Model struct {
 	Net  *Network
 	// Deskew says the network was trained on deskewed images: what it reads must be too.
 	Deskew bool
+	// TestError is the error rate (percent) measured on the test set when it was trained, if
+	// known (0: not recorded), so a page can compare models without scoring them again.
+	TestError float64
 }
 
 type modelHeader struct {
 	Name         string       `json:"name"`
 	Architecture Architecture `json:"architecture"`
 	Deskew       bool         `json:"deskew,omitempty"`
+	TestError    float64      `json:"testError,omitempty"`
 }
 
 // Save writes the network to w in the model-file format.
@@ -60,7 +64,7 @@ func Save(w io.Writer, name string, net *Network) error {
 // SaveModel writes m as a model file, with its input options.
 func SaveModel(w io.Writer, m *Model) error {
 	net := m.Net
-	hdr, err := json.Marshal(modelHeader{Name: m.Name, Architecture: net.Arch, Deskew: m.Deskew})
+	hdr, err := json.Marshal(modelHeader{Name: m.Name, Architecture: net.Arch, Deskew: m.Deskew, TestError: m.TestError})
 	if err != nil {
 		return err
 	}
@@ -152,7 +156,10 @@ func Parse(data []byte) (*Model, error) {
 	if err := net.checkOutputsFinite(); err != nil {
 		return nil, err
 	}
-	return &Model{Name: hdr.Name, Net: net, Deskew: hdr.Deskew}, nil
+	if math.IsNaN(hdr.TestError) || hdr.TestError < 0 || hdr.TestError > 100 {
+		return nil, errors.New("the model file's header is damaged: its test error is not a percentage")
+	}
+	return &Model{Name: hdr.Name, Net: net, Deskew: hdr.Deskew, TestError: hdr.TestError}, nil
 }
 
 // checkOutputsFinite runs inputs a model will meet (all 0, all 1, a ramp between) through the

@@ -76,6 +76,8 @@ type ModelInfo struct {
 	Activations  string `json:"activations"`
 	Loss         string `json:"loss"`
 	Parameters   int    `json:"parameters"`
+	// TestError is its MNIST test error in percent as recorded in its file, 0 if unknown.
+	TestError float64 `json:"testError"`
 }
 
 // Models is the reply listing the loaded models.
@@ -235,7 +237,7 @@ func (d *Digits) modelList() Models {
 			acts = append(acts, l.Activation.String())
 		}
 		m.Models = append(m.Models, ModelInfo{Name: name, Architecture: a.String(), Activations: strings.Join(acts, ","),
-			Loss: a.Loss.String(), Parameters: a.Parameters()})
+			Loss: a.Loss.String(), Parameters: a.Parameters(), TestError: model.TestError})
 	}
 	sort.Slice(m.Models, func(i, j int) bool { return m.Models[i].Name < m.Models[j].Name })
 	return m
