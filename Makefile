@@ -22,11 +22,14 @@ web/playground.wasm: $(GO_SOURCES)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm/playground
 web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
-# The build's version, for the service worker: a hash of everything it caches. A changed file
-# means a new version, and visitors' browsers fetch the new files once.
+# The build's version and file list, for the service worker: a hash of everything it caches and
+# the files themselves. A changed file means a new version, and browsers fetch the files once.
 SHIPPED_MODELS := $(wildcard assets/models/*.somehow)
 web/version.js: $(filter-out web/version.js,$(WEB_FILES)) web/playground.wasm web/wasm_exec.js $(SHIPPED_MODELS)
-	@echo "self.SOMEHOW_VERSION = \"$$(cat $(sort $(filter-out web/version.js,$^)) | sha256sum | cut -c1-16)\";" > $@
+	@{ echo "self.SOMEHOW_VERSION = \"$$(cat $(sort $(filter-out web/version.js,$^)) | sha256sum | cut -c1-16)\";"; \
+	   echo "self.SOMEHOW_FILES = ["; \
+	   for f in $(sort $(filter-out web/version.js web/sw.js,$^)); do echo "  \"$${f#web/}\","; done; \
+	   echo "];"; } > $@
 
 # The pretrained models the digit page starts with. Training is deterministic (the same bits
 # with any worker count), so these rebuild bit for bit; they are committed so nobody waits.

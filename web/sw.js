@@ -6,14 +6,13 @@
 /* global SOMEHOW_VERSION */
 "use strict";
 
-importScripts("version.js"); // self.SOMEHOW_VERSION, written by `make` from the files it covers
+// self.SOMEHOW_VERSION and self.SOMEHOW_FILES (every page file, the wasm and the shipped
+// models), written by `make` from the files themselves: nothing to keep in step by hand.
+importScripts("version.js");
+/* global SOMEHOW_FILES */
 
 const CACHE = "somehow-" + SOMEHOW_VERSION;
-const SHELL = [
-  "./", "index.html", "style.css", "boot.js", "app.js", "state.js", "draw.js", "plot.js", "rpc.js",
-  "digits.js", "experiment.js", "lessons.js", "worker.js", "wasm_exec.js", "playground.wasm",
-  "assets/models/paper.somehow", "assets/models/best.somehow", "assets/models/conv.somehow",
-];
+const SHELL = ["./", ...SOMEHOW_FILES];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
