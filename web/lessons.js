@@ -342,6 +342,9 @@ async function descend() {
   if (r.type !== "descent") return;
   path = r.descent;
   shown = 0;
+  // A new path starts still: a roll still under way belonged to the old one.
+  rolling = false;
+  $("#gPlay").textContent = "▶ Roll";
   drawDescent();
 }
 
