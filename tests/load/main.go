@@ -73,7 +73,7 @@ func run(src, web string, each time.Duration, slowConns int, slowFor time.Durati
 	}
 	fmt.Printf("server %s built from %s; %v per level\n", addr, src, each)
 	fmt.Println("good clients: each its own address, a small predict every 50 ms; bad: as many clients on one address")
-	fmt.Println("posting 512×512 canvases (2.4 MB) as fast as they can; slow: as many connections on one address sending a byte a second")
+	fmt.Println("posting 512×512 canvases (0.5 MB) as fast as they can; slow: as many connections on one address sending a byte a second")
 	fmt.Printf("%-5s %-9s %9s %8s %8s %8s %8s %9s %10s %10s\n", "conc", "with", "good/s", "p50 ms", "p99 ms", "errors", "limited", "bad sent", "server MB", "server CPU")
 	for _, c := range []int{1, 8, 32, 128} {
 		for _, mix := range []string{"", "bad", "slow", "bad+slow"} {
