@@ -4,10 +4,12 @@
 "use strict";
 window.somehowEngine = WebAssembly.compileStreaming(fetch("playground.wasm"));
 if ("serviceWorker" in navigator) {
-  window.addEventListener("load", () => {
+  // Registered once the page has loaded and settled: installing fetches every file again
+  // (the models are megabytes), which must not compete with the first frame.
+  window.addEventListener("load", () => setTimeout(() => {
     navigator.serviceWorker.register("sw.js").then(
       () => { document.documentElement.dataset.offlineReady = "registered"; },
       (err) => console.warn("Offline use is not available: " + err.message),
     );
-  });
+  }, 2000));
 }
