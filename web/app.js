@@ -10,7 +10,7 @@ const HEAT = 100, THUMB = 24; // must match core/engine/lab (HeatmapSize, Thumbn
 // Two workers, one per pane, each with the same points: the panes train on two CPU cores. The
 // page compiles the WebAssembly once and hands the module to both.
 const engine = window.somehowEngine || WebAssembly.compileStreaming(fetch("playground.wasm"));
-const workers = [0, 1].map(() => connect("lab", engine, (text) => notice(text, true)));
+const workers = [0, 1].map((i) => connect("lab", engine, (text) => notice(text, true), window.somehowLabWorkers?.[i]));
 let state = defaultState();
 let playing = false;
 let lastFrame = null;
@@ -18,11 +18,27 @@ let renderCount = 0;
 const histories = [[], []];
 const paneEls = [];
 
-// request sends a message to the worker of each of the given panes (each asked about its own
-// pane only), draws the frames that come back and returns the first reply, or the first error,
-// which is also shown.
+// What each pane's worker last sent of the points. A frame leaves them out while they are
+// unchanged; the page keeps this one array for them, so the plane reuses its drawing of them.
+const knownPoints = [{ version: 0, points: [] }, { version: 0, points: [] }];
+
+// ask sends a message to the worker of each of the given panes (each asked about its own pane
+// only) and returns their replies, every frame with its points.
+async function ask(msg, panes) {
+  const replies = await Promise.all(panes.map((i) => workers[i].ask({ ...msg, panes: [i], pointsVersion: knownPoints[i].version })));
+  replies.forEach((r, k) => {
+    if (r.type !== "frame") return;
+    const known = knownPoints[panes[k]];
+    if (r.points) Object.assign(known, { version: r.pointsVersion, points: r.points });
+    else r.points = known.points;
+  });
+  return replies;
+}
+
+// request asks the given panes' workers (see ask), draws the frames that come back and returns
+// the first reply, or the first error, which is also shown.
 async function request(msg, panes = [0, 1], quiet = false) {
-  const replies = await Promise.all(panes.map((i) => workers[i].ask({ ...msg, panes: [i] })));
+  const replies = await ask(msg, panes);
   const error = replies.find((r) => r.type === "error");
   if (error) {
     if (!quiet) notice(error.error, true);
@@ -245,25 +261,41 @@ function isCustom(p) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The training loop. Each pane's worker always has one train message in hand while playing: the
-// next is sent as soon as a frame comes back, and the frame is drawn at once. The worker trains
-// for at most a few milliseconds per message, so pause and new settings apply by the next frame.
-let loops = 0; // pane loops running
+// The training loop. Both panes train the same number of epochs a frame, each in its own worker,
+// and a frame is drawn once both have answered: the two are always compared at the same epoch.
+// The next frame is asked for before this one is painted, so the workers train while the page
+// paints, and painting waits for the display's next refresh. A worker trains for at most a few
+// milliseconds per message, so pause and new settings apply within a frame or two.
 
-// Both panes train the same number of epochs a frame, each in its own worker, and the next
-// frame is asked for once both have answered: the two are always compared at the same epoch.
+let loops = 0; // play loops running
+let generation = 0; // bumped by a new scene: frames asked for before it are not drawn
+const nextPaint = () => new Promise((resolve) => requestAnimationFrame(resolve));
+
 async function playLoop() {
   loops++;
   let n = 0;
-  while (playing) {
+  const gen = generation;
+  const next = () => {
     // While it trains, five frames in six draw the boundary from a 50×50 grid (a quarter of the
-    // work, drawn smoothed); every sixth, and any still frame, from the full 100×100.
-    const full = n++ % 6 === 0;
-    const reply = await request({ type: "train", epochs: state.speed, budgetMs: 200, network: full, coarse: !full });
-    if (reply.type === "error") { setPlaying(false); break; }
+    // work, drawn smoothed); every sixth, with the network view, and the still frame asked for
+    // when playing stops, from the full 100×100. The first is coarse: it comes soonest.
+    const full = n++ % 6 === 5;
+    return ask({ type: "train", epochs: state.speed, budgetMs: 200, network: full, coarse: !full }, [0, 1]);
+  };
+  let pending = next();
+  while (pending) {
+    const replies = await pending;
+    const error = replies.find((r) => r.type === "error");
+    if (error) { notice(error.error, true); setPlaying(false); break; }
+    pending = playing && gen === generation ? next() : null;
+    await nextPaint();
+    if (gen !== generation) break;
+    for (const r of replies) render(r);
     if (lastDiverged(0) && lastDiverged(1)) setPlaying(false);
   }
   loops--;
+  if (playing && loops === 0) playLoop(); // played again while the last frame was on its way
+  else if (!playing && gen === generation) request({ type: "frame", network: true });
 }
 
 function lastDiverged(i) {
@@ -275,6 +307,8 @@ function setPlaying(on) {
   $("#play").textContent = on ? "❚❚ Pause" : "▶ Play";
   $("#play").setAttribute("aria-pressed", String(on));
   document.body.dataset.playing = String(on);
+  // Milliseconds since navigation to the first press of Play, for the measurements.
+  if (on && !document.body.dataset.playMs) document.body.dataset.playMs = Math.round(performance.now());
   if (on && loops === 0) playLoop();
 }
 
@@ -294,12 +328,18 @@ function fitCanvases() {
   if (changed) for (const f of paneFrames) if (f) render(f);
 }
 
+// render draws a frame from a pane's worker: the plane at once, the chart and the numbers at
+// most ten times a second while playing (they change little from one frame to the next, and
+// drawing them every frame cost as much as the plane), and always the last ones.
 function render(frame) {
   const t0 = performance.now();
   lastFrame = frame;
-  for (const p of frame.panes) paneFrames[p.pane] = { ...frame, panes: [p] };
   frame.panes.forEach((pane) => {
     const i = pane.pane, el = paneEls[i];
+    // A frame older than the one drawn (the play loop paints on the next refresh; a changed
+    // setting may have been drawn meanwhile) is not drawn over it.
+    if (paneFrames[i] && frame.id < paneFrames[i].id) return;
+    paneFrames[i] = { ...frame, panes: [pane] };
     drawPlane(el.plane, frame, pane, frame.bytes[`heatmap.${i}`], pane.heatmapCells || HEAT);
     if (document.activeElement === el.plane) drawCrossHair(el.plane, frame.extent);
     const h = histories[i];
@@ -307,10 +347,8 @@ function render(frame) {
       h.push({ epoch: pane.epoch, trainLoss: pane.trainLoss, testLoss: pane.testLoss, trainAccuracy: pane.trainAccuracy, testAccuracy: pane.testAccuracy });
       if (h.length > 2000) h.splice(0, h.length - 2000);
     }
-    drawChart(el.chart, h);
-    const pct = (v) => (100 * v).toFixed(1) + "%";
-    el.stats.textContent = `${pane.architecture} · epoch ${pane.epoch} · train ${pct(pane.trainAccuracy)} · test ${pct(pane.testAccuracy)} · loss ${pane.trainLoss.toFixed(3)} / ${pane.testLoss.toFixed(3)}`;
     el.root.dataset.epoch = pane.epoch;
+    el.root.dataset.heatmapCells = pane.heatmapCells;
     // Milliseconds since navigation to the first frame after training, for the measurements.
     if (pane.epoch > 0 && !document.body.dataset.firstTrainedMs) document.body.dataset.firstTrainedMs = Math.round(performance.now());
     el.root.dataset.trainAccuracy = pane.trainAccuracy;
@@ -320,14 +358,40 @@ function render(frame) {
     el.stuck = el.stuck || stoppedLearning(pane, h);
     const stuck = !pane.diverged && el.stuck;
     el.alert.hidden = !pane.diverged && !stuck;
-    el.alert.textContent = pane.diverged ? pane.message || "" : stuck
+    const alert = pane.diverged ? pane.message || "" : stuck
       ? "This network has stopped learning: for many epochs it has done little better than a guess, and its loss is not falling. Lower the learning rate and press Reset (or try another activation)."
       : "";
+    if (el.alert.textContent !== alert) el.alert.textContent = alert;
     if (pane.network) drawNetwork(el.net, pane.network, frame.bytes[`thumbnails.${i}`], THUMB, (layer, from, to, value) => editWeight(i, layer, from, to, value));
   });
+  scheduleText();
   document.body.dataset.points = frame.points.length;
   document.body.dataset.frames = ++renderCount; // read by the frame-rate measurement
   document.body.dataset.timing = JSON.stringify({ worker: frame.workerMs, parse: frame.parseMs, render: performance.now() - t0 });
+}
+
+// Both panes' charts and numbers are drawn together, from their last frames, once the frames
+// in hand are drawn (so the two always show the same epoch); while playing, at most ten times
+// a second.
+let textPending = false, textAt = 0;
+function scheduleText() {
+  if (textPending) return;
+  textPending = true;
+  const draw = () => {
+    textPending = false;
+    textAt = performance.now();
+    paneFrames.forEach((f, i) => f && drawPaneText(i, f.panes[0]));
+  };
+  if (playing) setTimeout(draw, Math.max(0, textAt + 100 - performance.now()));
+  else queueMicrotask(draw);
+}
+
+// drawPaneText draws pane i's chart and its line of numbers.
+function drawPaneText(i, pane) {
+  const el = paneEls[i];
+  drawChart(el.chart, histories[i]);
+  const pct = (v) => (100 * v).toFixed(1) + "%";
+  el.stats.textContent = `${pane.architecture} · epoch ${pane.epoch} · train ${pct(pane.trainAccuracy)} · test ${pct(pane.testAccuracy)} · loss ${pane.trainLoss.toFixed(3)} / ${pane.testLoss.toFixed(3)}`;
 }
 
 function drawCrossHair(canvas, ext) {
@@ -428,6 +492,7 @@ async function applyState(next, message, scene = "") {
   // A link or the default that is exactly a scene is named as that scene.
   if (!scene) scene = Object.keys(presets).find((k) => JSON.stringify(presets[k]()) === JSON.stringify(next)) || "";
   setPlaying(false);
+  generation++;
   state = next;
   histories[0] = []; histories[1] = [];
   fillDataForm();
@@ -435,8 +500,9 @@ async function applyState(next, message, scene = "") {
   $("#speedOut").textContent = state.speed;
   $("#big").checked = state.big;
   document.body.classList.toggle("big", state.big);
-  // The network view comes with the next message: the first frame is drawn sooner without it.
-  const reply = await request({ type: "setScene", data: state.data, models: state.panes });
+  // The first frame comes sooner without the network view and from the coarse grid (the
+  // worker's code is still being compiled then); the full frame follows at once.
+  const reply = await request({ type: "setScene", data: state.data, models: state.panes, coarse: true });
   if (reply.type === "error") {
     // A link with values the worker refuses: fall back to the default scene and say so.
     return applyState(defaultState(), "This link asks for something the lab cannot do (" + reply.error + "); showing the default scene.");
@@ -445,7 +511,10 @@ async function applyState(next, message, scene = "") {
   showScene(scene);
   saveURL();
   if (message) notice(message, true);
-  request({ type: "frame", network: true });
+  // The network view and the full heatmap follow once the page has drawn (the play loop brings
+  // them itself).
+  const gen = generation;
+  setTimeout(() => { if (!playing && gen === generation) request({ type: "frame", network: true }); }, 200);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,7 +592,9 @@ async function start() {
   buildPanes();
   wire();
   if (new URLSearchParams(location.search).has("present")) setPresenter(true);
-  requestAnimationFrame(fitCanvases);
+  // Lay the page out and size the canvases now, while the workers start, rather than when the
+  // first frame arrives.
+  fitCanvases();
   const { state: s, error } = fromHash(route() === "lab" ? location.hash : "");
   await applyState(s, error);
   document.body.dataset.readyMs = Math.round(performance.now());

@@ -1,8 +1,10 @@
-// Starts downloading and compiling the network engine while the rest of the page loads; app.js
-// hands the compiled module to its workers. Once the page has loaded, the service worker (sw.js)
+// Starts downloading and compiling the network engine, and starts the lab's two workers, while
+// the rest of the page loads (it comes before the stylesheet so nothing waits for it); app.js
+// hands the compiled module to the workers. Once the page has loaded, the service worker (sw.js)
 // is registered, so the next visit works without a network.
 "use strict";
 window.somehowEngine = WebAssembly.compileStreaming(fetch("playground.wasm"));
+window.somehowLabWorkers = [new Worker("worker.js"), new Worker("worker.js")];
 if ("serviceWorker" in navigator) {
   // Registered once the page has loaded and settled: installing fetches every file again
   // (the models are megabytes), which must not compete with the first frame.

@@ -4,6 +4,13 @@ import { classColor, colors, lineChart, mix, paintPixels, palette, svg, weightCo
 
 const heatCanvas = document.createElement("canvas");
 
+// Every colour the heatmap and the neurons' thumbnails can take, computed once: a frame paints
+// thousands of cells and must not work out (or allocate) a colour for each.
+const heatColors = palette.map((c) => Array.from({ length: 256 }, (_, a) => mix(c, 0.12 + 0.5 * (a / 255))));
+// Low → orange, high → blue: the colours of classes 0 and 1, so an output neuron's thumbnail
+// matches the heatmap.
+const thumbColors = Array.from({ length: 256 }, (_, t) => mix(t < 128 ? palette[0] : palette[1], Math.abs(t / 255 - 0.5) * 2));
+
 // drawPlane paints one pane's plane: the heatmap (class colour, paler where the model is
 // unsure), the points (filled: training; ringed: test; crossed: misclassified) and, for the
 // perceptron, its line.
@@ -16,7 +23,7 @@ export function drawPlane(canvas, frame, pane, heat, heatSize) {
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, W, H);
   if (heat && heat.length === 2 * heatSize * heatSize) {
-    paintPixels(heatCanvas, heatSize, heatSize, (c) => mix(palette[heat[2 * c] % palette.length], 0.12 + 0.5 * (heat[2 * c + 1] / 255)));
+    paintPixels(heatCanvas, heatSize, heatSize, (c) => heatColors[heat[2 * c] % palette.length][heat[2 * c + 1]]);
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(heatCanvas, 0, 0, W, H);
   }
@@ -42,10 +49,35 @@ export function drawPlane(canvas, frame, pane, heat, heatSize) {
     ctx.stroke();
   }
   const r = Math.max(3, W / 110);
+  ctx.drawImage(pointsLayer(canvas, frame.points, toX, toY, r), 0, 0);
+  if (pane.diverged || !pane.predicted) return;
+  ctx.strokeStyle = "#111";
+  ctx.lineWidth = 1.8;
+  ctx.beginPath();
   frame.points.forEach((p, i) => {
+    if (pane.predicted[i] === p.label) return;
     const x = toX(p.x), y = toY(p.y);
+    ctx.moveTo(x - r - 2, y - r - 2); ctx.lineTo(x + r + 2, y + r + 2);
+    ctx.moveTo(x + r + 2, y - r - 2); ctx.lineTo(x - r - 2, y + r + 2);
+  });
+  ctx.stroke();
+}
+
+// Each plane's points are drawn once into a layer of their own, reused every frame while the
+// points (the same array: the page keeps it until they change) and the plane's size stay: a few
+// hundred circles were most of a frame's painting.
+const pointLayers = new WeakMap(); // plane canvas → {points, width, canvas}
+
+function pointsLayer(plane, points, toX, toY, r) {
+  const last = pointLayers.get(plane);
+  if (last && last.points === points && last.width === plane.width) return last.canvas;
+  const layer = last ? last.canvas : document.createElement("canvas");
+  layer.width = plane.width;
+  layer.height = plane.height;
+  const ctx = layer.getContext("2d");
+  for (const p of points) {
     ctx.beginPath();
-    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.arc(toX(p.x), toY(p.y), r, 0, 2 * Math.PI);
     if (p.test) {
       ctx.fillStyle = "#fff";
       ctx.fill();
@@ -59,15 +91,9 @@ export function drawPlane(canvas, frame, pane, heat, heatSize) {
       ctx.strokeStyle = "rgba(0,0,0,0.55)";
       ctx.stroke();
     }
-    if (pane.predicted && pane.predicted[i] !== p.label && !pane.diverged) {
-      ctx.strokeStyle = "#111";
-      ctx.lineWidth = 1.8;
-      ctx.beginPath();
-      ctx.moveTo(x - r - 2, y - r - 2); ctx.lineTo(x + r + 2, y + r + 2);
-      ctx.moveTo(x + r + 2, y - r - 2); ctx.lineTo(x - r - 2, y + r + 2);
-      ctx.stroke();
-    }
-  });
+  }
+  pointLayers.set(plane, { points, width: plane.width, canvas: layer });
+  return layer;
 }
 
 // drawChart plots loss (solid) and accuracy (dashed) for training (dark) and test (orange) over
@@ -103,58 +129,80 @@ export function drawChart(canvas, history) {
 // drawNetwork draws the network as columns of neurons (each showing its output over the plane,
 // painted from thumbs: thumbSize² bytes a neuron, inputs first) joined by links coloured by sign
 // (weightColor) and as thick as the weight is large. onPick(layer, from, to, value) is called
-// when a link or a neuron's bias is clicked.
+// when a link or a neuron's bias is clicked. The drawing is built once for a shape of network
+// and then updated in place: while training it is redrawn several times a second.
 export function drawNetwork(container, net, thumbs, thumbSize, onPick) {
-  const hadFocus = container.contains(document.activeElement); // kept across redraws
-  container.textContent = "";
-  if (!net) return;
+  if (!net) {
+    container.textContent = "";
+    container.view = null;
+    return;
+  }
   const cols = [net.inputs, ...net.layers.map((l) => l.biases.length)];
+  let view = container.view;
+  if (!view || view.shape !== cols.join("-")) view = container.view = buildNetwork(container, cols, thumbSize);
+  view.net = net;
+  view.onPick = onPick;
+  let maxW = 1e-6;
+  for (const l of net.layers) for (const row of l.weights) for (const w of row) maxW = Math.max(maxW, Math.abs(w));
+  for (const link of view.links) {
+    const w = net.layers[link.layer].weights[link.from][link.to];
+    link.line.setAttribute("stroke", weightColor(w));
+    link.line.setAttribute("stroke-width", (0.5 + 5 * Math.abs(w) / maxW).toFixed(2));
+    link.title.textContent = link.text(w);
+  }
+  const n = thumbSize * thumbSize;
+  view.neurons.forEach((neuron, k) => {
+    const t = thumbs ? thumbs.subarray(k * n, (k + 1) * n) : new Uint8Array(n);
+    paintPixels(neuron.canvas, thumbSize, thumbSize, (i) => thumbColors[t[i]]);
+    if (neuron.layer >= 0) neuron.title.textContent = neuron.text(net.layers[neuron.layer].biases[neuron.row]);
+  });
+}
+
+// buildNetwork makes the drawing of a network with cols neurons a column (inputs first) and
+// returns its parts for drawNetwork to fill in: links, neurons, and the current net and onPick.
+function buildNetwork(container, cols, thumbSize) {
+  const hadFocus = container.contains(document.activeElement); // kept across rebuilds
+  container.textContent = "";
+  const view = { shape: cols.join("-"), links: [], neurons: [], net: null, onPick: null };
   const maxRows = Math.max(...cols);
   const node = 34, gapY = 10, gapX = 90;
   const W = (cols.length - 1) * gapX + node + 20, H = maxRows * (node + gapY) + 10;
   // One tab stop for the whole network: arrow keys pick a weight, Enter changes it.
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "group", tabindex: 0,
     "aria-label": "The network: neurons and the weights between them. Arrow keys pick a weight, Enter changes it." });
-  const links = [];
   const pos = (c, r) => [10 + c * gapX, 5 + (H - 10 - cols[c] * (node + gapY)) / 2 + r * (node + gapY)];
-  let maxW = 1e-6;
-  for (const l of net.layers) for (const row of l.weights) for (const w of row) maxW = Math.max(maxW, Math.abs(w));
-  net.layers.forEach((layer, li) => {
-    layer.weights.forEach((row, i) => row.forEach((w, j) => {
+  for (let li = 0; li + 1 < cols.length; li++) {
+    for (let i = 0; i < cols[li]; i++) for (let j = 0; j < cols[li + 1]; j++) {
       const [x1, y1] = pos(li, i), [x2, y2] = pos(li + 1, j);
-      const line = svg("line", {
-        x1: x1 + node, y1: y1 + node / 2, x2, y2: y2 + node / 2,
-        stroke: weightColor(w), "stroke-width": (0.5 + 5 * Math.abs(w) / maxW).toFixed(2),
-        "stroke-opacity": 0.75, class: "link", tabindex: -1,
-      });
+      const line = svg("line", { x1: x1 + node, y1: y1 + node / 2, x2, y2: y2 + node / 2, "stroke-opacity": 0.75, class: "link", tabindex: -1 });
       const title = svg("title");
-      title.textContent = `layer ${li + 1}: weight from ${li === 0 ? "xy"[i] || "input " + i : "neuron " + (i + 1)} to neuron ${j + 1} = ${w.toFixed(3)} (click to change)`;
       line.appendChild(title);
-      const pick = () => onPick(li, i, j, w);
-      line.addEventListener("click", pick);
-      links.push({ line, pick, text: title.textContent });
+      const from = li === 0 ? "xy"[i] || "input " + i : "neuron " + (i + 1);
+      const link = {
+        line, title, layer: li, from: i, to: j,
+        text: (w) => `layer ${li + 1}: weight from ${from} to neuron ${j + 1} = ${w.toFixed(3)} (click to change)`,
+        pick: () => view.onPick(li, i, j, view.net.layers[li].weights[i][j]),
+      };
+      line.addEventListener("click", link.pick);
+      view.links.push(link);
       root.appendChild(line);
-    }));
-  });
-  const n = thumbSize * thumbSize;
-  let k = 0; // which thumbnail in thumbs
+    }
+  }
   cols.forEach((count, c) => {
-    for (let r = 0; r < count; r++, k++) {
+    for (let r = 0; r < count; r++) {
       const [x, y] = pos(c, r);
       const holder = svg("foreignObject", { x, y, width: node, height: node, class: "neuron" });
-      const canvas = document.createElement("canvas");
-      const t = thumbs ? thumbs.subarray(k * n, (k + 1) * n) : new Uint8Array(n);
-      // Low → orange, high → blue: the colours of classes 0 and 1, so an output neuron's
-      // thumbnail matches the heatmap.
-      paintPixels(canvas, thumbSize, thumbSize, (i) => mix(t[i] < 128 ? palette[0] : palette[1], Math.abs(t[i] / 255 - 0.5) * 2));
+      const canvas = Object.assign(document.createElement("canvas"), { width: thumbSize, height: thumbSize });
       holder.appendChild(canvas);
       const title = svg("title");
+      const neuron = { canvas, title, layer: c - 1, row: r };
       if (c === 0) title.textContent = `input ${"xy"[r]}`;
       else {
-        const b = net.layers[c - 1].biases[r];
-        title.textContent = `layer ${c}, neuron ${r + 1} (${net.layers[c - 1].activation}): bias ${b.toFixed(3)} (click to change)`;
-        holder.addEventListener("click", () => onPick(c - 1, -1, r, b));
+        const activation = () => view.net.layers[c - 1].activation;
+        neuron.text = (b) => `layer ${c}, neuron ${r + 1} (${activation()}): bias ${b.toFixed(3)} (click to change)`;
+        holder.addEventListener("click", () => view.onPick(c - 1, -1, r, view.net.layers[c - 1].biases[r]));
       }
+      view.neurons.push(neuron);
       holder.appendChild(title);
       root.appendChild(holder);
       root.appendChild(svg("rect", { x, y, width: node, height: node, fill: "none", stroke: "#555", "stroke-width": 1, "pointer-events": "none" }));
@@ -162,11 +210,12 @@ export function drawNetwork(container, net, thumbs, thumbSize, onPick) {
   });
   const said = Object.assign(document.createElement("p"), { className: "sr-only" });
   said.setAttribute("aria-live", "polite");
+  const links = view.links;
   const select = (k, announce) => {
     k = (k + links.length) % links.length;
     container.dataset.selected = k;
     links.forEach((l, j) => l.line.classList.toggle("selected", j === k));
-    if (announce) said.textContent = links[k].text.replace(" (click to change)", "");
+    if (announce) said.textContent = links[k].title.textContent.replace(" (click to change)", "");
   };
   if (links.length) select(Number(container.dataset.selected) || 0, false);
   root.addEventListener("keydown", (e) => {
@@ -179,4 +228,5 @@ export function drawNetwork(container, net, thumbs, thumbSize, onPick) {
   });
   container.append(root, said);
   if (hadFocus) root.focus({ preventScroll: true });
+  return view;
 }

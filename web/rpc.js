@@ -7,9 +7,9 @@
 // bytes: {name: ArrayBuffer | Uint8Array} (transferred, not copied) and fetch: {name: url}. A
 // reply's own bytes arrive as reply.bytes: {name: Uint8Array}. An error reply ({type: "error",
 // error}) resolves too, so a caller always hears back and decides what to show; onError hears
-// only what answers no request (the engine failing to start or stopping).
-export function connect(name, module, onError = () => {}) {
-  const worker = new Worker("worker.js");
+// only what answers no request (the engine failing to start or stopping). worker may be one
+// already started (boot.js starts the lab's before the page has loaded).
+export function connect(name, module, onError = () => {}, worker = new Worker("worker.js")) {
   const pending = new Map(); // id → resolve
   let nextId = 1;
   worker.onmessage = (e) => {

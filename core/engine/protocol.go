@@ -34,7 +34,8 @@
 // Every message also takes "network": true to include the drawn network, "coarse": true for a
 // 50×50 heatmap instead of 100×100 (a quarter of the work, while training), and "panes": [i, ...]
 // to train and report only those panes (the page runs one worker per pane, so the two panes
-// use two CPU cores). A Frame's bytes: "heatmap.P" (pane P's heatmapCells² cells, two bytes a
+// use two CPU cores), and "pointsVersion": the Frame.pointsVersion of the points the page holds
+// (a Frame carries "points" only when they changed since). A Frame's bytes: "heatmap.P" (pane P's heatmapCells² cells, two bytes a
 // cell: class, confidence 0-255) and, with the network, "thumbnails.P" (every neuron's
 // ThumbnailSize² thumbnail, the inputs first, then each layer in order).
 //

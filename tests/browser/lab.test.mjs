@@ -48,6 +48,30 @@ test("pause really pauses", async () => {
   await page.waitForTimeout(1000);
   assert.equal(await num(page, 1, "epoch"), epoch, "training went on after pause");
   assert.equal(await page.locator("#play").textContent(), "▶ Play");
+  // The still picture is the sharp one (playing draws most frames from a coarser grid), and the
+  // numbers under it are the last ones (playing redraws them a few times a second).
+  for (const i of [0, 1]) {
+    assert.equal(await num(page, i, "heatmap-cells"), 100, `pane ${i}'s paused boundary is not the full grid`);
+    assert.match(await pane(page, i).locator(".stats").textContent(), new RegExp(`epoch ${await num(page, i, "epoch")} `));
+  }
+  await page.close();
+});
+
+test("while it plays, the network drawing is updated in place, its links following the weights", async () => {
+  const page = await env.page();
+  const svg = await pane(page, 1).locator(".network svg").elementHandle();
+  const widths = () => pane(page, 1).locator(".network line").evaluateAll((ls) => ls.map((l) => l.getAttribute("stroke-width")).join());
+  const before = await widths();
+  await page.click("#play");
+  await page.waitForFunction(() => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) >= 30);
+  await page.click("#play");
+  await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.heatmapCells === "100");
+  assert.ok(await svg.evaluate((el) => el.isConnected), "the network's drawing was rebuilt instead of updated");
+  assert.notEqual(await widths(), before, "the links did not follow the trained weights");
+  // Changing the network's shape does rebuild it.
+  await pane(page, 1).locator(".m-hidden").fill("3");
+  await page.waitForFunction(() => document.querySelectorAll('.pane[data-pane="1"] .network line').length === 2 * 3 + 3);
+  assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
 

@@ -7,8 +7,9 @@ import (
 )
 
 // BenchmarkTrainFrame is one animation frame of the lab at its heaviest everyday setting: both
-// panes a 2-8-8-1 MLP on 500 points, one epoch each, the 100×100 heatmaps and the JSON reply (the bytes travel beside it);
-// and the same with the network view the page asks for every sixth frame.
+// panes a 2-8-8-1 MLP on 500 points, one epoch each, the 100×100 heatmaps and the JSON reply (the
+// bytes travel beside it); the same with the network view the page asks for every sixth frame;
+// and what each of the page's two workers is asked the other frames: its own pane, coarse.
 func BenchmarkTrainFrame(b *testing.B) {
 	l := New()
 	if _, _, err := send(l, `{"type":"setData","data":{"kind":"xor","points":500,"classes":2,"noise":0.05,"testFraction":0.3,"seed":1}}`); err != nil {
@@ -19,11 +20,14 @@ func BenchmarkTrainFrame(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	for _, network := range []bool{false, true} {
-		msg := fmt.Sprintf(`{"type":"train","epochs":1,"network":%v}`, network)
-		b.Run(fmt.Sprintf("network=%v", network), func(b *testing.B) {
+	for _, c := range []struct{ name, msg string }{
+		{"network=false", `{"type":"train","epochs":1,"network":false}`},
+		{"network=true", `{"type":"train","epochs":1,"network":true}`},
+		{"pane=coarse", `{"type":"train","epochs":1,"panes":[0],"coarse":true}`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				reply, _, err := send(l, msg)
+				reply, _, err := send(l, c.msg)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -10,7 +10,7 @@ import (
 // Frame computes what the page draws: the points and, for each live pane, its scores, heatmap,
 // predictions and (when withNetwork) the network with its neurons' thumbnails.
 func (l *Lab) Frame(withNetwork bool, live [2]bool) Frame {
-	f := Frame{Type: "frame", Extent: Extent, Points: l.points, Panes: []PaneFrame{}}
+	f := Frame{Type: "frame", Extent: Extent, PointsVersion: l.pointsVersion, Points: l.points, Panes: []PaneFrame{}}
 	if f.Points == nil {
 		f.Points = []Point{}
 	}

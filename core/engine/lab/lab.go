@@ -29,6 +29,8 @@ type Lab struct {
 	test   *data.Points
 	panes  [2]*pane
 	coarse bool // the frame being made uses the coarse heatmap
+	// pointsVersion is bumped by every change to points (Frame.PointsVersion).
+	pointsVersion int
 	// now is the clock used for training budgets (replaced in tests).
 	now func() time.Time
 }
@@ -115,7 +117,7 @@ func (l *Lab) Do(req Request) (Frame, error) {
 		if req.Data == nil || len(req.Models) != 2 {
 			return fail(errors.New("setScene needs a data object and two models"))
 		}
-		next := &Lab{now: l.now}
+		next := &Lab{now: l.now, pointsVersion: l.pointsVersion}
 		if err := next.setData(*req.Data); err != nil {
 			return fail(err)
 		}
@@ -175,7 +177,11 @@ func (l *Lab) Do(req Request) (Frame, error) {
 	}
 	l.coarse = req.Coarse
 	defer func() { l.coarse = false }()
-	return l.Frame(req.Network, live), nil
+	f := l.Frame(req.Network, live)
+	if req.PointsVersion == l.pointsVersion {
+		f.Points = nil
+	}
+	return f, nil
 }
 
 func paneIndex(p *int) (int, error) {
@@ -248,8 +254,9 @@ func checkPoint(p Point, classes int) error {
 	return nil
 }
 
-// split rebuilds the training and test sets from l.points.
+// split rebuilds the training and test sets from l.points; every change to the points ends here.
 func (l *Lab) split() {
+	l.pointsVersion++
 	l.train = &data.Points{Classes: l.spec.Classes}
 	l.test = &data.Points{Classes: l.spec.Classes}
 	for _, p := range l.points {

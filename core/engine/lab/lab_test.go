@@ -205,3 +205,36 @@ func TestCoarseHeatmap(t *testing.T) {
 		t.Errorf("the corners disagree: coarse class %d, full class %d", out["heatmap.1"][0], full.Panes[1].Heatmap[0])
 	}
 }
+
+// A frame leaves the points out while the page holds the current ones, and sends them (an empty
+// list too) after any change: a new scene, a point added or erased.
+func TestPointsTravelOnlyWhenChanged(t *testing.T) {
+	l := New()
+	points := func(msg string) (any, int) {
+		out := do(t, l, msg)
+		v, ok := out["pointsVersion"].(float64)
+		if !ok {
+			t.Fatalf("%s: %v", msg, out)
+		}
+		return out["points"], int(v)
+	}
+	pts, v := points(`{"type":"setScene","data":{"kind":"xor","points":20,"classes":2},"models":[{"kind":"perceptron","learningRate":0.1},{"kind":"mlp","hidden":[4],"learningRate":0.1}]}`)
+	if p, ok := pts.([]any); !ok || len(p) != 20 {
+		t.Fatalf("setScene sent points %v", pts)
+	}
+	if pts, v2 := points(fmt.Sprintf(`{"type":"train","epochs":1,"pointsVersion":%d}`, v)); pts != nil || v2 != v {
+		t.Errorf("training resent the points (version %d → %d)", v, v2)
+	}
+	if pts, _ := points(`{"type":"train","epochs":1}`); pts == nil {
+		t.Error("a request that holds no points got none")
+	}
+	pts, v3 := points(fmt.Sprintf(`{"type":"addPoint","x":0.1,"y":0.1,"label":1,"pointsVersion":%d}`, v))
+	if p, ok := pts.([]any); !ok || len(p) != 21 || v3 == v {
+		t.Fatalf("after addPoint: points %v, version %d (was %d)", pts, v3, v)
+	}
+	points(`{"type":"setData","data":{"kind":"none","classes":2}}`)
+	pts, v4 := points(`{"type":"setScene","data":{"kind":"none","classes":2},"models":[{"kind":"perceptron","learningRate":0.1},{"kind":"mlp","hidden":[4],"learningRate":0.1}]}`)
+	if p, ok := pts.([]any); !ok || len(p) != 0 || v4 <= v3 {
+		t.Errorf("an empty scene: points %v, version %d after %d", pts, v4, v3)
+	}
+}

@@ -34,6 +34,9 @@ type Request struct {
 	Network  bool    `json:"network,omitempty"`
 	// Coarse asks for the CoarseHeatmapSize grid instead of the full one.
 	Coarse bool `json:"coarse,omitempty"`
+	// PointsVersion is the Frame.PointsVersion of the points the page already holds: a frame
+	// leaves the points out while they are unchanged (500 points are most of a frame's JSON).
+	PointsVersion int `json:"pointsVersion,omitempty"`
 
 	// addPoint and removePoint.
 	X     float64 `json:"x,omitempty"`
@@ -85,9 +88,12 @@ type ModelSpec struct {
 
 // Frame is the reply that redraws the page: both panes and the points.
 type Frame struct {
-	Type   string      `json:"type"` // "frame"
-	Extent float64     `json:"extent"`
-	Points []Point     `json:"points"`
+	Type   string  `json:"type"` // "frame"
+	Extent float64 `json:"extent"`
+	// PointsVersion changes whenever the points do (from 1 up, never repeating in a worker).
+	PointsVersion int `json:"pointsVersion"`
+	// Points are present (possibly empty) unless the request's PointsVersion is current.
+	Points []Point     `json:"points,omitzero"`
 	Panes  []PaneFrame `json:"panes"` // the panes asked for, in order
 }
 
