@@ -183,3 +183,29 @@ func dialLimited(t *testing.T, total, perClient, n int) (accepted chan net.Conn,
 	}
 	return accepted, conns
 }
+
+// Files are gzipped for a browser across a network, and sent as they are to one on this machine.
+func TestCompressionOnlyAcrossANetwork(t *testing.T) {
+	web := t.TempDir()
+	text := strings.Repeat("console.log('a line of the page');\n", 200)
+	if err := os.WriteFile(filepath.Join(web, "app.js"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := siteHandler(web, "assets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for addr, want := range map[string]string{"10.0.0.3:5000": "gzip", "192.168.1.20:5000": "gzip", "127.0.0.1:5000": "", "[::1]:5000": ""} {
+		r := httptest.NewRequest("GET", "/app.js", nil)
+		r.RemoteAddr = addr
+		r.Header.Set("Accept-Encoding", "gzip, deflate, br")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if got := w.Header().Get("Content-Encoding"); got != want || w.Code != 200 {
+			t.Errorf("from %s: status %d, Content-Encoding %q, want %q", addr, w.Code, got, want)
+		}
+		if want == "" && w.Body.String() != text {
+			t.Errorf("from %s: the file as served differs from the file", addr)
+		}
+	}
+}

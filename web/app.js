@@ -592,9 +592,13 @@ async function start() {
   buildPanes();
   wire();
   if (new URLSearchParams(location.search).has("present")) setPresenter(true);
-  // Lay the page out and size the canvases now, while the workers start, rather than when the
-  // first frame arrives.
+  // Lay the page out, size the canvases and draw them empty now, while the workers start: a
+  // canvas's first drawing (its memory, its fonts) would otherwise delay the first frame.
   fitCanvases();
+  for (const el of paneEls) {
+    drawPlane(el.plane, { extent: 1, points: [] }, {}, null, 0);
+    drawChart(el.chart, []);
+  }
   const { state: s, error } = fromHash(route() === "lab" ? location.hash : "");
   await applyState(s, error);
   document.body.dataset.readyMs = Math.round(performance.now());
