@@ -92,22 +92,40 @@ func MulAdd(c, a, b []float32, m, k, n int, workers int) {
 				}
 				continue
 			}
-			switch n {
-			case 8:
+			if n == 8 {
 				axpyRows8(arow, b, (*[8]float32)(crow))
 				continue
 			}
-			for p, av := range arow {
-				if av == 0 {
-					continue
-				}
-				brow := b[p*n : p*n+n : p*n+n]
-				for j := range crow {
-					crow[j] += float32(av * brow[j])
-				}
-			}
+			axpyRowsNarrow(arow, b, crow)
 		}
 	})
+}
+
+// axpyRowsNarrow is axpyRows8 for any other row shorter than smallRow: four columns at a time
+// (one bounds check for four), then the rest; each column summed in the same order as Axpy.
+// In WebAssembly a 12-wide layer ran 4× slower per multiply-add than an 8- or 16-wide one
+// before this.
+func axpyRowsNarrow(arow, b, crow []float32) {
+	n := len(crow)
+	b = b[:len(arow)*n]
+	for p, av := range arow {
+		if av == 0 {
+			continue
+		}
+		brow := b[p*n : p*n+n : p*n+n]
+		j := 0
+		for ; j+4 <= n; j += 4 {
+			c := (*[4]float32)(crow[j : j+4])
+			w := (*[4]float32)(brow[j : j+4])
+			c[0] += float32(av * w[0])
+			c[1] += float32(av * w[1])
+			c[2] += float32(av * w[2])
+			c[3] += float32(av * w[3])
+		}
+		for ; j < n; j++ {
+			crow[j] += float32(av * brow[j])
+		}
+	}
 }
 
 // axpyRows16 is axpyRows8 for 16 columns, in the same order as Axpy.

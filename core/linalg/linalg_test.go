@@ -107,3 +107,46 @@ func BenchmarkMulTransB(b *testing.B) {
 		MulTransB(out, g, w, 64, 10, 128, 1)
 	}
 }
+
+// BenchmarkLabLayer times a hidden layer of the lab's networks over a 50×50 heatmap grid: the
+// product the page's boundary pays for on every frame, at the widths the lab offers.
+func BenchmarkLabLayer(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const m = 2500
+	for _, n := range []int{4, 6, 8, 12, 16} {
+		x := randMat(rng, m*n, 0)
+		w := randMat(rng, n*n, 0)
+		out := make([]float32, m*n)
+		b.Run(fmt.Sprintf("width=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				MulAdd(out, x, w, m, n, n, 1)
+			}
+		})
+	}
+}
+
+// Every row width sums each column in the same order as Axpy, to the bit: the lab's widths (1 to
+// 16) take unrolled paths, and a network must train to the same numbers whichever path it takes.
+func TestEveryWidthSumsInAxpyOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const m, k = 7, 13
+	for n := 1; n <= 20; n++ {
+		a := randMat(rng, m*k, 0.3)
+		b := randMat(rng, k*n, 0)
+		got := randMat(rng, m*n, 0)
+		want := append([]float32(nil), got...)
+		MulAdd(got, a, b, m, k, n, 1)
+		for r := range m {
+			for p := range k {
+				if av := a[r*k+p]; av != 0 {
+					Axpy(av, b[p*n:p*n+n], want[r*n:r*n+n])
+				}
+			}
+		}
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("width %d, entry %d: %v, Axpy's order gives %v", n, i, got[i], want[i])
+			}
+		}
+	}
+}
