@@ -358,7 +358,7 @@ function drawDescent() {
   let X, Y;
   if (terrain.dims === 1) {
     const chart = lineChart(c, {
-      x: { min: -4, max: 4, label: "weight" }, y: { min: terrain.min, max: terrain.max, label: "loss" },
+      x: { min: -4, max: 4, label: "weight" }, y: { min: terrain.min, max: terrain.max, label: "height" },
       series: [{ points: zip(terrain.x, terrain.loss), color: colors.ink, width: 3 }],
     });
     X = chart.X;
