@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -151,6 +152,23 @@ func crossesKink(net *Network, x []float32, rows int, p *float32) bool {
 		}
 	}
 	return false
+}
+
+// A slice gives each element the bits the element alone would get, whatever its neighbours:
+// small and large sums take different roads through tanhSlice.
+func TestTanhSliceMatchesElementwise(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	s := []float32{0, float32(math.Copysign(0, -1)), 0.625, -0.625, 0.62499997, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 40, -40}
+	for range 5000 {
+		s = append(s, float32(rng.NormFloat64()*[]float64{0.1, 1, 5}[rng.IntN(3)]))
+	}
+	y := make([]float32, len(s))
+	tanhSlice(s, y)
+	for i, v := range s {
+		if want := tanh(v); math.Float32bits(y[i]) != math.Float32bits(want) {
+			t.Fatalf("tanh of element %d (%v) in a slice is %v, alone %v", i, v, y[i], want)
+		}
+	}
 }
 
 func TestSigmoidAndTanhAreAccurate(t *testing.T) {

@@ -31,18 +31,20 @@ func sigmoidSlice(s, y []float32) {
 // tanhSlice sets y[i] = tanh(s[i]). y must not overlap s.
 func tanhSlice(s, y []float32) {
 	y = y[:len(s)]
-	for i, v := range s {
-		if v < 0 {
-			v = -v
+	// e**2|s| is needed only where |s| >= 0.625 (a series covers the rest, most of a trained
+	// network's sums): those are gathered at the front of y, raised in one call, and read back
+	// from the end, so that no value is overwritten before it is read.
+	n := 0
+	for _, v := range s {
+		if a := abs32(v); !(a < 0.625) { // NaN too, as below
+			y[n] = 2 * a
+			n++
 		}
-		y[i] = 2 * v
 	}
-	mathf.Exp32Slice(y, y) // e**2|s|
-	for i, v := range s {
-		a := v
-		if a < 0 {
-			a = -a
-		}
+	mathf.Exp32Slice(y[:n], y[:n])
+	for i := len(s) - 1; i >= 0; i-- {
+		v := s[i]
+		a := abs32(v)
 		var t float32
 		if a < 0.625 {
 			// 1 - 2/(e+1) would cancel here. The odd Taylor series of tanh, to a**19 in
@@ -52,13 +54,21 @@ func tanhSlice(s, y []float32) {
 			t = float32(x * (1 + x2*(-1.0/3+x2*(2.0/15+x2*(-17.0/315+x2*(62.0/2835+x2*(-1382.0/155925+
 				x2*(21844.0/6081075+x2*(-929569.0/638512875+x2*(6404582.0/10854718875+x2*(-443861162.0/1856156927625)))))))))))
 		} else {
-			t = 1 - 2/(y[i]+1)
+			n--
+			t = 1 - 2/(y[n]+1)
 		}
 		if v < 0 {
 			t = -t
 		}
 		y[i] = t
 	}
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 func sigmoid(s float32) float32 {
