@@ -114,24 +114,30 @@ test("a hostile or broken URL falls back to defaults with a visible message", as
   }
 });
 
+// applied waits until pane i's model in the page's link has every field of want: an edit
+// applies once typing pauses, and a test must not take a frame from before it for one after.
+const applied = (page, i, want) => page.waitForFunction(([i, want]) => {
+  const m = location.hash.match(/^#lab=([^&]*)/);
+  const model = m && JSON.parse(atob(m[1].replace(/-/g, "+").replace(/_/g, "/"))).panes[i];
+  return model && Object.entries(want).every(([k, v]) => JSON.stringify(model[k]) === JSON.stringify(v));
+}, [i, want]);
+
 test("a too-high learning rate diverges, says so, and reset recovers", async () => {
   const page = await env.page();
   const p = pane(page, 1);
   await p.locator(".m-hidden").fill("16,16,16,16");
-  await p.locator(".m-hidden").dispatchEvent("change");
   await p.locator(".m-activation").selectOption("linear");
   await p.locator(".m-init").selectOption("uniform");
   await p.locator(".m-lr").fill("10");
-  await p.locator(".m-lr").dispatchEvent("change");
   await p.locator(".m-batch").fill("1");
-  await p.locator(".m-batch").dispatchEvent("change");
+  await applied(page, 1, { hidden: [16, 16, 16, 16], activation: "linear", init: "uniform", learningRate: 10, batch: 1 });
   await page.click("#play");
   await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.diverged === "true", null, { timeout: 30000 });
   assert.match(await p.locator(".alert").textContent(), /learning rate/);
   await page.screenshot({ path: join(screenshotDir, "lab-diverged.png") });
   await page.click("#play"); // pause
   await p.locator(".m-lr").fill("0.0001");
-  await p.locator(".m-lr").dispatchEvent("change");
+  await applied(page, 1, { learningRate: 0.0001 });
   await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.diverged === "false");
   await page.click("#step");
   await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.epoch === "1");
