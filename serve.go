@@ -37,7 +37,7 @@ func main() {
 	flag.Parse()
 	var err error
 	if *headersFile != "" {
-		err = os.WriteFile(*headersFile, []byte(headersFileText()), 0o644)
+		err = os.WriteFile(*headersFile, []byte(api.HeadersFile()), 0o644)
 	} else {
 		err = serve(*addr, *web, *assets)
 	}
@@ -116,41 +116,7 @@ func siteHandler(web, assets string) (http.Handler, error) {
 	}
 	// The same API the edge worker serves; one client cannot take all of its CPU.
 	mux.Handle("/api/", perClientLimit(apiHandler, apiRate, apiBurst))
-	return securityHeaders(mux), nil
-}
-
-// csp lets the page load only its own files; Go's WebAssembly needs 'wasm-unsafe-eval'.
-const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-	"img-src 'self' data: blob:; worker-src 'self'; connect-src 'self'; object-src 'none'; " +
-	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-
-// headers are the security headers of every response: one list, sent by this server and
-// written into dist/_headers for static hosts and the edge.
-var headers = [][2]string{
-	{"Content-Security-Policy", csp},
-	{"X-Content-Type-Options", "nosniff"},
-	{"Referrer-Policy", "no-referrer"},
-	{"Cross-Origin-Opener-Policy", "same-origin"},
-}
-
-// headersFileText is headers in the _headers format static hosts (and Workers assets) read.
-func headersFileText() string {
-	var b strings.Builder
-	b.WriteString("/*\n")
-	for _, h := range headers {
-		fmt.Fprintf(&b, "  %s: %s\n", h[0], h[1])
-	}
-	return b.String()
-}
-
-// securityHeaders adds the headers every response carries.
-func securityHeaders(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, kv := range headers {
-			w.Header().Set(kv[0], kv[1])
-		}
-		h.ServeHTTP(w, r)
-	})
+	return api.WithSecurityHeaders(mux), nil
 }
 
 // static serves the files of a folder (no directory listings, GET and HEAD only), gzip-

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"somehow/api"
 )
 
 // testSite serves a small web folder and the real assets folder.
@@ -30,27 +32,40 @@ func testSite(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// The headers `make run` sends are exactly the ones written for dist/ and the edge.
-func TestServedHeadersAreTheWrittenOnes(t *testing.T) {
+// Every answer `make run` gives carries the security headers (files, API answers, refusals),
+// and dist/_headers (for static hosts and the edge's files) holds exactly the same ones.
+func TestEveryAnswerCarriesTheSecurityHeaders(t *testing.T) {
 	srv := testSite(t)
-	res, err := http.Get(srv.URL + "/")
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/", ""}, {"GET", "/app.js", ""}, {"GET", "/playground.wasm", ""}, {"GET", "/assets/models/paper.somehow", ""},
+		{"GET", "/no-such-file", ""}, {"POST", "/", ""}, {"GET", "/api/models", ""}, {"POST", "/api/predict", "{"},
+		{"GET", "/api/nothing", ""},
+	} {
+		req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(c.body))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		for _, h := range api.SecurityHeaders {
+			if got := res.Header.Get(h[0]); got != h[1] {
+				t.Errorf("%s %s (%d): %s is %q, want %q", c.method, c.path, res.StatusCode, h[0], got, h[1])
+			}
+		}
 	}
-	res.Body.Close()
 	written := map[string]string{}
-	for _, line := range strings.Split(headersFileText(), "\n")[1:] {
+	lines := strings.Split(api.HeadersFile(), "\n")
+	if lines[0] != "/*" {
+		t.Errorf("the _headers file does not apply to every path: %q", lines[0])
+	}
+	for _, line := range lines[1:] {
 		if k, v, ok := strings.Cut(strings.TrimSpace(line), ": "); ok {
 			written[k] = v
 		}
 	}
-	if len(written) != len(headers) {
-		t.Fatalf("the _headers file has %d headers, the list %d", len(written), len(headers))
-	}
-	for k, v := range written {
-		if got := res.Header.Get(k); got != v {
-			t.Errorf("%s: served %q, written %q", k, got, v)
-		}
+	if len(written) != len(api.SecurityHeaders) || written["X-Content-Type-Options"] != "nosniff" || !strings.Contains(written["Content-Security-Policy"], "default-src 'self'") {
+		t.Errorf("the _headers file holds %v", written)
 	}
 }
 

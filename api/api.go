@@ -28,7 +28,9 @@ import (
 	"sync"
 
 	"somehow/core/digit"
+	"somehow/core/mnist"
 	"somehow/core/nn"
+	"somehow/core/sentence"
 )
 
 // Limits on a request.
@@ -59,10 +61,16 @@ type served struct {
 	nets  sync.Pool
 }
 
-func (s *served) predict(x []float32) []float32 {
+// read reads the input as the page does (mnist.ReadDrawing), with a network from the pool.
+func (s *served) read(in Input) (mnist.Reading, error) {
 	net := s.nets.Get().(*nn.Network)
 	defer s.nets.Put(net)
-	return append([]float32(nil), net.Predict(x)...)
+	m := *s.model
+	m.Net = net
+	if in.Image != nil {
+		return mnist.ReadImage(&m, in.Image), nil
+	}
+	return mnist.ReadDrawing(&m, in.Drawing, in.Width, in.Height)
 }
 
 // New loads every *.somehow file in models.
@@ -147,19 +155,27 @@ func bad(status int, format string, args ...any) error {
 	return &requestError{status, fmt.Sprintf(format, args...)}
 }
 
-// DecodePredict reads and checks a predict body, returning the 784 inputs and the model name.
-// Every way a body can be wrong is an error with its status; nothing it holds can make it
-// allocate more than its own size allows.
-func DecodePredict(r io.Reader) ([]float32, string, error) {
+// Input is a checked predict body: a 28×28 image, or a drawing of any size, and the model asked
+// for (empty: the default).
+type Input struct {
+	Image         []float32 // 784 values in 0..1, or nil
+	Drawing       []float32 // Width×Height values in 0..1, or nil
+	Width, Height int
+	Model         string
+}
+
+// DecodePredict reads and checks a predict body. Every way a body can be wrong is an error with
+// its status; nothing it holds can make it allocate more than its own size allows.
+func DecodePredict(r io.Reader) (Input, error) {
 	body, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
 	if err != nil {
-		return nil, "", bad(http.StatusBadRequest, "could not read the whole body")
+		return Input{}, bad(http.StatusBadRequest, "could not read the whole body")
 	}
 	if len(body) > MaxBodyBytes {
-		return nil, "", bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes", MaxBodyBytes)
+		return Input{}, bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes", MaxBodyBytes)
 	}
 	if err := strictKeys(body); err != nil {
-		return nil, "", err
+		return Input{}, err
 	}
 	// First the shape, with the numbers left as text: a canvas of the wrong size is refused
 	// before its pixels cost anything to parse.
@@ -175,10 +191,10 @@ func DecodePredict(r io.Reader) ([]float32, string, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&wire); err != nil {
-		return nil, "", bad(http.StatusBadRequest, "the body is not the JSON this API takes: %s", describeJSON(err))
+		return Input{}, bad(http.StatusBadRequest, "the body is not the JSON this API takes: %s", describeJSON(err))
 	}
 	if dec.More() {
-		return nil, "", bad(http.StatusBadRequest, "the body has more than one JSON value")
+		return Input{}, bad(http.StatusBadRequest, "the body has more than one JSON value")
 	}
 	numbers := func(raw json.RawMessage, name string) ([]float64, error) {
 		var v []float64
@@ -189,11 +205,11 @@ func DecodePredict(r io.Reader) ([]float32, string, error) {
 	}
 	req := PredictRequest{Model: wire.Model}
 	if wire.Image != nil && wire.Canvas != nil {
-		return nil, "", bad(http.StatusBadRequest, "send either image or canvas, not both")
+		return Input{}, bad(http.StatusBadRequest, "send either image or canvas, not both")
 	}
 	if wire.Image != nil {
 		if req.Image, err = numbers(wire.Image, "image"); err != nil {
-			return nil, "", err
+			return Input{}, err
 		}
 		if req.Image == nil {
 			req.Image = []float64{}
@@ -201,11 +217,11 @@ func DecodePredict(r io.Reader) ([]float32, string, error) {
 	}
 	if c := wire.Canvas; c != nil {
 		if c.Width < 1 || c.Height < 1 || c.Width > MaxCanvasSide || c.Height > MaxCanvasSide {
-			return nil, "", bad(http.StatusBadRequest, "the canvas must be between 1×1 and %d×%d, not %d×%d", MaxCanvasSide, MaxCanvasSide, c.Width, c.Height)
+			return Input{}, bad(http.StatusBadRequest, "the canvas must be between 1×1 and %d×%d, not %d×%d", MaxCanvasSide, MaxCanvasSide, c.Width, c.Height)
 		}
 		req.Canvas = &Canvas{Width: c.Width, Height: c.Height}
 		if req.Canvas.Pixels, err = numbers(c.Pixels, "canvas.pixels"); err != nil {
-			return nil, "", err
+			return Input{}, err
 		}
 	}
 	check := func(what string, v []float64) error {
@@ -219,35 +235,31 @@ func DecodePredict(r io.Reader) ([]float32, string, error) {
 	switch {
 	case req.Image != nil:
 		if len(req.Image) != digit.Size*digit.Size {
-			return nil, "", bad(http.StatusBadRequest, "image must have 784 numbers (28×28), not %d", len(req.Image))
+			return Input{}, bad(http.StatusBadRequest, "image must have 784 numbers (28×28), not %d", len(req.Image))
 		}
 		if err := check("image", req.Image); err != nil {
-			return nil, "", err
+			return Input{}, err
 		}
 		x := make([]float32, len(req.Image))
 		for i, v := range req.Image {
 			x[i] = float32(v)
 		}
-		return x, req.Model, nil
+		return Input{Image: x, Model: req.Model}, nil
 	case req.Canvas != nil:
 		c := req.Canvas
 		if len(c.Pixels) != c.Width*c.Height {
-			return nil, "", bad(http.StatusBadRequest, "a %d×%d canvas has %d pixels, not %d", c.Width, c.Height, c.Width*c.Height, len(c.Pixels))
+			return Input{}, bad(http.StatusBadRequest, "a %d×%d canvas has %d pixels, not %d", c.Width, c.Height, c.Width*c.Height, len(c.Pixels))
 		}
 		if err := check("canvas", c.Pixels); err != nil {
-			return nil, "", err
+			return Input{}, err
 		}
 		gray := make([]float32, len(c.Pixels))
 		for i, v := range c.Pixels {
 			gray[i] = float32(v)
 		}
-		x, err := digit.Preprocess(gray, c.Width, c.Height)
-		if err != nil {
-			return nil, "", bad(http.StatusBadRequest, "%v", err)
-		}
-		return x, req.Model, nil
+		return Input{Drawing: gray, Width: c.Width, Height: c.Height, Model: req.Model}, nil
 	}
-	return nil, "", bad(http.StatusBadRequest, `the body needs "image" (784 numbers) or "canvas" (width, height, pixels)`)
+	return Input{}, bad(http.StatusBadRequest, `the body needs "image" (784 numbers) or "canvas" (width, height, pixels)`)
 }
 
 // ServeHTTP answers /api/models and /api/predict.
@@ -285,11 +297,12 @@ func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 		refuse(bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes", MaxBodyBytes))
 		return
 	}
-	x, name, err := DecodePredict(r.Body)
+	in, err := DecodePredict(r.Body)
 	if err != nil {
 		refuse(err)
 		return
 	}
+	name := in.Model
 	if h.DrainBody {
 		drain(r.Body)
 	}
@@ -298,14 +311,15 @@ func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 	}
 	m, ok := h.models[name]
 	if !ok {
-		writeError(w, bad(http.StatusNotFound, "there is no model named %q; see /api/models", truncate(name, 40)))
+		writeError(w, bad(http.StatusNotFound, "there is no model named %q; see /api/models", sentence.Truncate(name, 40)))
 		return
 	}
-	if m.model.Deskew { // the model was trained on straightened digits: it reads them so
-		x = digit.Deskew(x)
+	reading, err := m.read(in)
+	if err != nil {
+		writeError(w, bad(http.StatusBadRequest, "%v", err))
+		return
 	}
-	out := m.predict(x)
-	writeJSON(w, http.StatusOK, Prediction{Digit: nn.ClassOf(out), Outputs: out, Model: name})
+	writeJSON(w, http.StatusOK, Prediction{Digit: reading.Digit, Outputs: reading.Outputs, Model: name})
 }
 
 func methodNotAllowed(allow, sentence string) http.HandlerFunc {
@@ -332,7 +346,7 @@ func strictKeys(body []byte) error {
 			}
 			key, _ := t.(string)
 			if !allowed[key] {
-				return bad(http.StatusBadRequest, "%s has an unknown key %q (keys are lower case: %s)", where, truncate(key, 40), keyList(allowed))
+				return bad(http.StatusBadRequest, "%s has an unknown key %q (keys are lower case: %s)", where, sentence.Truncate(key, 40), keyList(allowed))
 			}
 			if seen[key] {
 				return bad(http.StatusBadRequest, "%s has the key %q twice", where, key)
@@ -367,27 +381,10 @@ func keyList(allowed map[string]bool) string {
 
 // describeJSON says what the JSON decoder found wrong without its Go type names.
 func describeJSON(err error) string {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syntax):
-		return "it is not valid JSON"
-	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return fmt.Sprintf("it has a %s where an object belongs", typ.Value)
-		}
-		return fmt.Sprintf("%q holds a %s of the wrong kind", truncate(typ.Field, 40), typ.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return "it has an " + strings.TrimPrefix(err.Error(), "json: ")
-	}
-	return "it is cut short or malformed"
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
+	if s, ok := sentence.JSON(err, "it"); ok {
 		return s
 	}
-	return s[:n] + "…"
+	return "it is cut short or malformed"
 }
 
 // drain reads what is left of a body (up to 16 MB) before answering. On Workers, answering while

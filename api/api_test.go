@@ -153,17 +153,24 @@ func TestPredictBadRequests(t *testing.T) {
 	}
 }
 
-// FuzzDecodePredict: any body is an error or 784 numbers in [0, 1]; never a panic.
+// FuzzDecodePredict: any body is an error, 784 numbers in [0, 1], or a drawing of at most
+// MaxCanvasSide² numbers in [0, 1] that fits its size; never a panic.
 func FuzzDecodePredict(f *testing.F) {
 	f.Add([]byte(`{"image":[0,0.5,1]}`))
 	f.Add([]byte(`{"canvas":{"width":2,"height":1,"pixels":[0,1]},"model":"paper"}`))
 	f.Add([]byte(`{"canvas":{"width":-1,"height":99999999,"pixels":null}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		x, _, err := DecodePredict(strings.NewReader(string(b)))
+		in, err := DecodePredict(strings.NewReader(string(b)))
 		if err != nil {
 			return
 		}
-		if len(x) != 784 {
+		x := in.Image
+		if x == nil {
+			x = in.Drawing
+			if len(x) != in.Width*in.Height || in.Width > MaxCanvasSide || in.Height > MaxCanvasSide {
+				t.Fatalf("a %d×%d drawing of %d values", in.Width, in.Height, len(x))
+			}
+		} else if len(x) != 784 || in.Drawing != nil {
 			t.Fatalf("%d inputs", len(x))
 		}
 		for _, v := range x {

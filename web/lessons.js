@@ -14,7 +14,7 @@ async function ask(msg) {
 }
 
 // The lab's engine answers the overfitting and initialisation lessons, in this same worker.
-const askLab = (msg) => ask({ ...msg, engine: "lab" });
+const askLab = (msg) => ask({ ...msg, page: "lab" });
 const zip = (xs, ys) => xs.map((x, i) => [x, ys[i]]);
 
 // Shows a slider's value beside it.

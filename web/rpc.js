@@ -29,7 +29,7 @@ export function connect(name, module, onError = () => {}, worker = new Worker("w
     const transfer = Object.values(msg.bytes || {}).map((b) => (ArrayBuffer.isView(b) ? b.buffer : b));
     return new Promise((resolve) => {
       pending.set(id, resolve);
-      worker.postMessage({ engine: name, ...msg, id }, transfer);
+      worker.postMessage({ page: name, ...msg, id }, transfer);
     });
   }
   return { ask, worker };

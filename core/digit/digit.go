@@ -90,16 +90,13 @@ func Preprocess(gray []float32, w, h int) ([]float32, error) {
 	return out, nil
 }
 
-// FromBytes is Preprocess for an 8-bit grey image (0 = paper, 255 = ink).
-func FromBytes(gray []byte, w, h int) ([]float32, error) {
-	if len(gray) != w*h || w < 1 || h < 1 {
-		return Preprocess(nil, w, h) // reports the size error
-	}
-	f := make([]float32, len(gray))
-	for i, v := range gray {
+// Gray turns an 8-bit grey image (0 = paper, 255 = ink) into Preprocess's values, 0 to 1.
+func Gray(b []byte) []float32 {
+	f := make([]float32, len(b))
+	for i, v := range b {
 		f[i] = float32(v) / 255
 	}
-	return Preprocess(f, w, h)
+	return f
 }
 
 // resizeArea scales the bw×bh rectangle at (x0, y0) of a w-wide image to tw×th, each output pixel

@@ -124,7 +124,7 @@ func TestPreprocessErrors(t *testing.T) {
 	if _, err := Preprocess(nil, 0, 0); err == nil {
 		t.Error("0×0: no error")
 	}
-	if _, err := FromBytes([]byte{0, 0, 255, 0}, 2, 2); err != nil {
+	if _, err := Preprocess(Gray([]byte{0, 0, 255, 0}), 2, 2); err != nil {
 		t.Errorf("one pixel of ink: %v", err)
 	}
 }

@@ -1,23 +1,43 @@
 // Package engine is the web worker's side of the page: a router that hands each message from
-// the page to the engine it names (the lab, digits, lessons), and the one place the whole
-// page ↔ worker protocol is written down. Each engine is a thin adapter over a core package and
-// owns its message bodies (in its own folder); engines never import each other.
+// the page to the handler of the page it names (the lab, digits, lessons), and the one place the
+// whole page ↔ worker protocol is written down. Each page's handler is a thin adapter over a
+// core package and owns its message bodies (in its own folder); handlers never import each
+// other. Three things are kept apart by name: the Router (this package), a page's Handler
+// (core/engine/lab, digits, lessons), and the compiled WebAssembly module the page hands to
+// each worker (web/worker.js runs it; wasm/playground is its Go program).
 //
 // # The envelope
 //
-// A message is a JSON object {engine, type, ...body} plus, beside it, named byte buffers. The
-// page posts {id, engine, type, ..., bytes: {name: ArrayBuffer}, fetch: {name: url}} to the
-// worker (web/rpc.js); the worker (web/worker.js) downloads each "fetch" URL into a buffer of
-// that name, then hands the JSON and the buffers to Go (wasm/playground). A reply is a JSON
-// object with a "type", or {type: "error", error: "a sentence"}, plus its own named byte
-// buffers; the worker adds the request's id and posts it with its buffers transferred, never
-// copied, never as base64. Bytes: images, heatmaps, model files, MNIST files.
+// A message is a JSON object {page, type, ...body} plus, beside it, named byte buffers. The page
+// posts {id, page, type, ..., bytes: {name: ArrayBuffer}, fetch: {name: url}} to the worker
+// (web/rpc.js); the worker (web/worker.js) downloads each "fetch" URL into a buffer of that
+// name, then hands the JSON (without id, bytes and fetch) and the buffers to Go
+// (wasm/playground). A reply is a JSON object with a "type", or ErrorReply {type: "error",
+// error: "a sentence"}, plus its own named byte buffers; the worker adds to every reply
 //
-//	{type: "hello"}                          {type: "hello", version, engines}
+//	id           the request's id (errors too)
+//	bytes        {name: Uint8Array}, transferred, never copied, never base64
+//	workerMs     milliseconds the Go core took
+//	parseMs      milliseconds reading the reply's JSON took
+//	memoryBytes  the size of the Go program's memory
 //
-// # engine "lab" (core/engine/lab): two panes learning one set of 2D points
+// and posts it. Bytes: images, heatmaps, model files, MNIST files. A buffer handed to Go is at
+// most MaxBytes.
+//
+// The worker's own messages, which never reach Go:
+//
+//	page → worker                          worker → page
+//	{type: "module", module}               (the compiled WebAssembly module: the worker starts it)
+//	                                       {type: "ready"} once Go has started; messages sent
+//	                                       before it wait, in order
+//	                                       {type: "error", error, fatal?} for a failure that
+//	                                       answers no request (the module did not start, Go stopped)
+//
+// # page "lab" (core/engine/lab over core/lab): two panes learning one set of 2D points
 //
 //	page → worker                         worker → page
+//	{type: "catalogue"}                   Catalogue (limits, defaults, scenes, activations: what
+//	                                      the page needs once; the worker judges every value)
 //	{type: "setScene", data, models}      Frame (data and both panes' ModelSpecs at once, all or
 //	                                      nothing: what a link or a preset sets up)
 //	{type: "setData", data: DataSpec}     Frame (data replaced; both panes reset)
@@ -39,7 +59,7 @@
 // cell: class, confidence 0-255) and, with the network, "thumbnails.P" (every neuron's
 // ThumbnailSize² thumbnail, the inputs first, then each layer in order).
 //
-// # engine "digits" (core/engine/digits, over core/mnist): read a drawing, train on MNIST
+// # page "digits" (core/engine/digits over core/mnist): read a drawing, train on MNIST
 //
 //	page → worker                              worker → page
 //	{type: "loadModel", name, use}             Models (bytes in: "model", a model file; a bad
@@ -61,16 +81,41 @@
 //	{type: "weights"}                          Weights; bytes out "weights" (784 a neuron)
 //	{type: "exportModel"}                      Exported; bytes out "file" (the model file)
 //
-// # engine "lessons" (core/engine/lessons, over core/lessons): the paper's chapters as figures
+// # page "lessons" (core/engine/lessons over core/lessons): the paper's chapters as figures
 //
-//	{type: "neuron", neuron: Neuron}                       {type: "neuron", result: NeuronResult}
-//	{type: "activations", s, layers}                       {type: "activations", curves, vanishing}
-//	{type: "approximate", target, custom, sigmoids, offset} {type: "approximation", approximation}
-//	{type: "fitStart", target, custom, units, seed}        {type: "approximation", approximation, epochs}
+//	{type: "neuron", neuron: Neuron}                       NeuronReply
+//	{type: "activations", s, layers}                       ActivationsReply
+//	{type: "approximate", target, custom, sigmoids, offset} ApproximationReply
+//	{type: "fitStart", target, custom, units, seed}        ApproximationReply (epochs: the fit's)
 //	{type: "fitTrain", epochs}                             the same, after more training
-//	{type: "terrain", landscape}                           {type: "terrain", terrain}
-//	{type: "descend", landscape, start, learningRate,      {type: "descent", descent}
+//	{type: "terrain", landscape}                           TerrainReply
+//	{type: "descend", landscape, start, learningRate,      DescentReply
 //	  momentum, steps}
-//	{type: "backprop", backprop: Backprop}                 {type: "backprop", backprop} (every number
-//	                                                        of one step, and the finite-difference check)
+//	{type: "backprop", backprop: Backprop}                 BackpropReply (every number of one
+//	                                                        step, and the finite-difference check)
 package engine
+
+// Messages are the message types each page's handler takes, exactly as listed above; the router
+// refuses any other before a handler sees it.
+var Messages = map[string][]string{
+	"lab": {"catalogue", "setScene", "setData", "setModel", "reset", "train", "frame", "addPoint", "removePoint", "setWeight"},
+	"digits": {"loadModel", "models", "presets", "useModel", "classify", "loadMNIST", "trainStart", "trainSlice",
+		"trainStop", "evaluate", "testImage", "weights", "exportModel"},
+	"lessons": {"neuron", "activations", "approximate", "fitStart", "fitTrain", "terrain", "descend", "backprop"},
+}
+
+// Envelope is what every message carries besides its body.
+type Envelope struct {
+	Page string `json:"page"`
+	Type string `json:"type"`
+}
+
+// ErrorReply is the reply to a message that could not be carried out.
+type ErrorReply struct {
+	Type  string `json:"type"` // "error"
+	Error string `json:"error"`
+}
+
+// MaxBytes caps one byte buffer handed to the worker (the MNIST training images are 9.9 MB
+// compressed, the largest model 2.5 MB); the bridge checks it before copying anything.
+const MaxBytes = 80 << 20

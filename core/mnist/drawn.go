@@ -48,14 +48,8 @@ func Drawn(test *data.Images, n int, seed uint64) []DrawnDigit {
 func DrawnAccuracy(m *nn.Model, drawn []DrawnDigit) float64 {
 	right := 0
 	for _, d := range drawn {
-		x, err := digit.FromBytes(d.Canvas, PadSide, PadSide)
-		if err != nil {
-			continue
-		}
-		if m.Deskew {
-			x = digit.Deskew(x)
-		}
-		if m.Net.Classify(x) == d.Label {
+		r, err := ReadDrawing(m, digit.Gray(d.Canvas), PadSide, PadSide)
+		if err == nil && r.Digit == d.Label {
 			right++
 		}
 	}

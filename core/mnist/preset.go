@@ -201,6 +201,11 @@ func (o Overrides) Apply(p Preset) (Preset, error) {
 	return p, p.Validate()
 }
 
+// Recipe is how p makes and trains its network.
+func (p Preset) Recipe() nn.Recipe {
+	return nn.Recipe{Arch: p.Arch, Init: p.Init, Optimizer: p.Optimizer, BatchSize: p.BatchSize}
+}
+
 // Validate checks that p can train on MNIST.
 func (p Preset) Validate() error {
 	if p.Arch.Inputs != ImageSize || p.Arch.Outputs() != 10 {

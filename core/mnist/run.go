@@ -58,16 +58,11 @@ func NewRun(p Preset, seed uint64, train, test *data.Images) (*Run, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	net, err := nn.New(p.Arch, p.Init, seed)
+	tr, err := p.Recipe().Start(seed)
 	if err != nil {
 		return nil, err
 	}
-	opt := p.Optimizer
-	tr, err := nn.NewTrainer(net, &opt, p.BatchSize, seed)
-	if err != nil {
-		return nil, err
-	}
-	r := &Run{Preset: p, Seed: seed, Net: net, opt: &opt, trainer: tr}
+	r := &Run{Preset: p, Seed: seed, Net: tr.Net, opt: tr.Opt, trainer: tr}
 	r.train = &samples{Images: train, deskew: p.Deskew, seed: seed, epoch: func() int { return tr.Epochs }}
 	if p.Augment {
 		r.train.augment = &digit.DefaultAugmentation
@@ -257,6 +252,3 @@ func (r *Run) Progress() Progress {
 	}
 	return p
 }
-
-// Examples is how many training examples the run has stepped through.
-func (r *Run) Examples() int { return r.examples }

@@ -2,8 +2,10 @@ package nn
 
 import (
 	"fmt"
-	"somehow/core/mathf"
+	"math"
 	"strings"
+
+	"somehow/core/mathf"
 )
 
 // Activation is the function a neuron passes its weighted sum through.
@@ -27,19 +29,24 @@ const leakySlope = 0.01
 // activation is one row of the table below: an activation's name, its value and derivative for
 // one weighted sum, and its batch loops (one call a layer, so no call per element in wasm).
 type activation struct {
-	name       string
-	value      func(s float32) float32    // nil for softmax, which needs the whole layer
-	derivative func(s, y float32) float32 // nil for softmax, whose Jacobian is full
-	forward    func(s, y []float32, rows, cols int)
-	backward   func(s, y, dy, ds []float32, rows, cols int)
+	name string
+	// lo and hi bound the activation's outputs (±Inf where it has no bound).
+	lo, hi float64
+	// hidden: gradient descent can train it in a hidden layer; classes: its outputs read as
+	// class scores (an output layer for classification).
+	hidden, classes bool
+	value           func(s float32) float32    // nil for softmax, which needs the whole layer
+	derivative      func(s, y float32) float32 // nil for softmax, whose Jacobian is full
+	forward         func(s, y []float32, rows, cols int)
+	backward        func(s, y, dy, ds []float32, rows, cols int)
 }
 
 var activations = [...]activation{
-	Linear: {name: "linear",
+	Linear: {name: "linear", lo: math.Inf(-1), hi: math.Inf(1), hidden: true, classes: false,
 		value: func(s float32) float32 { return s }, derivative: func(_, _ float32) float32 { return 1 },
 		forward:  func(s, y []float32, _, _ int) { copy(y, s) },
 		backward: func(_, _, dy, ds []float32, _, _ int) { copy(ds, dy) }},
-	Step: {name: "step",
+	Step: {name: "step", lo: 0, hi: 1, hidden: false, classes: false,
 		value: func(s float32) float32 {
 			if s > 0 {
 				return 1
@@ -48,7 +55,7 @@ var activations = [...]activation{
 		},
 		// Zero, its true derivative everywhere but at 0: why gradient descent needs the others.
 		derivative: func(_, _ float32) float32 { return 0 }},
-	Sigmoid: {name: "sigmoid",
+	Sigmoid: {name: "sigmoid", lo: 0, hi: 1, hidden: true, classes: true,
 		value: sigmoid, derivative: func(_, y float32) float32 { return y * (1 - y) },
 		forward: func(s, y []float32, _, _ int) { sigmoidSlice(s, y) },
 		backward: func(_, y, dy, ds []float32, _, _ int) {
@@ -56,7 +63,7 @@ var activations = [...]activation{
 				ds[i] = dy[i] * (v * (1 - v))
 			}
 		}},
-	Tanh: {name: "tanh",
+	Tanh: {name: "tanh", lo: -1, hi: 1, hidden: true, classes: false,
 		value: tanh, derivative: func(_, y float32) float32 { return 1 - y*y },
 		forward: func(s, y []float32, _, _ int) { tanhSlice(s, y) },
 		backward: func(_, y, dy, ds []float32, _, _ int) {
@@ -64,7 +71,7 @@ var activations = [...]activation{
 				ds[i] = dy[i] * (1 - v*v)
 			}
 		}},
-	ReLU: {name: "relu",
+	ReLU: {name: "relu", lo: 0, hi: math.Inf(1), hidden: true, classes: false,
 		value: func(s float32) float32 { return max(s, 0) },
 		// At exactly 0 the slope is taken as 0.
 		derivative: func(s, _ float32) float32 {
@@ -87,7 +94,7 @@ var activations = [...]activation{
 				}
 			}
 		}},
-	LeakyReLU: {name: "leakyrelu",
+	LeakyReLU: {name: "leakyrelu", lo: math.Inf(-1), hi: math.Inf(1), hidden: true, classes: false,
 		value: func(s float32) float32 {
 			if s > 0 {
 				return s
@@ -100,7 +107,7 @@ var activations = [...]activation{
 			}
 			return leakySlope
 		}},
-	Softmax: {name: "softmax",
+	Softmax: {name: "softmax", lo: 0, hi: 1, hidden: false, classes: true,
 		forward: func(s, y []float32, rows, cols int) {
 			for r := 0; r < rows; r++ {
 				softmaxRow(s[r*cols:(r+1)*cols], y[r*cols:(r+1)*cols])
@@ -127,6 +134,42 @@ func (a Activation) String() string {
 		return fmt.Sprintf("Activation(%d)", int(a))
 	}
 	return activations[a].name
+}
+
+// Range is the interval the activation's outputs lie in (±Inf where it has no bound).
+func (a Activation) Range() (lo, hi float64) { return activations[a].lo, activations[a].hi }
+
+// Hidden reports whether gradient descent can train the activation in a hidden layer (not the
+// step, whose derivative is zero, nor softmax, which ties a layer's neurons together).
+func (a Activation) Hidden() bool { return activations[a].hidden }
+
+// Classes reports whether the activation's outputs read as class scores: sigmoid or softmax, the
+// output layers a classifier uses.
+func (a Activation) Classes() bool { return activations[a].classes }
+
+// ActivationInfo is one activation as the page lists it: its name, its range (nil where it has
+// no bound) and where it may be used.
+type ActivationInfo struct {
+	Name    string   `json:"name"`
+	Min     *float64 `json:"min"`
+	Max     *float64 `json:"max"`
+	Hidden  bool     `json:"hidden"`
+	Classes bool     `json:"classes"`
+}
+
+// Activations lists every activation, in the table's order.
+func Activations() []ActivationInfo {
+	bound := func(v float64) *float64 {
+		if math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	var out []ActivationInfo
+	for _, row := range activations {
+		out = append(out, ActivationInfo{Name: row.name, Min: bound(row.lo), Max: bound(row.hi), Hidden: row.hidden, Classes: row.classes})
+	}
+	return out
 }
 
 // ParseActivation reads an activation name such as "relu" or "Sigmoid".

@@ -96,21 +96,12 @@ func (o *Optimizer) Validate() error {
 	return nil
 }
 
-// Steps returns how many updates have been made.
-func (o *Optimizer) Steps() int { return o.steps }
-
 // CurrentLearningRate is the learning rate the next step will use, after decay.
 func (o *Optimizer) CurrentLearningRate() float32 {
 	if o.Decay == 0 {
 		return o.LearningRate
 	}
 	return float32(float64(o.LearningRate) / (1 + math.Sqrt(float64(o.Decay)*float64(o.steps))))
-}
-
-// Reset forgets the step count and momentum, as for a fresh network.
-func (o *Optimizer) Reset() {
-	o.steps = 0
-	o.state = nil
 }
 
 // Step moves every weight and bias of net against its gradient (from the last Backward).

@@ -244,3 +244,23 @@ func Evaluate(net *Network, data Samples) (Evaluation, error) {
 	}
 	return *ev, nil
 }
+
+// Recipe is how a network is made and trained: its architecture, how its weights start, the
+// optimiser and the batch size. The lab's panes and MNIST runs are both started from one.
+type Recipe struct {
+	Arch      Architecture
+	Init      Init
+	Optimizer Optimizer
+	BatchSize int
+}
+
+// Start makes a fresh network from the recipe, with weights and shuffling from seed, and the
+// trainer that trains it with its own copy of the optimiser (Trainer.Net, Trainer.Opt).
+func (r Recipe) Start(seed uint64) (*Trainer, error) {
+	net, err := New(r.Arch, r.Init, seed)
+	if err != nil {
+		return nil, err
+	}
+	opt := r.Optimizer
+	return NewTrainer(net, &opt, r.BatchSize, seed)
+}

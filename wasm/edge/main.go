@@ -26,6 +26,6 @@ func main() {
 	}
 	h.DrainBody = true // workerd restarts the worker when a request's body is left unread
 	mux := http.NewServeMux()
-	mux.Handle("/api/", h)
+	mux.Handle("/api/", api.WithSecurityHeaders(h)) // the same headers as the local server's
 	workers.Serve(mux)
 }

@@ -34,10 +34,10 @@ func bytesOf(b []byte) js.Value {
 // The bridge as the worker uses it, through the JavaScript global, in Node.
 func TestBridge(t *testing.T) {
 	register(engine.New())
-	if out, _ := call(t, `{"type":"hello"}`); out["type"] != "hello" {
-		t.Fatalf("hello: %v", out)
+	if out, _ := call(t, `{"page":"lab","type":"catalogue"}`); out["type"] != "catalogue" {
+		t.Fatalf("catalogue: %.200v", out)
 	}
-	out, bytes := call(t, `{"engine":"lab","type":"train","epochs":5,"network":true}`)
+	out, bytes := call(t, `{"page":"lab","type":"train","epochs":5,"network":true}`)
 	panes, _ := out["panes"].([]any)
 	if out["type"] != "frame" || len(panes) != 2 {
 		t.Fatalf("train: %.200v", out)
@@ -50,18 +50,18 @@ func TestBridge(t *testing.T) {
 	if h := bytes.Get("heatmap.1"); !h.InstanceOf(js.Global().Get("Uint8Array")) || h.Length() != 20000 {
 		t.Errorf("heatmap bytes: %v", h)
 	}
-	for _, bad := range [][]any{{}, {42}, {"{"}, {`{"engine":"lab","type":"setModel","pane":1,"model":{"kind":"mlp","learningRate":-3}}`},
-		{`{"engine":"digits","type":"loadModel"}`, map[string]any{"model": "not bytes"}}} {
+	for _, bad := range [][]any{{}, {42}, {"{"}, {`{"page":"lab","type":"setModel","pane":1,"model":{"kind":"mlp","learningRate":-3}}`},
+		{`{"page":"digits","type":"loadModel"}`, map[string]any{"model": "not bytes"}}} {
 		out, _ := call(t, bad...)
 		if out["type"] != "error" || !strings.Contains(out["error"].(string), " ") {
 			t.Errorf("%v: %v", bad, out)
 		}
 	}
-	if out, _ := call(t, `{"engine":"lab","type":"frame"}`); out["type"] != "frame" {
+	if out, _ := call(t, `{"page":"lab","type":"frame"}`); out["type"] != "frame" {
 		t.Errorf("the worker stopped answering after bad messages: %v", out)
 	}
 	// Bytes go in the same way: a damaged model file is refused with a sentence.
-	out, _ = call(t, `{"engine":"digits","type":"loadModel"}`, map[string]any{"model": bytesOf([]byte{1, 2, 3})})
+	out, _ = call(t, `{"page":"digits","type":"loadModel"}`, map[string]any{"model": bytesOf([]byte{1, 2, 3})})
 	if out["type"] != "error" || !strings.Contains(out["error"].(string), "not a Somehow model") {
 		t.Errorf("damaged model: %v", out)
 	}

@@ -1,6 +1,7 @@
-// Package digits is the digits page's engine: the models that read a drawing, and MNIST
-// training in slices (a thin adapter over core/mnist, which does the training). Its messages
-// are listed with the rest of the protocol in core/engine (protocol.go); their bodies are here.
+// Package digits is the digits page's message handler: the models that read a drawing, and
+// MNIST training in slices (a thin adapter over core/mnist, which reads drawings and trains).
+// Its messages are listed with the rest of the protocol in core/engine (protocol.go); their
+// bodies are here.
 package digits
 
 import (
@@ -17,10 +18,11 @@ import (
 	"somehow/core/digit"
 	"somehow/core/mnist"
 	"somehow/core/nn"
+	"somehow/core/sentence"
 )
 
-// Digits holds the loaded models, MNIST once it has been handed over, and a training run.
-type Digits struct {
+// Handler holds the loaded models, MNIST once it has been handed over, and a training run.
+type Handler struct {
 	models  map[string]*nn.Model
 	current string
 	train   *data.Images
@@ -40,9 +42,9 @@ const (
 	MaxHiddenUnits  = 1024
 )
 
-// New returns an engine with no models and no MNIST yet.
-func New() *Digits {
-	return &Digits{models: map[string]*nn.Model{}, now: time.Now}
+// New returns a handler with no models and no MNIST yet.
+func New() *Handler {
+	return &Handler{models: map[string]*nn.Model{}, now: time.Now}
 }
 
 // Request is a digits message from the page. Fields a type does not use are ignored.
@@ -105,7 +107,7 @@ type Classified struct {
 	Outputs []float32 `json:"outputs"`
 	Millis  float64   `json:"millis"` // time spent in the worker
 	// Stages, for an image network, describe the feature maps in the bytes "features".
-	Stages []Stage `json:"stages,omitempty"`
+	Stages []mnist.Stage `json:"stages,omitempty"`
 }
 
 // Progress is the reply to the training messages.
@@ -167,7 +169,7 @@ type Exported struct {
 
 // Handle carries out one digits message; body is the whole JSON message, in the bytes that
 // came with it. A refused message leaves the models and the training as they were.
-func (d *Digits) Handle(msgType string, body []byte, in map[string][]byte) (any, map[string][]byte, error) {
+func (d *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any, map[string][]byte, error) {
 	var req Request
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, nil, err
@@ -186,7 +188,7 @@ func (d *Digits) Handle(msgType string, body []byte, in map[string][]byte) (any,
 		return r, nil, err
 	case "useModel":
 		if _, found := d.models[req.Name]; !found {
-			return nil, nil, fmt.Errorf("there is no model named %q", truncate(req.Name, 40))
+			return nil, nil, fmt.Errorf("there is no model named %q", sentence.Truncate(req.Name, 40))
 		}
 		d.current = req.Name
 		return d.modelList(), nil, nil
@@ -219,8 +221,8 @@ func (d *Digits) Handle(msgType string, body []byte, in map[string][]byte) (any,
 		if !found {
 			return nil, nil, errors.New("no model is loaded")
 		}
-		var buf bytes.Buffer
-		if err := nn.Save(&buf, m.Name, m.Net); err != nil {
+		var buf bytes.Buffer // every field of the model: its deskewing and test error too
+		if err := nn.SaveModel(&buf, m); err != nil {
 			return nil, nil, err
 		}
 		return Exported{Type: "model", Name: d.current}, map[string][]byte{"file": buf.Bytes()}, nil
@@ -228,7 +230,7 @@ func (d *Digits) Handle(msgType string, body []byte, in map[string][]byte) (any,
 	return nil, nil, fmt.Errorf("unknown message type %q", msgType)
 }
 
-func (d *Digits) modelList() Models {
+func (d *Handler) modelList() Models {
 	m := Models{Type: "models", Current: d.current, Models: []ModelInfo{}}
 	for name, model := range d.models {
 		a := model.Net.Arch
@@ -244,7 +246,7 @@ func (d *Digits) modelList() Models {
 }
 
 // loadModel reads a model file; the current model stays if the file is bad.
-func (d *Digits) loadModel(req Request, file []byte) (Models, error) {
+func (d *Handler) loadModel(req Request, file []byte) (Models, error) {
 	if file == nil {
 		return Models{}, errors.New("loadModel needs the model file's bytes")
 	}
@@ -267,66 +269,31 @@ func (d *Digits) loadModel(req Request, file []byte) (Models, error) {
 
 // classify preprocesses the canvas (one byte a pixel: 0 paper, 255 ink) like MNIST and runs the
 // current model on it.
-func (d *Digits) classify(req Request, canvas []byte) (any, map[string][]byte, error) {
+func (d *Handler) classify(req Request, canvas []byte) (any, map[string][]byte, error) {
 	start := d.now()
 	m, ok := d.models[d.current]
 	if !ok {
 		return nil, nil, errors.New("no model is loaded yet")
 	}
-	x, err := digit.FromBytes(canvas, req.Width, req.Height)
+	r, err := mnist.ReadDrawing(m, digit.Gray(canvas), req.Width, req.Height)
 	if err != nil {
 		return nil, nil, err
 	}
-	if m.Deskew {
-		x = digit.Deskew(x)
-	}
-	out := m.Net.Predict(x)
-	input := make([]byte, len(x))
-	for i, v := range x {
+	input := make([]byte, len(r.Input))
+	for i, v := range r.Input {
 		input[i] = byte(math.Round(float64(v) * 255))
 	}
-	c := Classified{Type: "classified", Model: d.current, Digit: nn.ClassOf(out), Outputs: out}
+	c := Classified{Type: "classified", Model: d.current, Digit: r.Digit, Outputs: r.Outputs}
 	bytes := map[string][]byte{"input": input}
 	if req.Features && len(m.Net.Features) > 0 {
-		c.Stages, bytes["features"] = featureMaps(m.Net)
+		c.Stages, bytes["features"] = mnist.FeatureMaps(m.Net)
 	}
 	c.Millis = float64(d.now().Sub(start).Microseconds()) / 1000
 	return c, bytes, nil
 }
 
-// Stage describes one stage of an image network's feature maps in a Classified reply.
-type Stage struct {
-	Kind     string `json:"kind"` // "conv" or "pool"
-	Name     string `json:"name"` // as in the architecture: conv5x5x8same, pool2
-	Height   int    `json:"height"`
-	Width    int    `json:"width"`
-	Channels int    `json:"channels"`
-}
-
-// featureMaps lays out what each stage of the image part made of the last input: for each stage,
-// for each channel, a Height×Width image, 0 to 255 scaled to the channel's largest value.
-func featureMaps(net *nn.Network) ([]Stage, []byte) {
-	var stages []Stage
-	var out []byte
-	for _, f := range net.Features {
-		s := f.Out()
-		stages = append(stages, Stage{Kind: f.Spec().Kind, Name: f.Spec().String(), Height: s.Height, Width: s.Width, Channels: s.Channels})
-		y := f.Outputs()[:s.Size()]
-		for c := range s.Channels {
-			top := float32(1e-6)
-			for p := c; p < len(y); p += s.Channels {
-				top = max(top, y[p])
-			}
-			for p := c; p < len(y); p += s.Channels {
-				out = append(out, byte(255*max(0, y[p])/top))
-			}
-		}
-	}
-	return stages, out
-}
-
 // loadMNIST reads the four original files, handed over as bytes named after mnist.Files.
-func (d *Digits) loadMNIST(in map[string][]byte) (MNISTLoaded, error) {
+func (d *Handler) loadMNIST(in map[string][]byte) (MNISTLoaded, error) {
 	var files [4][]byte
 	for i, name := range mnist.Files {
 		if files[i] = in[name]; files[i] == nil {
@@ -341,7 +308,7 @@ func (d *Digits) loadMNIST(in map[string][]byte) (MNISTLoaded, error) {
 	return MNISTLoaded{Type: "mnist", Train: train.Len(), Test: test.Len()}, nil
 }
 
-func (d *Digits) trainStart(req Request) (Progress, error) {
+func (d *Handler) trainStart(req Request) (Progress, error) {
 	if d.train == nil {
 		return Progress{}, errors.New("MNIST is not loaded yet")
 	}
@@ -381,7 +348,7 @@ func (d *Digits) trainStart(req Request) (Progress, error) {
 
 // trainSlice trains (or scores the test set) for about budgetMs; the page calls it again and
 // again, and pausing is simply not calling it.
-func (d *Digits) trainSlice(req Request) (Progress, error) {
+func (d *Handler) trainSlice(req Request) (Progress, error) {
 	if d.run == nil {
 		return Progress{}, errors.New("no training has been started")
 	}
@@ -403,7 +370,7 @@ func (d *Digits) trainSlice(req Request) (Progress, error) {
 // finish keeps the trained network as the model "trained". It does not read drawings until the
 // page asks for it (useModel): the page says what changes, and a worse model is never swapped in
 // unannounced.
-func (d *Digits) finish() {
+func (d *Handler) finish() {
 	if d.run.Progress().Diverged {
 		return
 	}
@@ -411,7 +378,7 @@ func (d *Digits) finish() {
 }
 
 // model is the model called name, or the current one when name is empty.
-func (d *Digits) model(name string) (string, *nn.Model, error) {
+func (d *Handler) model(name string) (string, *nn.Model, error) {
 	if name == "" {
 		name = d.current
 	}
@@ -420,20 +387,13 @@ func (d *Digits) model(name string) (string, *nn.Model, error) {
 		if name == "" {
 			return "", nil, errors.New("no model is loaded yet")
 		}
-		return "", nil, fmt.Errorf("there is no model named %q", truncate(name, 40))
+		return "", nil, fmt.Errorf("there is no model named %q", sentence.Truncate(name, 40))
 	}
 	return name, m, nil
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
 // evaluate scores the current model on the whole test set.
-func (d *Digits) evaluate(name string) (any, map[string][]byte, error) {
+func (d *Handler) evaluate(name string) (any, map[string][]byte, error) {
 	name, m, err := d.model(name)
 	if err != nil {
 		return nil, nil, err
@@ -458,47 +418,16 @@ func (d *Digits) evaluate(name string) (any, map[string][]byte, error) {
 
 // weights draws what the first layer looks for: each first-layer neuron's 784 weights, or each
 // first convolution filter (first channel).
-func (d *Digits) weights(name string) (any, map[string][]byte, error) {
+func (d *Handler) weights(name string) (any, map[string][]byte, error) {
 	_, m, err := d.model(name)
 	if err != nil {
 		return nil, nil, err
 	}
-	var images []byte
-	signed := func(w []float32) {
-		var top float64
-		for _, v := range w {
-			top = math.Max(top, math.Abs(float64(v)))
-		}
-		for _, v := range w {
-			images = append(images, byte(math.Round(127.5+127.5*float64(v)/math.Max(top, 1e-12))))
-		}
-	}
-	if len(m.Net.Features) > 0 {
-		conv := m.Net.Features[0].(*nn.Conv)
-		spec, ch := conv.Spec(), conv.In().Channels
-		for f := range spec.Filters {
-			w := conv.Filter(f)
-			first := make([]float32, spec.Size*spec.Size)
-			for i := range first {
-				first[i] = w[i*ch]
-			}
-			signed(first)
-		}
-		return Weights{Type: "weights", Count: spec.Filters, Width: spec.Size, Height: spec.Size, Kind: "filters"}, map[string][]byte{"weights": images}, nil
-	}
-	l := m.Net.Layers[0]
-	n := min(l.Units, 64)
-	for j := range n {
-		w := make([]float32, l.Inputs)
-		for i := range w {
-			w[i] = l.Weight(i, j)
-		}
-		signed(w)
-	}
-	return Weights{Type: "weights", Count: n, Width: digit.Size, Height: digit.Size, Kind: "neurons"}, map[string][]byte{"weights": images}, nil
+	f := mnist.FirstLayerImages(m.Net)
+	return Weights{Type: "weights", Count: f.Count, Width: f.Width, Height: f.Height, Kind: f.Kind}, map[string][]byte{"weights": f.Images}, nil
 }
 
-func (d *Digits) testImage(req Request) (any, map[string][]byte, error) {
+func (d *Handler) testImage(req Request) (any, map[string][]byte, error) {
 	_, m, err := d.model(req.Name)
 	if err != nil {
 		return nil, nil, err

@@ -220,11 +220,8 @@ func networkView(net *nn.Network) *NetworkView {
 // activationRange is the range a neuron's thumbnail is scaled to: the activation's own for
 // bounded ones, else symmetric around 0 out to the largest value seen.
 func activationRange(a nn.Activation, outs []float32, j, units, n int) (float64, float64) {
-	switch a {
-	case nn.Sigmoid, nn.Softmax, nn.Step:
-		return 0, 1
-	case nn.Tanh:
-		return -1, 1
+	if lo, hi := a.Range(); !math.IsInf(lo, 0) && !math.IsInf(hi, 0) {
+		return lo, hi
 	}
 	m := 1e-6
 	for c := range n {

@@ -7,13 +7,17 @@ import (
 	"testing"
 )
 
-// send hands msg to the lab as the router does, with the type read from the message.
+// send hands msg to the lab as its engine does: the reply, and the bytes beside it.
 func send(l *Lab, msg string) (any, map[string][]byte, error) {
-	var envelope struct {
-		Type string `json:"type"`
+	var req Request
+	if err := json.Unmarshal([]byte(msg), &req); err != nil {
+		return nil, nil, err
 	}
-	json.Unmarshal([]byte(msg), &envelope)
-	return l.Handle(envelope.Type, []byte(msg), nil)
+	f, err := l.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f.Bytes(), nil
 }
 
 // do returns the reply as the page reads it, or {"type": "error", "error": ...}.

@@ -1,6 +1,7 @@
-// Package lab is the lab page's engine: one dataset of 2D points and two panes, each a model
-// (the perceptron or an MLP) learning that dataset side by side. Its messages and replies are
-// listed with the rest of the protocol in core/engine (protocol.go); their bodies are here.
+// Package lab is the lab: one set of 2D points and two panes, each a model (the perceptron or an
+// MLP) learning those points side by side, the scenes a teacher picks, and the frames that draw
+// them. The page reaches it through core/engine/lab; its messages and replies are listed with
+// the rest of the protocol in core/engine (protocol.go), and their bodies are here.
 //
 // Points and heatmaps live in the square [-Extent, Extent]², y pointing up.
 package lab
