@@ -1,54 +1,24 @@
-// The lab page: holds the scene (state.js), sends it to the worker, and draws the frames that
-// come back (draw.js). It never computes a forward pass itself.
-import { captions, defaultState, fromHash, linkRoom, MAX_POINTS, mlp, perceptron, presets, toHash } from "./state.js";
-import { drawChart, drawNetwork, drawPlane } from "./draw.js";
-import { $, classColor } from "./plot.js";
-import { connect } from "./rpc.js";
+// The page's shell: the one list of sections, which the address opens, presenter mode, and the
+// notices every section shows its messages in. Each section is a module with the same face,
+// start(module, notice, hash) once and show(hash) each time the address opens it (hide() when
+// another opens); every one runs its own workers over the one compiled WebAssembly module.
+import { $ } from "./plot.js";
 
-const HEAT = 100, THUMB = 24; // must match core/engine/lab (HeatmapSize, ThumbnailSize)
+// The compiled WebAssembly module (the Go core), downloaded and compiled once: boot.js starts it
+// before the page has loaded, and every section's workers are handed the same one.
+const module = window.somehowEngine || WebAssembly.compileStreaming(fetch("playground.wasm"));
 
-// Two workers, one per pane, each with the same points: the panes train on two CPU cores. The
-// page compiles the WebAssembly once and hands the module to both.
-const engine = window.somehowEngine || WebAssembly.compileStreaming(fetch("playground.wasm"));
-const workers = [0, 1].map((i) => connect("lab", engine, (text) => notice(text, true), window.somehowLabWorkers?.[i]));
-let state = defaultState();
-let playing = false;
-let lastFrame = null;
-let renderCount = 0;
-const histories = [[], []];
-const paneEls = [];
+// The sections, in the order of the tabs: the addresses each answers to, its tab title, its
+// module. The lab answers to #lab, #lab=… and no address at all.
+const LESSONS = ["neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
+const SECTIONS = [
+  { name: "lab", title: "The lab", answers: (h) => h === "" || h === "lab" || h.startsWith("lab="), load: () => import("./lab.js") },
+  { name: "digits", title: "Digits", answers: (h) => h === "digits" || h.startsWith("digits"), load: () => import("./digits.js") },
+  { name: "lessons", title: "Lessons", answers: (h) => LESSONS.includes(h), load: () => import("./lessons.js"), lessons: LESSONS },
+];
 
-// What each pane's worker last sent of the points. A frame leaves them out while they are
-// unchanged; the page keeps this one array for them, so the plane reuses its drawing of them.
-const knownPoints = [{ version: 0, points: [] }, { version: 0, points: [] }];
-
-// ask sends a message to the worker of each of the given panes (each asked about its own pane
-// only) and returns their replies, every frame with its points.
-async function ask(msg, panes) {
-  const replies = await Promise.all(panes.map((i) => workers[i].ask({ ...msg, panes: [i], pointsVersion: knownPoints[i].version })));
-  replies.forEach((r, k) => {
-    if (r.type !== "frame") return;
-    const known = knownPoints[panes[k]];
-    if (r.points) Object.assign(known, { version: r.pointsVersion, points: r.points });
-    else r.points = known.points;
-  });
-  return replies;
-}
-
-// request asks the given panes' workers (see ask), draws the frames that come back and returns
-// the first reply, or the first error, which is also shown.
-async function request(msg, panes = [0, 1], quiet = false) {
-  const replies = await ask(msg, panes);
-  const error = replies.find((r) => r.type === "error");
-  if (error) {
-    if (!quiet) notice(error.error, true);
-    return error;
-  }
-  for (const r of replies) if (r.type === "frame") render(r);
-  return replies[0];
-}
-
-function notice(text, isError = false) {
+// notice shows a message under the header for a few seconds (an error for longer).
+export function notice(text, isError = false) {
   const n = $("#notice");
   n.textContent = text;
   n.hidden = !text;
@@ -57,467 +27,39 @@ function notice(text, isError = false) {
   if (text) notice.timer = setTimeout(() => { n.hidden = true; }, isError ? 9000 : 5000);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Building the panes and wiring the controls.
+const started = new Map(); // section name → Promise of its module, once started
+let open = null;
 
-function buildPanes() {
-  const tpl = $("#paneTemplate");
-  for (let i = 0; i < 2; i++) {
-    const node = tpl.content.firstElementChild.cloneNode(true);
-    node.dataset.pane = i;
-    $("#panes").appendChild(node);
-    const p = {
-      root: node, plane: $(".plane", node), chart: $(".chart", node), stats: $(".stats", node),
-      title: $(".title", node), alert: $(".alert", node), net: $(".network", node),
-    };
-    paneEls.push(p);
-    const side = i ? "right" : "left";
-    p.formError = Object.assign(document.createElement("p"), { className: "field-error" });
-    p.formError.setAttribute("aria-live", "polite");
-    $(".model", node).appendChild(p.formError);
-    for (const input of node.querySelectorAll(".model select, .model input")) {
-      // Edits apply as they are typed, once the typing pauses; a choice at once.
-      let timer;
-      input.addEventListener(input.tagName === "SELECT" ? "change" : "input", () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => modelChanged(i, input), input.tagName === "SELECT" ? 0 : 450);
-      });
-      // Both panes have the same controls: a screen reader hears which pane each belongs to.
-      const label = input.closest("label");
-      if (label) input.setAttribute("aria-label", `${side} pane: ${label.firstChild.textContent.trim()}`);
-    }
-    p.plane.addEventListener("pointerdown", (ev) => planeClicked(i, ev));
-    p.plane.tabIndex = 0;
-    p.plane.setAttribute("aria-label", `${side} pane: the plane, its points and the decision boundary. Arrow keys move a cross-hair; Enter adds a point there.`);
-    p.said = Object.assign(document.createElement("p"), { className: "sr-only" });
-    p.said.setAttribute("aria-live", "polite");
-    p.plane.after(p.said);
-    p.plane.addEventListener("keydown", (e) => planeKey(i, e));
-    p.plane.addEventListener("focus", () => paneFrames[i] && render(paneFrames[i]));
-    p.plane.addEventListener("blur", () => paneFrames[i] && render(paneFrames[i]));
+// sectionOf is the section an address opens; an address no section answers to opens the lab.
+const sectionOf = (hash) => SECTIONS.find((s) => s.answers(hash.replace(/^#/, ""))) || SECTIONS[0];
+
+function startSection(section, hash) {
+  if (!started.has(section.name)) {
+    started.set(section.name, section.load().then(async (m) => {
+      await m.start(module, notice, hash, { lessons: section.lessons });
+      return m;
+    }));
+    return { first: true, ready: started.get(section.name) };
   }
+  return { first: false, ready: started.get(section.name) };
 }
 
-// paneTitle names the network a pane holds: "Perceptron", or its sizes and activation.
-function paneTitle(m) {
-  if (m.kind === "perceptron") return "Perceptron";
-  const classes = state.data.classes, out = classes === 2 && (m.output || "sigmoid") === "sigmoid" ? 1 : classes;
-  return `Network ${[2, ...(m.hidden || []), out].join("-")}, ${m.activation || "tanh"}`;
-}
-
-function fillModelForm(i) {
-  const m = state.panes[i], root = paneEls[i].root;
-  $(".m-kind", root).value = m.kind;
-  $(".m-hidden", root).value = (m.hidden || []).join(",");
-  $(".m-activation", root).value = m.activation || "tanh";
-  $(".m-output", root).value = m.output || "sigmoid";
-  $(".m-loss", root).value = m.loss || "crossentropy";
-  const init = $(".m-init", root);
-  init.value = m.init || "xavier";
-  if (init.value !== (m.init || "xavier")) { // a constant or scale not in the list: add it
-    init.add(new Option(m.init, m.init));
-    init.value = m.init;
-  }
-  $(".m-lr", root).value = m.learningRate;
-  $(".m-batch", root).value = m.batch || 10;
-  $(".m-momentum", root).value = m.momentum || 0;
-  $(".m-seed", root).value = m.seed || 0;
-  root.classList.toggle("is-perceptron", m.kind === "perceptron");
-  paneEls[i].title.textContent = paneTitle(m);
-}
-
-function readModelForm(i) {
-  const root = paneEls[i].root;
-  const kind = $(".m-kind", root).value;
-  const num = (sel) => Number($(sel, root).value);
-  const base = kind === "perceptron" ? perceptron() : mlp();
-  const hiddenText = $(".m-hidden", root).value.trim();
-  const hidden = hiddenText === "" ? [] : hiddenText.split(/[\s,;-]+/).filter(Boolean).map(Number);
-  return kind === "perceptron"
-    ? { ...base, learningRate: num(".m-lr"), seed: num(".m-seed") }
-    : {
-      ...base, hidden, activation: $(".m-activation", root).value, output: $(".m-output", root).value,
-      loss: $(".m-loss", root).value, init: $(".m-init", root).value, learningRate: num(".m-lr"),
-      batch: num(".m-batch"), momentum: num(".m-momentum"), seed: num(".m-seed"),
-      optimizer: state.panes[i].kind === "mlp" ? state.panes[i].optimizer || "sgd" : "sgd",
-    };
-}
-
-async function modelChanged(i, field) {
-  const was = state.panes[i], el = paneEls[i];
-  const kindChanged = $(".m-kind", el.root).value !== was.kind;
-  const model = kindChanged ? ($(".m-kind", el.root).value === "mlp" ? mlp() : perceptron()) : readModelForm(i);
-  if (kindChanged) { state.panes[i] = model; fillModelForm(i); }
-  const reply = await request({ type: "setModel", pane: i, model, network: true }, [i], true);
-  for (const f of el.root.querySelectorAll(".model [aria-invalid]")) f.removeAttribute("aria-invalid");
-  if (reply.type === "error") {
-    // The pane keeps its network; the typed value stays, marked, with the reason beside it.
-    state.panes[i] = was;
-    el.formError.textContent = reply.error;
-    if (field) field.setAttribute("aria-invalid", "true");
-    return;
-  }
-  el.formError.textContent = "";
-  // The form stays as the person left it (it may already hold their next edit).
-  state.panes[i] = model;
-  paneEls[i].title.textContent = paneTitle(model);
-  histories[i] = [];
-  showScene("");
-  saveURL();
-}
-
-const dataFields = ["kind", "points", "classes", "noise", "testFraction", "seed"];
-
-function fillDataForm() {
-  const d = state.data;
-  for (const f of dataFields) $("#" + f).value = d[f];
-  $("#noiseOut").textContent = Number(d.noise).toFixed(2);
-  $("#testOut").textContent = Math.round(100 * d.testFraction) + "%";
-  const sel = $("#addClass"), keep = sel.value;
-  sel.textContent = "";
-  for (let k = 0; k < d.classes; k++) {
-    const o = new Option(String(k), String(k));
-    o.style.color = classColor(k);
-    sel.add(o);
-  }
-  sel.value = keep && Number(keep) < d.classes ? keep : "0";
-}
-
-async function dataChanged(field) {
-  const d = { ...state.data };
-  for (const f of dataFields) d[f] = f === "kind" ? $("#kind").value : Number($("#" + f).value);
-  if (d.kind === "xor" || d.kind === "moons") d.classes = 2;
-  if (d.classes !== state.data.classes) d.custom = [];
-  else d.custom = state.data.custom;
-  const reply = await request({ type: "setData", data: d, network: true }, [0, 1], true);
-  for (const f of document.querySelectorAll(".data [aria-invalid]")) f.removeAttribute("aria-invalid");
-  if (reply.type === "error") {
-    $("#dataError").textContent = reply.error;
-    if (field && field.setAttribute) field.setAttribute("aria-invalid", "true");
-    return;
-  }
-  $("#dataError").textContent = "";
-  state.data = d;
-  histories[0] = []; histories[1] = [];
-  fillDataForm();
-  state.panes.forEach((_, i) => { paneEls[i].title.textContent = paneTitle(state.panes[i]); });
-  showScene("");
-  saveURL();
-}
-
-function planeClicked(i, ev) {
-  if (!lastFrame) return;
-  const c = paneEls[i].plane, rect = c.getBoundingClientRect();
-  const ext = lastFrame.extent;
-  const x = ((ev.clientX - rect.left) / rect.width) * 2 * ext - ext;
-  const y = ext - ((ev.clientY - rect.top) / rect.height) * 2 * ext;
-  placeOrErase(x, y);
-}
-
-// The keyboard's way onto the plane: it is focusable, arrow keys move a cross-hair (shown on the
-// plane, said aloud), and Enter or Space adds or erases a point there, as a click would.
-const cursor = { x: 0, y: 0 };
-function planeKey(i, e) {
-  const step = e.shiftKey ? 0.2 : 0.05, ext = lastFrame ? lastFrame.extent : 1.25;
-  const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
-  if (moves[e.key]) {
-    cursor.x = Math.max(-ext, Math.min(ext, cursor.x + moves[e.key][0]));
-    cursor.y = Math.max(-ext, Math.min(ext, cursor.y + moves[e.key][1]));
-    paneEls[i].said.textContent = `cross-hair at x ${cursor.x.toFixed(2)}, y ${cursor.y.toFixed(2)}`;
-    if (paneFrames[i]) render(paneFrames[i]);
-  } else if (e.key === "Enter" || e.key === " ") {
-    placeOrErase(cursor.x, cursor.y);
-  } else return;
-  e.preventDefault();
-  e.stopPropagation();
-}
-
-function placeOrErase(x, y) {
-  const tool = document.querySelector("input[name=tool]:checked").value;
-  if (tool === "erase") {
-    const before = lastFrame.points.length;
-    request({ type: "removePoint", x, y }).then((r) => {
-      if (r.type !== "frame") return;
-      if (r.points.length === before) notice("There is no point there to erase: click on a point.");
-      state.data.custom = r.points.filter((p) => isCustom(p));
-      saveURL();
-    });
-  } else {
-    if (linkRoom(state) <= 0) {
-      notice(`The lab holds ${MAX_POINTS} points placed by hand, and this scene has them all: erase some to add more.`, true);
-      return;
-    }
-    const label = Number($("#addClass").value);
-    const point = { x: Math.round(x * 1000) / 1000, y: Math.round(y * 1000) / 1000, label };
-    request({ type: "addPoint", ...point }).then((r) => {
-      if (r.type === "frame") { state.data.custom = [...state.data.custom, point]; saveURL(); }
-    });
-  }
-}
-
-// isCustom tells a hand-placed point from a generated one by matching the saved list.
-function isCustom(p) {
-  return state.data.custom.some((c) => Math.abs(c.x - p.x) < 1e-6 && Math.abs(c.y - p.y) < 1e-6 && c.label === p.label);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The training loop. Both panes train the same number of epochs a frame, each in its own worker,
-// and a frame is drawn once both have answered: the two are always compared at the same epoch.
-// The next frame is asked for before this one is painted, so the workers train while the page
-// paints, and painting waits for the display's next refresh. A worker trains for at most a few
-// milliseconds per message, so pause and new settings apply within a frame or two.
-
-let loops = 0; // play loops running
-let generation = 0; // bumped by a new scene: frames asked for before it are not drawn
-const nextPaint = () => new Promise((resolve) => requestAnimationFrame(resolve));
-
-async function playLoop() {
-  loops++;
-  let n = 0;
-  const gen = generation;
-  const next = () => {
-    // While it trains, five frames in six draw the boundary from a 50×50 grid (a quarter of the
-    // work, drawn smoothed); every sixth, with the network view, and the still frame asked for
-    // when playing stops, from the full 100×100. The first is coarse: it comes soonest.
-    const full = n++ % 6 === 5;
-    return ask({ type: "train", epochs: state.speed, budgetMs: 200, network: full, coarse: !full }, [0, 1]);
-  };
-  let pending = next();
-  while (pending) {
-    const replies = await pending;
-    const error = replies.find((r) => r.type === "error");
-    if (error) { notice(error.error, true); setPlaying(false); break; }
-    pending = playing && gen === generation ? next() : null;
-    await nextPaint();
-    if (gen !== generation) break;
-    for (const r of replies) render(r);
-    if (lastDiverged(0) && lastDiverged(1)) setPlaying(false);
-  }
-  loops--;
-  if (playing && loops === 0) playLoop(); // played again while the last frame was on its way
-  else if (!playing && gen === generation) request({ type: "frame", network: true });
-}
-
-function lastDiverged(i) {
-  return paneEls[i].root.dataset.diverged === "true";
-}
-
-function setPlaying(on) {
-  playing = on;
-  $("#play").textContent = on ? "❚❚ Pause" : "▶ Play";
-  $("#play").setAttribute("aria-pressed", String(on));
-  document.body.dataset.playing = String(on);
-  // Milliseconds since navigation to the first press of Play, for the measurements.
-  if (on && !document.body.dataset.playMs) document.body.dataset.playMs = Math.round(performance.now());
-  if (on && loops === 0) playLoop();
-}
-
-const paneFrames = [null, null]; // each pane's last frame, to redraw it at a new size
-
-// fitCanvases gives each plane and chart as many pixels as it shows on screen (times the
-// device's pixel ratio: sharp on a 4K projector), and redraws the last frames at that size.
-function fitCanvases() {
-  const dpr = window.devicePixelRatio || 1;
-  let changed = false;
-  for (const el of paneEls) {
-    const w = Math.min(2400, Math.round(el.plane.clientWidth * dpr));
-    if (w > 0 && w !== el.plane.width) { el.plane.width = el.plane.height = w; changed = true; }
-    const cw = Math.min(2400, Math.round(el.chart.clientWidth * dpr));
-    if (cw > 0 && cw !== el.chart.width) { el.chart.width = cw; el.chart.height = Math.round(cw * 150 / 400); changed = true; }
-  }
-  if (changed) for (const f of paneFrames) if (f) render(f);
-}
-
-// render draws a frame from a pane's worker: the plane at once, the chart and the numbers at
-// most ten times a second while playing (they change little from one frame to the next, and
-// drawing them every frame cost as much as the plane), and always the last ones.
-function render(frame) {
-  const t0 = performance.now();
-  lastFrame = frame;
-  frame.panes.forEach((pane) => {
-    const i = pane.pane, el = paneEls[i];
-    // A frame older than the one drawn (the play loop paints on the next refresh; a changed
-    // setting may have been drawn meanwhile) is not drawn over it.
-    if (paneFrames[i] && frame.id < paneFrames[i].id) return;
-    paneFrames[i] = { ...frame, panes: [pane] };
-    drawPlane(el.plane, frame, pane, frame.bytes[`heatmap.${i}`], pane.heatmapCells || HEAT);
-    if (document.activeElement === el.plane) drawCrossHair(el.plane, frame.extent);
-    const h = histories[i];
-    if (h.length === 0 || h[h.length - 1].epoch !== pane.epoch) {
-      h.push({ epoch: pane.epoch, trainLoss: pane.trainLoss, testLoss: pane.testLoss, trainAccuracy: pane.trainAccuracy, testAccuracy: pane.testAccuracy });
-      if (h.length > 2000) h.splice(0, h.length - 2000);
-    }
-    el.root.dataset.epoch = pane.epoch;
-    el.root.dataset.heatmapCells = pane.heatmapCells;
-    // Milliseconds since navigation to the first frame after training, for the measurements.
-    if (pane.epoch > 0 && !document.body.dataset.firstTrainedMs) document.body.dataset.firstTrainedMs = Math.round(performance.now());
-    el.root.dataset.trainAccuracy = pane.trainAccuracy;
-    el.root.dataset.testAccuracy = pane.testAccuracy;
-    el.root.dataset.diverged = pane.diverged;
-    if (h.length < 2 || pane.trainAccuracy > 1 / Math.max(2, state.data.classes) + 0.15) el.stuck = false;
-    el.stuck = el.stuck || stoppedLearning(pane, h);
-    const stuck = !pane.diverged && el.stuck;
-    el.alert.hidden = !pane.diverged && !stuck;
-    const alert = pane.diverged ? pane.message || "" : stuck
-      ? "This network has stopped learning: for many epochs it has done little better than a guess, and its loss is not falling. Lower the learning rate and press Reset (or try another activation)."
-      : "";
-    if (el.alert.textContent !== alert) el.alert.textContent = alert;
-    if (pane.network) drawNetwork(el.net, pane.network, frame.bytes[`thumbnails.${i}`], THUMB, (layer, from, to, value) => editWeight(i, layer, from, to, value));
-  });
-  scheduleText();
-  document.body.dataset.points = frame.points.length;
-  document.body.dataset.frames = ++renderCount; // read by the frame-rate measurement
-  document.body.dataset.timing = JSON.stringify({ worker: frame.workerMs, parse: frame.parseMs, render: performance.now() - t0 });
-}
-
-// Both panes' charts and numbers are drawn together, from their last frames, once the frames
-// in hand are drawn (so the two always show the same epoch); while playing, at most ten times
-// a second.
-let textPending = false, textAt = 0;
-function scheduleText() {
-  if (textPending) return;
-  textPending = true;
-  const draw = () => {
-    textPending = false;
-    textAt = performance.now();
-    paneFrames.forEach((f, i) => f && drawPaneText(i, f.panes[0]));
-  };
-  if (playing) setTimeout(draw, Math.max(0, textAt + 100 - performance.now()));
-  else queueMicrotask(draw);
-}
-
-// drawPaneText draws pane i's chart and its line of numbers.
-function drawPaneText(i, pane) {
-  const el = paneEls[i];
-  drawChart(el.chart, histories[i]);
-  const pct = (v) => (100 * v).toFixed(1) + "%";
-  el.stats.textContent = `${pane.architecture} · epoch ${pane.epoch} · train ${pct(pane.trainAccuracy)} · test ${pct(pane.testAccuracy)} · loss ${pane.trainLoss.toFixed(3)} / ${pane.testLoss.toFixed(3)}`;
-}
-
-function drawCrossHair(canvas, ext) {
-  const ctx = canvas.getContext("2d"), W = canvas.width;
-  const px = ((cursor.x + ext) / (2 * ext)) * W, py = ((ext - cursor.y) / (2 * ext)) * W, r = W / 25;
-  ctx.strokeStyle = "#000";
-  ctx.lineWidth = Math.max(2, W / 200);
-  ctx.beginPath();
-  ctx.moveTo(px - r, py); ctx.lineTo(px + r, py);
-  ctx.moveTo(px, py - r); ctx.lineTo(px, py + r);
-  ctx.stroke();
-}
-
-// editWeight asks for a weight's new value in the page's own dialog (not window.prompt, which a
-// projector's audience cannot read and a phone hides), and sets it.
-// stoppedLearning tells a network that has stalled (a learning rate far too high, say, leaves the
-// plane one colour at a huge loss) from one that is still improving or has learned.
-// It is said once the last 40 frames never beat a guess by much and their best loss is no better
-// than the 40 before, and it stays said until the network does better or starts again.
-function stoppedLearning(pane, history) {
-  const guess = 1 / Math.max(2, state.data.classes) + 0.15;
-  if (pane.kind !== "mlp" || history.length < 80 || pane.trainAccuracy > guess) return false;
-  const recent = history.slice(-40), before = history.slice(-80, -40);
-  const best = (hs) => Math.min(...hs.map((h) => h.trainLoss));
-  return recent.every((h) => h.trainAccuracy <= guess) && best(recent) >= 0.98 * best(before);
-}
-
-function editWeight(pane, layer, from, to, value) {
-  const dialog = $("#weightDialog"), input = $("#wdValue");
-  const what = from === -1 ? `the bias of neuron ${to + 1}` : `the weight into neuron ${to + 1}`;
-  $("#wdTitle").textContent = `${pane ? "Right" : "Left"} pane, layer ${layer + 1}: ${what} is ${value.toFixed(3)}.`;
-  $("#wdError").textContent = "";
-  input.value = value.toFixed(3);
-  const returnTo = document.activeElement;
-  dialog.onclose = () => {
-    if (returnTo && returnTo.focus) returnTo.focus({ preventScroll: true });
-    if (dialog.returnValue !== "set") return;
-    request({ type: "setWeight", pane, layer, from, to, value: Number(input.value), network: true }, [pane]);
-  };
-  $("#wdSet").onclick = (e) => {
-    const v = Number(input.value);
-    if (input.value.trim() === "" || !Number.isFinite(v) || Math.abs(v) > 100) {
-      e.preventDefault();
-      $("#wdError").textContent = "Give a number between -100 and 100.";
-    }
-  };
-  dialog.showModal();
-  input.select();
-}
-
-// ---------------------------------------------------------------------------------------------
-// The scene in the URL.
-
-function saveURL() {
-  $("[data-section=lab]").href = toHash(state);
-  // Only the lab's own address holds the scene; a lesson's or the digits' stays as it is.
-  if (location.hash && !location.hash.startsWith("#lab")) return;
-  history.replaceState(null, "", toHash(state));
-}
-
-// route shows the section the address names: #digits, a lesson (#neuron, #backprop, ...), or
-// the lab (#lab=… or nothing). It returns the section's name.
-const LESSONS = ["neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
-let digitsStarted = false;
+// route shows the section the address names and tells it the address.
 function route() {
-  const h = location.hash.slice(1);
-  const section = h.startsWith("digits") ? "digits" : LESSONS.includes(h) ? "lessons" : "lab";
-  for (const s of ["lab", "digits", "lessons"]) $("#" + s).hidden = s !== section;
+  const hash = location.hash;
+  const section = sectionOf(hash);
+  for (const s of SECTIONS) $("#" + s.name).hidden = s !== section;
   for (const a of document.querySelectorAll(".tabs a")) {
-    if (a.dataset.section === section) a.setAttribute("aria-current", "page");
+    if (a.dataset.section === section.name) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
-  if (section !== "lab") setPlaying(false);
   // The tab's title says which section is open (a screen reader and the tab strip read it).
-  const titles = { lab: "The lab", digits: "Digits", lessons: "Lessons" };
-  document.title = `${titles[section]}: Somehow, a neural-network playground`;
-  if (section === "digits" && !digitsStarted) {
-    digitsStarted = true;
-    import("./digits.js").then((m) => m.start(engine, notice));
-  }
-  if (section === "lessons") import("./lessons.js").then((m) => m.show(h, engine, notice));
-  return section;
+  document.title = `${section.title}: Somehow, a neural-network playground`;
+  if (open && open !== section) started.get(open.name)?.then((m) => m.hide?.());
+  open = section;
+  const { first, ready } = startSection(section, hash);
+  if (!first) ready.then((m) => m.show?.(hash));
 }
-
-// showScene names the scene on screen: its caption, and the list showing it. Any other change of
-// data or model leaves the named scene, and the list says so.
-function showScene(name) {
-  $("#preset").value = name || "";
-  $("#caption").textContent = captions[name] || "";
-  // Choosing a scene again restarts it: the list's first entry becomes "restart" while one is on.
-  const first = $("#preset").options[0];
-  first.value = name ? "restart" : "";
-  first.textContent = name ? "↻ Restart this scene" : "Choose a scene…";
-  $("#preset").dataset.scene = name || "";
-}
-
-async function applyState(next, message, scene = "") {
-  // A link or the default that is exactly a scene is named as that scene.
-  if (!scene) scene = Object.keys(presets).find((k) => JSON.stringify(presets[k]()) === JSON.stringify(next)) || "";
-  setPlaying(false);
-  generation++;
-  state = next;
-  histories[0] = []; histories[1] = [];
-  fillDataForm();
-  $("#speed").value = state.speed;
-  $("#speedOut").textContent = state.speed;
-  $("#big").checked = state.big;
-  document.body.classList.toggle("big", state.big);
-  // The first frame comes sooner without the network view and from the coarse grid (the
-  // worker's code is still being compiled then); the full frame follows at once.
-  const reply = await request({ type: "setScene", data: state.data, models: state.panes, coarse: true });
-  if (reply.type === "error") {
-    // A link with values the worker refuses: fall back to the default scene and say so.
-    return applyState(defaultState(), "This link asks for something the lab cannot do (" + reply.error + "); showing the default scene.");
-  }
-  state.panes.forEach((_, i) => fillModelForm(i));
-  showScene(scene);
-  saveURL();
-  if (message) notice(message, true);
-  // The network view and the full heatmap follow once the page has drawn (the play loop brings
-  // them itself).
-  const gen = generation;
-  setTimeout(() => { if (!playing && gen === generation) request({ type: "frame", network: true }); }, 200);
-}
-
-// ---------------------------------------------------------------------------------------------
 
 // Presenter mode: P, the button, or ?present in the address (a teacher can bookmark it).
 function setPresenter(on) {
@@ -527,82 +69,14 @@ function setPresenter(on) {
   window.dispatchEvent(new Event("resize")); // every section fits its canvases to the new layout
 }
 
-function wire() {
-  $("#present").addEventListener("click", () => setPresenter(!document.body.classList.contains("presenter")));
-  window.addEventListener("resize", () => requestAnimationFrame(fitCanvases));
-  document.addEventListener("keydown", (e) => {
-    if (e.key.toLowerCase() !== "p" || e.ctrlKey || e.metaKey || e.altKey || e.target.closest("input, select, textarea, button, a, [tabindex]")) return;
-    setPresenter(!document.body.classList.contains("presenter"));
-  });
-  $("#play").addEventListener("click", () => setPlaying(!playing));
-  $("#step").addEventListener("click", () => { setPlaying(false); request({ type: "train", epochs: 1, network: true }); });
-  $("#reset").addEventListener("click", () => {
-    setPlaying(false);
-    histories[0] = []; histories[1] = [];
-    request({ type: "reset", network: true });
-  });
-  $("#speed").addEventListener("input", () => {
-    state.speed = Number($("#speed").value);
-    $("#speedOut").textContent = state.speed;
-    saveURL();
-  });
-  $("#big").addEventListener("change", () => {
-    state.big = $("#big").checked;
-    document.body.classList.toggle("big", state.big);
-    saveURL();
-  });
-  $("#preset").addEventListener("change", () => {
-    let name = $("#preset").value;
-    if (name === "restart") name = $("#preset").dataset.scene;
-    const make = presets[name];
-    if (make) applyState(make(), null, name);
-  });
-  for (const f of dataFields) {
-    const input = $("#" + f);
-    let timer;
-    input.addEventListener(input.tagName === "SELECT" || input.type === "range" ? "change" : "input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => dataChanged(input), input.tagName === "SELECT" || input.type === "range" ? 0 : 450);
-    });
-  }
-  $("#noise").addEventListener("input", () => { $("#noiseOut").textContent = Number($("#noise").value).toFixed(2); });
-  $("#testFraction").addEventListener("input", () => { $("#testOut").textContent = Math.round(100 * $("#testFraction").value) + "%"; });
-  $("#regen").addEventListener("click", () => { $("#seed").value = Math.floor(Math.random() * 100000); dataChanged(); });
-  window.addEventListener("hashchange", () => {
-    if (route() !== "lab") return;
-    if (location.hash === "#lab") { saveURL(); return; } // back to the lab as it was
-    const { state: s, error } = fromHash(location.hash);
-    if (JSON.stringify(s) !== JSON.stringify(state)) applyState(s, error);
-  });
-  document.addEventListener("keydown", (e) => {
-    // The shortcuts apply only when no control has focus: Space on a focused button presses that
-    // button, as everywhere else.
-    if ($("#lab").hidden || e.target.closest("input, select, textarea, button, a, [tabindex]") || e.ctrlKey || e.metaKey || e.altKey) return;
-    const key = e.key.toLowerCase();
-    if (key === " ") { e.preventDefault(); setPlaying(!playing); }
-    else if (key === "s" || key === "arrowright") $("#step").click();
-    else if (key === "r") $("#reset").click();
-    else if (key === "+" || key === "=") { $("#speed").value = Math.min(20, state.speed + 1); $("#speed").dispatchEvent(new Event("input")); }
-    else if (key === "-") { $("#speed").value = Math.max(1, state.speed - 1); $("#speed").dispatchEvent(new Event("input")); }
-    else if (key === "b") { $("#big").checked = !$("#big").checked; $("#big").dispatchEvent(new Event("change")); }
-  });
-}
-
-async function start() {
-  buildPanes();
-  wire();
-  if (new URLSearchParams(location.search).has("present")) setPresenter(true);
-  // Lay the page out, size the canvases and draw them empty now, while the workers start: a
-  // canvas's first drawing (its memory, its fonts) would otherwise delay the first frame.
-  fitCanvases();
-  for (const el of paneEls) {
-    drawPlane(el.plane, { extent: 1, points: [] }, {}, null, 0);
-    drawChart(el.chart, []);
-  }
-  const { state: s, error } = fromHash(route() === "lab" ? location.hash : "");
-  await applyState(s, error);
-  document.body.dataset.readyMs = Math.round(performance.now());
-  document.body.dataset.ready = "true";
-}
-
-start();
+$("#present").addEventListener("click", () => setPresenter(!document.body.classList.contains("presenter")));
+document.addEventListener("keydown", (e) => {
+  if (e.key.toLowerCase() !== "p" || e.ctrlKey || e.metaKey || e.altKey || e.target.closest("input, select, textarea, button, a, [tabindex]")) return;
+  setPresenter(!document.body.classList.contains("presenter"));
+});
+if (new URLSearchParams(location.search).has("present")) setPresenter(true);
+window.addEventListener("hashchange", route);
+// The lab starts whatever the address: its workers were started by boot.js, and its tab link
+// carries the scene.
+if (sectionOf(location.hash).name !== "lab") startSection(SECTIONS[0], "");
+route();

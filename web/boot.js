@@ -1,5 +1,5 @@
 // Starts downloading and compiling the network engine, and starts the lab's two workers, while
-// the rest of the page loads (it comes before the stylesheet so nothing waits for it); app.js
+// the rest of the page loads (it comes before the stylesheet so nothing waits for it); lab.js
 // hands the compiled module to the workers. Once the page has loaded, the service worker (sw.js)
 // is registered, so the next visit works without a network.
 "use strict";

@@ -1,18 +1,13 @@
 // The digit page: draw a digit and watch a network read it; train your own on MNIST. Everything
 // is computed by the Go core in this page's own worker (messages: core/engine/protocol.go).
-import { $, colors, greyImage, lineChart, signedImage } from "./plot.js";
+import { $, canvasPoint, colors, fitCanvas, greyImage, lineChart, rgba, palette, signedImage } from "./plot.js";
 import { connect } from "./rpc.js";
 import { start as startExperiment } from "./experiment.js";
+import { MNIST, PAPER } from "./paper.js";
 import { gallery } from "./samples.js";
 
-// The four original files, named as the engine expects them (core/mnist Files).
-export const MNIST = Object.fromEntries(["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
-  "t10k-labels-idx1-ubyte.gz"].map((f) => [f, "assets/mnist/" + f]));
-// A little over the largest model file the engine reads (core/nn MaxModelBytes, 64 MB).
+// A little over the largest model file the worker reads (core/nn MaxModelBytes, 64 MB).
 const MAX_UPLOAD_BYTES = 65 * 2 ** 20;
-
-// The paper's own results for its network, drawn on the chart for comparison.
-const PAPER_POINTS = [{ epoch: 1, error: 10 }, { epoch: 5, error: 5 }];
 
 let worker;
 let notice = () => {};
@@ -22,11 +17,7 @@ let mnistLoaded = false;
 let training = null; // {paused, stopped}
 let history = [];
 
-async function ask(msg) {
-  const reply = await worker.ask(msg);
-  if (reply.type === "error") notice(reply.error, true);
-  return reply;
-}
+const ask = (msg, opts) => worker.ask(msg, opts);
 
 // ---------------------------------------------------------------------------------------------
 // Drawing.
@@ -51,10 +42,9 @@ function fitPad() {
     c.width = c.height = w;
     redraw();
   }
-  for (const [id, draw] of [["#tChart", drawTrainChart]]) {
-    const cv = $(id), cw = Math.min(2000, Math.round(cv.clientWidth * dpr));
-    if (cw > 0 && cw !== cv.width) { cv.height = Math.round(cw * cv.height / cv.width); cv.width = cw; draw(); }
-  }
+  const chart = $("#tChart"), before = chart.width;
+  fitCanvas(chart);
+  if (chart.width !== before) drawTrainChart();
 }
 
 function redraw() {
@@ -72,10 +62,7 @@ function redraw() {
   }
 }
 
-function padPoint(ev) {
-  const c = $("#pad"), r = c.getBoundingClientRect();
-  return [((ev.clientX - r.left) / r.width) * c.width, ((ev.clientY - r.top) / r.height) * c.height];
-}
+const padPoint = (ev) => canvasPoint($("#pad"), ev);
 
 // classify sends the drawing (the ink, one byte a pixel) to the worker. While one is on its way,
 // later drawing only marks that another is needed: the bars follow the pen without a backlog.
@@ -90,9 +77,9 @@ async function classify(strokeEnd) {
   const rgba = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
   const ink = new Uint8Array(c.width * c.height);
   for (let i = 0; i < ink.length; i++) ink[i] = rgba[4 * i + 3];
-  // Asked directly, not through ask(): a canvas with no ink yet (a pen resting at pen-down) is
-  // not an error to show, just nothing to read.
-  const reply = await worker.ask({ type: "classify", width: c.width, height: c.height, features: strokeEnd && !$("#inside").hidden, bytes: { canvas: ink } });
+  // Asked quietly: a canvas with no ink yet (a pen resting at pen-down) is not an error to
+  // show, just nothing to read.
+  const reply = await ask({ type: "classify", width: c.width, height: c.height, features: strokeEnd && !$("#inside").hidden, bytes: { canvas: ink } }, { quiet: true });
   if (reply.type === "error" && !/empty/.test(reply.error)) notice(reply.error, true);
   if (reply.type === "classified") {
     // A screen reader hears the reading when the stroke ends, not every reading while drawing.
@@ -378,7 +365,7 @@ function drawTrainChart() {
       { points: history.map((h) => [h.epochsDone, Math.max(1, h.testError)]), color: colors.ink, width: 2.5, dots: true, label: "yours: test error" },
       { points: history.map((h) => [h.epochsDone, h.trainLoss]), color: colors.green, dash: [5, 4], dots: true, axis: 2, label: "yours: training loss (right axis)" },
     ],
-    marks: PAPER_POINTS.map((p) => ({ x: p.epoch, y: p.error, color: colors.test })),
+    marks: PAPER.filter((p) => !p.best).map((p) => ({ x: p.epoch, y: p.error, color: colors.test })),
     legend: [{ label: "the paper's network: 10% after 1 epoch, 5% after 5", color: colors.test, mark: true }],
   });
   $("#tChart").dataset.points = history.length;
@@ -481,7 +468,7 @@ async function showEvaluation() {
       const td = tr.insertCell();
       td.textContent = v;
       const a = i === j ? 0.25 : Math.min(1, v / maxOff) * 0.8;
-      td.style.background = i === j ? `rgba(60,170,90,${a})` : `rgba(224,112,32,${a})`;
+      td.style.background = rgba(i === j ? palette[2] : palette[0], a); // right: green; confused: orange
     });
   });
   const gallery = $("#mistakes");
@@ -537,9 +524,9 @@ function wireTraining() {
 // ---------------------------------------------------------------------------------------------
 
 // start creates the digit page's worker and loads the shipped models; showNotice reports errors.
-export async function start(engine, showNotice) {
+export async function start(module, showNotice) {
   notice = showNotice;
-  worker = connect("digits", engine, (text) => notice(text, true));
+  worker = connect("digits", module, { notice });
   wireDrawing();
   window.addEventListener("resize", () => requestAnimationFrame(fitPad));
   requestAnimationFrame(fitPad);
@@ -549,7 +536,7 @@ export async function start(engine, showNotice) {
   setTrainingButtons("idle");
   const p = await ask({ type: "presets" });
   if (p.type === "presets") { presets = p.presets; architectures = p.architectures; fillTrainForm($("#tPreset").value); showRecipeHint(); }
-  startExperiment(engine, notice);
+  startExperiment(module, notice);
   drawTrainChart();
   await ask({ type: "loadModel", name: "paper", fetch: { model: "assets/models/paper.somehow" } });
   await ask({ type: "loadModel", name: "best", fetch: { model: "assets/models/best.somehow" } });

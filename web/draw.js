@@ -20,7 +20,7 @@ export function drawPlane(canvas, frame, pane, heat, heatSize) {
   const ext = frame.extent;
   const toX = (x) => ((x + ext) / (2 * ext)) * W;
   const toY = (y) => ((ext - y) / (2 * ext)) * H;
-  ctx.fillStyle = "#fff";
+  ctx.fillStyle = colors.paper;
   ctx.fillRect(0, 0, W, H);
   if (heat && heat.length === 2 * heatSize * heatSize) {
     paintPixels(heatCanvas, heatSize, heatSize, (c) => heatColors[heat[2 * c] % palette.length][heat[2 * c + 1]]);
@@ -28,7 +28,7 @@ export function drawPlane(canvas, frame, pane, heat, heatSize) {
     ctx.drawImage(heatCanvas, 0, 0, W, H);
   }
   // Axes.
-  ctx.strokeStyle = "rgba(0,0,0,0.12)";
+  ctx.strokeStyle = colors.axis;
   ctx.lineWidth = 1;
   ctx.beginPath();
   ctx.moveTo(toX(0), 0); ctx.lineTo(toX(0), H);
@@ -36,7 +36,7 @@ export function drawPlane(canvas, frame, pane, heat, heatSize) {
   ctx.stroke();
   // Perceptron lines: w1 x + w2 y + b = 0.
   for (const [w1, w2, b] of pane.lines || []) {
-    ctx.strokeStyle = "#1d2330";
+    ctx.strokeStyle = colors.ink;
     ctx.lineWidth = 2.5;
     ctx.beginPath();
     if (Math.abs(w2) > Math.abs(w1)) {
@@ -51,7 +51,7 @@ export function drawPlane(canvas, frame, pane, heat, heatSize) {
   const r = Math.max(3, W / 110);
   ctx.drawImage(pointsLayer(canvas, frame.points, toX, toY, r), 0, 0);
   if (pane.diverged || !pane.predicted) return;
-  ctx.strokeStyle = "#111";
+  ctx.strokeStyle = colors.ink;
   ctx.lineWidth = 1.8;
   ctx.beginPath();
   frame.points.forEach((p, i) => {
@@ -95,7 +95,7 @@ function pointStamp(label, test, r, half) {
   ctx.beginPath();
   ctx.arc(half, half, r, 0, 2 * Math.PI);
   if (test) {
-    ctx.fillStyle = "#fff";
+    ctx.fillStyle = colors.paper;
     ctx.fill();
     ctx.lineWidth = 2.2;
     ctx.strokeStyle = classColor(label);
@@ -103,7 +103,7 @@ function pointStamp(label, test, r, half) {
     ctx.fillStyle = classColor(label);
     ctx.fill();
     ctx.lineWidth = 1;
-    ctx.strokeStyle = "rgba(0,0,0,0.55)";
+    ctx.strokeStyle = colors.ring;
   }
   ctx.stroke();
   return stamp;
@@ -128,15 +128,10 @@ export function drawChart(canvas, history) {
       { points: pts("trainLoss"), color: colors.ink }, { points: pts("testLoss"), color: colors.test },
       { points: pts("trainAccuracy"), color: colors.ink, dash: [5, 4] }, { points: pts("testAccuracy"), color: colors.test, dash: [5, 4] },
     ],
-    legendRows: 1,
+    legendLine: [{ label: "train loss", color: colors.ink }, { label: "test loss", color: colors.test },
+      { label: "accuracy", color: colors.ink, dash: [5, 4] }],
     empty: "Loss and accuracy appear here while it trains.",
   });
-  const ctx = canvas.getContext("2d"), font = Math.max(11, Math.round(canvas.height / 22));
-  ctx.font = `${font}px system-ui, sans-serif`;
-  ctx.fillStyle = colors.ink;
-  ctx.fillText("— loss   - - accuracy   ■ train", font * 4.4, font);
-  ctx.fillStyle = colors.test;
-  ctx.fillText("■ test", font * 4.4 + ctx.measureText("— loss   - - accuracy   ■ train  ").width, font);
 }
 
 // drawNetwork draws the network as columns of neurons (each showing its output over the plane,
@@ -218,7 +213,7 @@ function buildNetwork(container, cols, thumbSize) {
       view.neurons.push(neuron);
       holder.appendChild(title);
       root.appendChild(holder);
-      root.appendChild(svg("rect", { x, y, width: node, height: node, fill: "none", stroke: "#555", "stroke-width": 1, "pointer-events": "none" }));
+      root.appendChild(svg("rect", { x, y, width: node, height: node, fill: "none", stroke: colors.wire, "stroke-width": 1, "pointer-events": "none" }));
     }
   });
   const said = Object.assign(document.createElement("p"), { className: "sr-only" });

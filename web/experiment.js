@@ -3,21 +3,15 @@
 // paper wishes for, drawn against the paper's own figures. Messages: core/engine/protocol.go.
 import { $, colors, lineChart, swapButtons } from "./plot.js";
 import { connect } from "./rpc.js";
-import { MNIST } from "./digits.js";
+import { MNIST, PAPER } from "./paper.js";
 
 // The two recipes (core/mnist presets) and how the chart names them.
 const RECIPES = [
   { preset: "paper", label: "as written: sigmoid output + squared error", color: colors.test },
   { preset: "paper-softmax", label: "the paper's wish: softmax + cross-entropy", color: colors.blue },
 ];
-// The paper's own figures for its network, and its best with "a much larger network".
-const PAPER = [
-  { x: 1, y: 10, label: "the paper: around 10% after 1 epoch, 5% after 5" },
-  { x: 5, y: 5 },
-  { x: 4, y: 2.7, label: "the paper's best, a much larger network: 2.7% after 4 epochs", best: true },
-];
 
-let engine, notice;
+let module, notice;
 let workers = null; // one per recipe, made on the first run
 let running = null; // {stopped}
 let runs = [[], []]; // per recipe: one history (EpochReports) per seed
@@ -25,11 +19,7 @@ let runs = [[], []]; // per recipe: one history (EpochReports) per seed
 const params = new URLSearchParams(location.search); // tests ask for a shorter run
 const limits = { trainLimit: Number(params.get("trainLimit")) || 0, epochs: Number(params.get("experimentEpochs")) || 5 };
 
-async function ask(i, msg) {
-  const reply = await workers[i].ask(msg);
-  if (reply.type === "error") notice(reply.error, true);
-  return reply;
-}
+const ask = (i, msg) => workers[i].ask(msg);
 
 function draw() {
   const epochs = limits.epochs;
@@ -50,7 +40,7 @@ function draw() {
     x: { min: 0, max: epochs, label: "epoch", ticks: Array.from({ length: epochs + 1 }, (_, e) => e) },
     y: { min: 1, max: 100, log: true, label: "test error (log scale)", format: (v) => v + "%" },
     series, bands,
-    marks: PAPER.map((p) => ({ x: p.x, y: p.y, color: p.best ? colors.green : colors.ink, r: 6 })),
+    marks: PAPER.map((p) => ({ x: p.epoch, y: p.error, color: p.best ? colors.green : colors.ink, r: 6 })),
     legend: PAPER.filter((p) => p.label).map((p) => ({ label: p.label, color: p.best ? colors.green : colors.ink, mark: true })),
   });
   const lines = series.filter((s) => s.points.length).length;
@@ -103,7 +93,7 @@ async function run() {
   document.body.dataset.experiment = "running";
   runs = [[], []];
   draw();
-  if (!workers) workers = RECIPES.map(() => connect("digits", engine, (text) => notice(text, true)));
+  if (!workers) workers = RECIPES.map(() => connect("digits", module, { notice }));
   $("#xStatus").textContent = "Loading MNIST (11 MB) into both workers…";
   const loaded = await Promise.all(workers.map((_, i) => ask(i, { type: "loadMNIST", fetch: MNIST })));
   if (loaded.every((r) => r.type === "mnist")) {
@@ -120,9 +110,9 @@ async function run() {
   document.body.dataset.experiment = "done";
 }
 
-// start wires the experiment's controls; engineModule is the compiled WebAssembly.
-export function start(engineModule, showNotice) {
-  engine = engineModule;
+// start wires the experiment's controls; compiled is the compiled WebAssembly module.
+export function start(compiled, showNotice) {
+  module = compiled;
   notice = showNotice;
   $("#xStart").addEventListener("click", run);
   $("#xStop").addEventListener("click", () => { if (running) running.stopped = true; });

@@ -1,20 +1,21 @@
 // The paper's chapters as live figures. Every number drawn here is computed by the Go core in the
 // lessons' own worker (messages: core/engine/protocol.go); this file asks and paints.
-import { presets, toHash } from "./state.js";
-import { $, canvasPoint, classColor, colors, fitCanvas, lineChart, svg, swapButtons, weightColor } from "./plot.js";
+import { sceneState, toHash } from "./state.js";
+import { $, barChart, canvasPoint, classColor, colors, fitCanvas, gridImage, lineChart, svg, swapButtons, weightColor } from "./plot.js";
 import { connect } from "./rpc.js";
 
 let worker, notice = () => {};
 const started = new Set();
+const ask = (msg) => worker.ask(msg);
 
-async function ask(msg) {
-  const reply = await worker.ask(msg);
-  if (reply.type === "error") notice(reply.error, true);
-  return reply;
-}
-
-// The lab's engine answers the overfitting and initialisation lessons, in this same worker.
+// The lab's handler answers the overfitting and initialisation lessons, in this same worker,
+// with the lab's own scenes (its catalogue, asked for once).
 const askLab = (msg) => ask({ ...msg, page: "lab" });
+let labCatalogue = null;
+async function labScene(name) {
+  if (!labCatalogue) labCatalogue = await askLab({ type: "catalogue" });
+  return sceneState(labCatalogue, name);
+}
 const zip = (xs, ys) => xs.map((x, i) => [x, ys[i]]);
 
 // Shows a slider's value beside it.
@@ -49,7 +50,7 @@ async function neuron() {
   $("#nEquation").dataset.output = res.output;
   if (!activationCurves) activationCurves = (await ask({ type: "activations", s: 0, layers: 1 })).curves;
   const curve = activationCurves.find((c) => c.name === n.activation);
-  const top = n.activation === "relu" ? 6 : 1.1, bottom = n.activation === "tanh" ? -1.1 : -0.1;
+  const pad = 0.1 * (curve.max - curve.min), top = curve.max + pad, bottom = curve.min - pad;
   const s = Math.max(-6, Math.min(6, res.weightedSum));
   lineChart($("#nCanvas"), {
     x: { min: -6, max: 6, label: "weighted sum s" }, y: { min: bottom, max: top, label: "output" },
@@ -75,10 +76,10 @@ function drawNeuron(n, res) {
   add("circle", { cx: sumAt[0], cy: sumAt[1], r: 30, class: "node" });
   add("text", { x: sumAt[0], y: sumAt[1] - 4, class: "nlabel" }, "Σ + b");
   add("text", { x: sumAt[0], y: sumAt[1] + 14, class: "nlabel" }, `s=${f2(res.weightedSum)}`);
-  add("line", { x1: 280, y1: 100, x2: 318, y2: 100, stroke: "#555", "stroke-width": 2 });
+  add("line", { x1: 280, y1: 100, x2: 318, y2: 100, stroke: colors.wire, "stroke-width": 2 });
   add("rect", { x: 318, y: 78, width: 64, height: 44, rx: 6, class: "node" });
   add("text", { x: 350, y: 105, class: "nlabel" }, n.activation);
-  add("line", { x1: 382, y1: 100, x2: 410, y2: 100, stroke: "#555", "stroke-width": 2 });
+  add("line", { x1: 382, y1: 100, x2: 410, y2: 100, stroke: colors.wire, "stroke-width": 2 });
   add("text", { x: 432, y: 105, class: "nlabel" }, `y=${f2(res.output)}`);
 }
 
@@ -103,7 +104,7 @@ async function activations() {
       const fig = document.createElement("figure");
       const cv = Object.assign(document.createElement("canvas"), { width: 220, height: 150 });
       cv.setAttribute("aria-label", `${c.name} and its slope`);
-      const top = c.name === "relu" ? 6 : 1.1, bottom = c.name === "tanh" ? -1.1 : -0.1;
+      const pad = 0.1 * (c.max - c.min), top = c.max + pad, bottom = c.min - pad;
       lineChart(cv, {
         x: { min: -6, max: 6, count: 3 }, y: { min: bottom, max: top, count: 3 },
         series: [{ points: zip(c.x, c.y), color: colors.blue, width: 2.5 }, { points: zip(c.x, c.derivative), color: colors.test, dash: [5, 4] }],
@@ -112,18 +113,11 @@ async function activations() {
       grid.appendChild(fig);
     }
   }
-  const v = r.vanishing, c = $("#vCanvas"), ctx = c.getContext("2d"), W = c.width, H = c.height;
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, W, H);
-  const bw = (W - 40) / 10;
-  v.forEach((p, i) => {
-    const h = Math.max(2, (H - 40) * (1 + Math.log10(Math.max(p, 1e-12)) / 12)); // log scale down to 1e-12
-    ctx.fillStyle = "#286ec8";
-    ctx.fillRect(30 + i * bw, H - 20 - h, bw - 6, h);
-    ctx.fillStyle = "#333";
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.fillText(p.toExponential(1), 30 + i * bw, H - 24 - h);
-    ctx.fillText(String(i + 1), 30 + i * bw + bw / 3, H - 6);
+  const v = r.vanishing;
+  // One bar a layer, on a log scale down to 1e-12; ten places, however many layers are shown.
+  barChart($("#vCanvas"), {
+    bars: [...v.map((p, i) => ({ value: p, label: i + 1 })), ...Array(Math.max(0, 10 - v.length)).fill({ value: 0, label: "" })].slice(0, Math.max(10, v.length)),
+    min: 1e-12, max: 1, log: true, format: (p) => (p ? p.toExponential(1) : ""),
   });
   $("#vText").textContent = `After ${layers} sigmoid layer${layers > 1 ? "s" : ""} with every weighted sum at ${s.toFixed(1)}, the gradient is multiplied by ${v[v.length - 1].toExponential(3)} (bars on a log scale).`;
   $("#vText").dataset.product = v[v.length - 1];
@@ -153,7 +147,7 @@ function drawApproximation(a) {
     x: { min: -1, max: 1, label: "x" }, y: { min: -1.1, max: 1.1, label: "y" },
     series: [
       ...a.contributions.map((cv, k) => ({ points: zip(a.x, cv.map((v) => v + a.offset)), color: classColor(k + 2, 0.55), width: 1.5, dash: [4, 3] })),
-      { points: zip(a.x, a.target), color: "#999", width: 5 },
+      { points: zip(a.x, a.target), color: colors.muted, width: 5 },
       { points: zip(a.x, a.sum), color: colors.test, width: 3 },
     ],
     marks: $("#aTarget").value === "custom" ? custom.map((p) => ({ x: p.x, y: p.y, color: colors.ink, r: 3 })) : [],
@@ -161,6 +155,9 @@ function drawApproximation(a) {
   const pct = Math.max(0, a.score) * 100;
   $("#aScore").textContent = `Fit: ${pct.toFixed(1)}% of the curve's variation explained (grey: target, orange: the sum, dashed: each sigmoid).`;
   $("#aScore").dataset.score = a.score;
+  // For the tests: the target the worker fitted, and the points drawn by hand.
+  $("#aCanvas").dataset.target = JSON.stringify(zip(a.x, a.target));
+  $("#aCanvas").dataset.custom = $("#aTarget").value === "custom" ? JSON.stringify(custom) : "[]";
 }
 
 function sigmoidRows() {
@@ -251,7 +248,7 @@ function startApproximation() {
 let overfit = [[], []];
 
 async function overfitting(reset) {
-  const scene = presets.overfitting();
+  const scene = await labScene("overfitting");
   if (reset) {
     overfit = [[], []];
     const r = await askLab({ type: "setScene", data: scene.data, models: scene.panes });
@@ -283,7 +280,7 @@ function record(frame) {
 }
 
 function startOverfitting() {
-  $("#oLab").href = toHash(presets.overfitting());
+  labScene("overfitting").then((scene) => { $("#oLab").href = toHash(scene); });
   $("#oTrain").addEventListener("click", () => overfitting(false));
   $("#oReset").addEventListener("click", () => overfitting(true).then(() => overfitting(false)));
   // The chart starts with its first hundred epochs drawn, not empty.
@@ -293,7 +290,7 @@ function startOverfitting() {
 let initHistory = [[], []];
 
 async function initialisation(reset) {
-  const scene = presets.symmetry();
+  const scene = await labScene("symmetry");
   let r;
   if (reset) {
     initHistory = [[], []];
@@ -327,18 +324,18 @@ function startInitialisation() {
 // ---------------------------------------------------------------------------------------------
 // Gradient descent.
 
-let terrain = null, start = [3.5, 0], path = null, shown = 0, rolling = false, descentChart = null;
+let terrain = null, ballStart = [3.5, 0], path = null, shown = 0, rolling = false, descentChart = null;
 let surface = { ox: 0, side: 1 }; // where the 2D surface sits on its canvas, for clicks
 
 async function loadTerrain() {
   const land = $("#gLand").value;
   terrain = (await ask({ type: "terrain", landscape: land })).terrain;
-  start = land === "curve" ? [3.5, 0] : [0.05, 1.6];
+  ballStart = land === "curve" ? [3.5, 0] : [0.05, 1.6];
   await descend();
 }
 
 async function descend() {
-  const r = await ask({ type: "descend", landscape: $("#gLand").value, start, learningRate: Number($("#gLR").value), momentum: Number($("#gMom").value), steps: 300 });
+  const r = await ask({ type: "descend", landscape: $("#gLand").value, start: ballStart, learningRate: Number($("#gLR").value), momentum: Number($("#gMom").value), steps: 300 });
   if (r.type !== "descent") return;
   path = r.descent;
   shown = 0;
@@ -352,7 +349,7 @@ function drawDescent() {
   const c = $("#gCanvas");
   fitCanvas(c);
   const ctx = c.getContext("2d"), W = c.width, H = c.height;
-  ctx.fillStyle = "#fff";
+  ctx.fillStyle = colors.paper;
   ctx.fillRect(0, 0, W, H);
   if (!terrain || !path) return;
   let X, Y;
@@ -368,13 +365,11 @@ function drawDescent() {
     // The surface seen from above, centred, with a key to its colours beside it.
     const n = terrain.grid.length, cell = Math.min(W * 0.8, H) / n, side = n * cell;
     const ox = Math.max(0, (W - side - 0.18 * W) / 2);
-    const shade = (t) => { const v = Math.round(255 * Math.pow(t, 0.4)); return `rgb(${v},${Math.round(120 + v / 2)},${255 - v / 3})`; };
-    for (let r = 0; r < n; r++) for (let k = 0; k < n; k++) {
-      ctx.fillStyle = shade((terrain.grid[r][k] - terrain.min) / (terrain.max - terrain.min));
-      ctx.fillRect(ox + k * cell, r * cell, cell + 1, cell + 1);
-    }
+    // Low is dark blue, high pale yellow-green: heights, not classes, so not the palette.
+    const shade = (t) => { const v = Math.round(255 * Math.pow(Math.max(0, Math.min(1, t)), 0.4)); return [v, Math.round(120 + v / 2), Math.round(255 - v / 3)]; };
+    gridImage(ctx, terrain.grid, terrain.min, terrain.max, ox, 0, side, shade);
     const kx = ox + side + 0.04 * W, kw = 0.03 * W, font = Math.max(11, Math.round(H / 22));
-    for (let y = 0; y < side; y++) { ctx.fillStyle = shade(1 - y / side); ctx.fillRect(kx, y, kw, 1.5); }
+    for (let y = 0; y < side; y++) { const [r, g, b] = shade(1 - y / side); ctx.fillStyle = `rgb(${r},${g},${b})`; ctx.fillRect(kx, y, kw, 1.5); }
     ctx.fillStyle = colors.label;
     ctx.font = `${font}px system-ui, sans-serif`;
     ctx.fillText(`high ${terrain.max.toFixed(1)}`, kx + kw + 6, font);
@@ -385,13 +380,13 @@ function drawDescent() {
     Y = (p) => ((2 - p[1]) / 4) * side;
   }
   const pts = path.path.slice(0, shown + 1);
-  ctx.strokeStyle = "#e07020";
+  ctx.strokeStyle = colors.path;
   ctx.lineWidth = 2;
   ctx.beginPath();
   pts.forEach((p, i) => (i ? ctx.lineTo(X(p[0]), Y(p, i)) : ctx.moveTo(X(p[0]), Y(p, i))));
   ctx.stroke();
   const last = pts[pts.length - 1];
-  ctx.fillStyle = "#c0392b";
+  ctx.fillStyle = colors.ball;
   ctx.beginPath();
   ctx.arc(X(last[0]), Y(last, pts.length - 1), 9, 0, 7);
   ctx.fill();
@@ -423,10 +418,10 @@ function startDescent() {
     tick();
   });
   $("#gCanvas").addEventListener("pointerdown", (ev) => {
-    if (terrain.dims === 1) start = [Math.max(-4, Math.min(4, descentChart.invertX(canvasPoint($("#gCanvas"), ev)[0]))), 0];
+    if (terrain.dims === 1) ballStart = [Math.max(-4, Math.min(4, descentChart.invertX(canvasPoint($("#gCanvas"), ev)[0]))), 0];
     else {
       const [px, py] = canvasPoint($("#gCanvas"), ev);
-      start = [((px - surface.ox) / surface.side) * 4 - 2, 2 - (py / surface.side) * 4];
+      ballStart = [((px - surface.ox) / surface.side) * 4 - 2, 2 - (py / surface.side) * 4];
     }
     descend();
   });
@@ -471,7 +466,7 @@ function drawBackprop() {
   for (let l = 0; l < 2; l++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
     const [x1, y1] = pos[l][i], [x2, y2] = pos[l + 1][j];
     const active = (stage === 3 && l === 1) || (stage === 5 && l === 0) || stage === 6;
-    el("line", { x1: x1 + 28, y1, x2: x2 - 28, y2, stroke: active ? "#e07020" : "#999", "stroke-width": active ? 3 : 1.5 });
+    el("line", { x1: x1 + 28, y1, x2: x2 - 28, y2, stroke: active ? colors.path : colors.muted, "stroke-width": active ? 3 : 1.5 });
     const mx = x1 + 28 + (x2 - x1 - 56) * (j === i ? 0.3 : 0.62), my = y1 + (y2 - y1) * (j === i ? 0.3 : 0.62);
     let label = `w=${f3(bp.weights[l][i][j])}`;
     if (active && stage < 6) label += ` ∂C/∂w=${f3(bp.gradients[l][i][j])}` + (showCheck ? ` (fd ${f3(bp.numericGradients[l][i][j])})` : "");
@@ -532,13 +527,19 @@ const LESSONS = {
   neuron: startNeuron, activations: startActivations, approximation: startApproximation,
   overfitting: startOverfitting, "gradient-descent": startDescent, backprop: startBackprop, initialisation: startInitialisation,
 };
-export const lessonNames = Object.keys(LESSONS);
 
-// show opens one lesson (starting the worker the first time).
-export async function show(name, engine, showNotice) {
+// start makes the lessons' worker; lessons are started as they are first shown.
+export function start(module, showNotice, hash) {
   notice = showNotice;
-  if (!worker) worker = connect("lessons", engine, (text) => notice(text, true));
-  for (const n of lessonNames) $("#lesson-" + n).hidden = n !== name;
+  worker = connect("lessons", module, { notice });
+  return show(hash);
+}
+
+// show opens the lesson the address names.
+export async function show(hash) {
+  const name = hash.replace(/^#/, "");
+  if (!LESSONS[name]) return;
+  for (const n of Object.keys(LESSONS)) $("#lesson-" + n).hidden = n !== name;
   for (const a of document.querySelectorAll(".lesson-nav a")) {
     if (a.getAttribute("href") === "#" + name) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");

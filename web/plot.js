@@ -1,5 +1,6 @@
 // The page's drawing helpers, used by every section: the palette and what its colours mean,
-// line charts with axis values, pixel images, the SVG element helper and $.
+// line and bar charts with axis values, pixel and grid images, fitting a canvas to the screen,
+// where a pointer falls on a canvas, the SVG element helper and $.
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -19,6 +20,13 @@ export const colors = {
   green: "#2f7d4a",
   grid: "#ddd",
   label: "#444",
+  muted: "#999", // a target, a link not in use
+  wire: "#555", // the neuron diagram's arrows
+  path: "#e07020", // a path taken, the link in use
+  ball: "#c0392b", // where gradient descent stands
+  paper: "#fff",
+  axis: "rgba(0,0,0,0.12)", // the plane's axes
+  ring: "rgba(0,0,0,0.55)", // a test point's ring
 };
 
 // One meaning for a weight's sign everywhere: positive blue, negative orange (the lab's links,
@@ -91,13 +99,16 @@ const fmt = (v) => (Math.abs(v) >= 1000 ? v.toLocaleString("en") : String(+v.toP
 //   opts.series: [{points: [[x, y], ...], color, dash, width, dots, axis: 2, label}]
 //   opts.marks: [{x, y, color, r, label}]  (single points, e.g. a paper's figures)
 //   opts.bands: [{x, y0, y1, color}]        (a vertical range at x, e.g. a spread of results)
+//   opts.legend: [{label, color, dash, mark}]  (more legend rows, one an entry)
+//   opts.legendLine: [{label, color, dash}]    (a legend on one row, entries side by side)
 //   opts.empty: text shown while there is nothing to draw
 export function lineChart(canvas, opts) {
   fitCanvas(canvas);
   const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
   const font = Math.max(11, Math.round(H / 22));
-  const left = font * 4.4, right = opts.y2 ? font * 3.6 : 10, top = 8 + (opts.legendRows ?? legendRows(opts)) * (font + 4), bottom = font * 2.6;
-  ctx.fillStyle = "#fff";
+  const rows = legendRows(opts) + (opts.legendLine ? 1 : 0);
+  const left = font * 4.4, right = opts.y2 ? font * 3.6 : 10, top = 8 + rows * (font + 4), bottom = font * 2.6;
+  ctx.fillStyle = colors.paper;
   ctx.fillRect(0, 0, W, H);
   ctx.font = `${font}px system-ui, sans-serif`;
   const scale = (axis, lo, hi) => {
@@ -168,7 +179,7 @@ export function lineChart(canvas, opts) {
     ctx.fillStyle = m.color;
     ctx.beginPath(); ctx.arc(X(m.x), clampY(Y(m.y)), m.r || Math.max(4, font / 2.5), 0, 7); ctx.fill();
   }
-  // Legend: one row an entry, at the top.
+  // Legend: one row an entry, at the top; then the one-row legend, its entries side by side.
   let row = 0;
   for (const s of [...(opts.series || []).filter((s) => s.label), ...(opts.legend || [])]) {
     const y = 6 + row * (font + 4) + font / 2;
@@ -181,6 +192,19 @@ export function lineChart(canvas, opts) {
     ctx.setLineDash([]);
     ctx.fillText(s.label, left + 28, y + font / 3);
     row++;
+  }
+  if (opts.legendLine) {
+    const y = 6 + row * (font + 4) + font / 2;
+    let x = left;
+    for (const s of opts.legendLine) {
+      ctx.strokeStyle = ctx.fillStyle = s.color;
+      ctx.lineWidth = 2;
+      ctx.setLineDash(s.dash || []);
+      ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + 22, y); ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillText(s.label, x + 28, y + font / 3);
+      x += 28 + ctx.measureText(s.label).width + font;
+    }
   }
   if (!drawn.length && opts.empty) {
     ctx.fillStyle = colors.label;
@@ -209,6 +233,41 @@ export function fitCanvas(canvas) {
 export function canvasPoint(canvas, ev) {
   const r = canvas.getBoundingClientRect();
   return [((ev.clientX - r.left) / r.width) * canvas.width, ((ev.clientY - r.top) / r.height) * canvas.height];
+}
+
+// barChart draws one bar a value, each with its value above and its label below, on a linear
+// or log axis (opts.log: the axis runs from opts.min, e.g. 1e-12, up to opts.max).
+//   opts.bars: [{value, label}], opts.min, opts.max, opts.log, opts.color, opts.format(value)
+export function barChart(canvas, opts) {
+  fitCanvas(canvas);
+  const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
+  const font = Math.max(11, Math.round(H / 16)), bottom = font * 1.6, top = font * 1.6, left = font;
+  ctx.fillStyle = colors.paper;
+  ctx.fillRect(0, 0, W, H);
+  ctx.font = `${font}px system-ui, sans-serif`;
+  const f = (v) => (opts.log ? Math.log10(Math.max(v, opts.min)) : v);
+  const height = (v) => Math.max(2, ((f(v) - f(opts.min)) / ((f(opts.max) - f(opts.min)) || 1)) * (H - top - bottom));
+  const bw = (W - 2 * left) / Math.max(1, opts.bars.length);
+  opts.bars.forEach((b, i) => {
+    const h = height(b.value), x = left + i * bw;
+    ctx.fillStyle = opts.color || colors.blue;
+    ctx.fillRect(x, H - bottom - h, bw * 0.8, h);
+    ctx.fillStyle = colors.label;
+    ctx.textAlign = "center";
+    ctx.fillText((opts.format || String)(b.value), x + bw * 0.4, H - bottom - h - 4);
+    ctx.fillText(String(b.label), x + bw * 0.4, H - font * 0.4);
+  });
+  ctx.textAlign = "left";
+}
+
+// gridImage paints a matrix of values (rows of numbers between lo and hi) into the square at
+// (x, y) of side side on ctx, each value coloured by color(t), t from 0 (lo) to 1 (hi), smoothed.
+const gridCanvas = typeof document !== "undefined" ? document.createElement("canvas") : null;
+export function gridImage(ctx, grid, lo, hi, x, y, side, color) {
+  const n = grid.length;
+  paintPixels(gridCanvas, n, n, (i) => color((grid[Math.floor(i / n)][i % n] - lo) / ((hi - lo) || 1)));
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(gridCanvas, x, y, side, side);
 }
 
 function legendRows(opts) {

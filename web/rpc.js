@@ -1,15 +1,17 @@
-// The page's one client for a worker: web/worker.js runs the Go engines and the messages are
-// documented in core/engine/protocol.go. Each page section makes its own worker with connect().
+// The page's one client for a worker: web/worker.js runs the compiled WebAssembly module (the Go
+// core) and the messages are documented in core/engine/protocol.go. Each page section makes its
+// own worker with connect().
 "use strict";
 
-// connect starts a worker for the engine called name ("lab", "digits", "lessons"), hands it the
-// compiled WebAssembly module, and returns ask(msg) → Promise of the reply. msg may carry
-// bytes: {name: ArrayBuffer | Uint8Array} (transferred, not copied) and fetch: {name: url}. A
-// reply's own bytes arrive as reply.bytes: {name: Uint8Array}. An error reply ({type: "error",
-// error}) resolves too, so a caller always hears back and decides what to show; onError hears
-// only what answers no request (the engine failing to start or stopping). worker may be one
-// already started (boot.js starts the lab's before the page has loaded).
-export function connect(name, module, onError = () => {}, worker = new Worker("worker.js")) {
+// connect starts a worker for the page called name ("lab", "digits", "lessons"), hands it the
+// compiled WebAssembly module, and returns {ask, worker}. ask(msg, {quiet}) → Promise of the
+// reply. msg may carry bytes: {name: ArrayBuffer | Uint8Array} (transferred, not copied) and
+// fetch: {name: url}; a reply's own bytes arrive as reply.bytes: {name: Uint8Array}. An error
+// reply ({type: "error", error}) resolves too, so a caller always hears back and decides what to
+// do, and notice(text, true) shows it unless the ask was quiet. What answers no request (the
+// module failing to start, Go stopping) goes to notice too. worker may be one already started
+// (boot.js starts the lab's before the page has loaded).
+export function connect(name, module, { notice = () => {}, worker = new Worker("worker.js") } = {}) {
   const pending = new Map(); // id → resolve
   let nextId = 1;
   worker.onmessage = (e) => {
@@ -17,19 +19,22 @@ export function connect(name, module, onError = () => {}, worker = new Worker("w
     if (msg.type === "ready") return;
     const resolve = pending.get(msg.id);
     if (resolve) { pending.delete(msg.id); resolve(msg); }
-    else if (msg.type === "error") onError(msg.error);
+    else if (msg.type === "error") notice(msg.error, true);
   };
-  worker.onerror = (e) => onError("The network engine failed to load: " + (e.message || "unknown error"));
+  worker.onerror = (e) => notice("The network engine failed to load: " + (e.message || "unknown error"), true);
   Promise.resolve(module).then(
     (m) => worker.postMessage({ type: "module", module: m }),
-    (err) => onError("Could not load the network engine: " + err.message),
+    (err) => notice("Could not load the network engine: " + err.message, true),
   );
-  function ask(msg) {
+  function ask(msg, { quiet = false } = {}) {
     const id = nextId++;
     const transfer = Object.values(msg.bytes || {}).map((b) => (ArrayBuffer.isView(b) ? b.buffer : b));
     return new Promise((resolve) => {
       pending.set(id, resolve);
       worker.postMessage({ page: name, ...msg, id }, transfer);
+    }).then((reply) => {
+      if (reply.type === "error" && !quiet) notice(reply.error, true);
+      return reply;
     });
   }
   return { ask, worker };

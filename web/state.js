@@ -1,48 +1,32 @@
 // The whole scene as one plain object, and its round trip through the URL, so that a link
-// reproduces exactly what a teacher set up. Nothing here talks to the worker or the DOM.
+// reproduces exactly what a teacher set up. Nothing here talks to the worker or the DOM, and
+// nothing here judges a value: the worker does (its catalogue carries the scenes, the defaults
+// and the limits). A link is checked here only for its shape and size, so that what reaches the
+// worker is small and of the right kinds.
 
-export const defaultData = () => ({ kind: "xor", points: 300, classes: 2, noise: 0.05, testFraction: 0.3, seed: 1, custom: [] });
+// sceneState is the state of the catalogue's scene called name.
+export function sceneState(catalogue, name) {
+  const s = catalogue.scenes[name];
+  return { data: { ...s.data, custom: [...(s.data.custom || [])] }, panes: s.models.map((m) => ({ ...m })), speed: s.speed, big: false };
+}
 
-export const perceptron = (extra = {}) => ({ kind: "perceptron", learningRate: 0.1, seed: 1, ...extra });
+// defaultState is the first scene, what the lab opens with.
+export const defaultState = (catalogue) => sceneState(catalogue, catalogue.sceneNames[0]);
 
-export const mlp = (extra = {}) => ({
-  kind: "mlp", hidden: [8, 8], activation: "tanh", output: "sigmoid", loss: "crossentropy",
-  init: "xavier", optimizer: "sgd", learningRate: 0.1, momentum: 0.9, batch: 10, seed: 1, ...extra,
-});
+// newModel is a new pane's model of a kind ("perceptron" or "mlp"), as the worker's defaults say.
+export const newModel = (catalogue, kind) => ({ ...catalogue.defaults[kind === "mlp" ? "mlp" : "perceptron"] });
 
-export const defaultState = () => ({ data: defaultData(), panes: [perceptron(), mlp()], speed: 2, big: false });
+// sceneOf names the scene that state is exactly, or "".
+export function sceneOf(catalogue, state) {
+  const key = stableJSON(state);
+  return catalogue.sceneNames.find((name) => stableJSON(sceneState(catalogue, name)) === key) || "";
+}
 
-// What each scene is there to show, in one line under the controls.
-export const captions = {
-  "xor": "XOR: no straight line separates the colours. The perceptron keeps moving its line; the network bends its boundary around them.",
-  "two-layers": "One hidden layer of four neurons is already enough for XOR: each neuron draws a line, the output combines them.",
-  "spiral": "The spiral needs depth: one hidden layer of six neurons struggles, three layers of twelve wind their boundary around the arms.",
-  "overfitting": "Watch the test loss: the big network keeps lowering its training loss by learning the noise, and its test loss climbs.",
-  "symmetry": "Equal starting weights stay equal: the left network's six neurons move in lockstep and act as one; random starts break the tie.",
-};
-
-// The scenes a teacher picks in one click.
-export const presets = {
-  "xor": () => ({ ...defaultState() }),
-  "two-layers": () => ({ ...defaultState(), panes: [perceptron(), mlp({ hidden: [4] })] }),
-  "spiral": () => ({
-    data: { kind: "spiral", points: 500, classes: 2, noise: 0.02, testFraction: 0.2, seed: 3, custom: [] },
-    panes: [mlp({ hidden: [6], optimizer: "adam", learningRate: 0.02, momentum: 0 }),
-            mlp({ hidden: [12, 12, 12], optimizer: "adam", learningRate: 0.02, momentum: 0 })],
-    speed: 4, big: false,
-  }),
-  "overfitting": () => ({
-    data: { kind: "circles", points: 80, classes: 2, noise: 0.22, testFraction: 0.5, seed: 4, custom: [] },
-    panes: [mlp({ hidden: [3], optimizer: "adam", learningRate: 0.02, momentum: 0, batch: 5 }),
-            mlp({ hidden: [16, 16, 16, 16], activation: "relu", init: "he", optimizer: "adam", learningRate: 0.01, momentum: 0, batch: 5 })],
-    speed: 10, big: false,
-  }),
-  "symmetry": () => ({
-    data: { kind: "circles", points: 300, classes: 2, noise: 0.05, testFraction: 0.3, seed: 2, custom: [] },
-    panes: [mlp({ hidden: [6], init: "constant:0.5" }), mlp({ hidden: [6], init: "xavier" })],
-    speed: 2, big: false,
-  }),
-};
+function stableJSON(v) {
+  if (Array.isArray(v)) return "[" + v.map(stableJSON).join(",") + "]";
+  if (v && typeof v === "object") return "{" + Object.keys(v).sort().map((k) => JSON.stringify(k) + ":" + stableJSON(v[k])).join(",") + "}";
+  return JSON.stringify(v);
+}
 
 const b64url = {
   encode: (s) => btoa(unescape(encodeURIComponent(s))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
@@ -51,7 +35,6 @@ const b64url = {
 
 // Points placed by hand travel as bytes, 5 a point, so the lab's 2000 fit in a link: x and y in
 // thousandths (int16, little-endian), then the class with the test flag in the top bit.
-export const MAX_POINTS = 2000; // as core/engine/lab MaxPoints
 const POINT_BYTES = 5;
 
 function packPoints(points) {
@@ -85,95 +68,83 @@ export function toHash(state) {
   return custom.length ? hash + "&p=" + packPoints(custom) : hash;
 }
 
-// What a link may hold; anything else is refused before the page or the worker acts on it.
-const KINDS = ["linear", "xor", "circles", "gaussians", "spiral", "moons", "none"];
-const ACTIVATIONS = ["sigmoid", "tanh", "relu", "leakyrelu", "linear"];
-const LIMITS = { points: [0, MAX_POINTS], classes: [2, 8], noise: [0, 1], testFraction: [0, 0.9], seed: [0, 2 ** 31] };
+// The shape of a link: each field a link may hold and its kind. Anything else is dropped.
+const SHAPE = {
+  data: { kind: "text", points: "number", classes: "number", noise: "number", testFraction: "number", seed: "number" },
+  model: {
+    kind: "text", hidden: "numbers", activation: "text", output: "text", loss: "text", init: "text", optimizer: "text",
+    learningRate: "number", momentum: "number", l2: "number", batch: "number", seed: "number",
+  },
+};
+const KIND_WORDS = { text: "a short text", number: "a number", numbers: "a short list of numbers" };
+// Sizes no scene comes near: a link past them is damaged or hostile.
+const MAX_TEXT = 40, MAX_LIST = 32;
 
 class LinkError extends Error {}
 
-const isObject = (o) => o && typeof o === "object" && !Array.isArray(o);
+const isObject = (o) => o !== null && typeof o === "object" && !Array.isArray(o);
+const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
 
-function number(value, name, [lo, hi], integer = false) {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < lo || value > hi || (integer && !Number.isInteger(value))) {
-    throw new LinkError(`${name} must be ${integer ? "a whole number" : "a number"} from ${lo} to ${hi}`);
+// shaped copies the fields of o that shape names, each of its kind, and drops the rest.
+function shaped(o, shape, what) {
+  if (!isObject(o)) throw new LinkError(`${what} is missing`);
+  const out = {};
+  for (const [key, kind] of Object.entries(shape)) {
+    if (!(key in o)) continue;
+    const v = o[key];
+    const ok = kind === "text" ? typeof v === "string" && v.length <= MAX_TEXT
+      : kind === "number" ? isNumber(v)
+        : Array.isArray(v) && v.length <= MAX_LIST && v.every(isNumber);
+    if (!ok) throw new LinkError(`${what}'s ${key} must be ${KIND_WORDS[kind]}`);
+    out[key] = Array.isArray(v) ? [...v] : v;
   }
-  return value;
+  return out;
 }
 
-function oneOf(value, name, allowed) {
-  if (!allowed.includes(value)) throw new LinkError(`${name} must be one of ${allowed.join(", ")}`);
-  return value;
-}
-
-// checkData bounds every number of the data, and of each point, before anything is drawn.
-function checkData(d) {
-  if (!isObject(d)) throw new LinkError("the data is missing");
-  const out = { ...defaultData(), ...d };
-  oneOf(out.kind, "the data kind", KINDS);
-  for (const [k, range] of Object.entries(LIMITS)) number(out[k], k, range, k === "points" || k === "classes" || k === "seed");
-  if (!Array.isArray(out.custom) || out.custom.length > MAX_POINTS) throw new LinkError(`a link holds at most ${MAX_POINTS} points`);
-  out.custom = out.custom.map((p) => {
-    if (!isObject(p)) throw new LinkError("a point is damaged");
-    const q = { x: number(p.x, "a point's x", [-1.25, 1.25]), y: number(p.y, "a point's y", [-1.25, 1.25]), label: number(p.label, "a point's class", [0, out.classes - 1], true) };
-    if (p.test) q.test = true;
+function shapedPoints(points, most) {
+  if (!Array.isArray(points) || points.length > most) throw new LinkError(`a link holds at most ${most} points`);
+  return points.map((p) => {
+    if (!isObject(p) || !isNumber(p.x) || !isNumber(p.y) || !isNumber(p.label)) throw new LinkError("a point is damaged");
+    const q = { x: p.x, y: p.y, label: p.label };
+    if (p.test === true) q.test = true;
     return q;
   });
-  return out;
 }
 
-// checkModel bounds a pane's model; the worker checks it again, with the same limits.
-function checkModel(m, side) {
-  if (!isObject(m)) throw new LinkError(`the ${side} pane's model is missing`);
-  const name = (f) => `the ${side} pane's ${f}`;
-  oneOf(m.kind, name("kind"), ["perceptron", "mlp"]);
-  number(m.learningRate, name("learning rate"), [1e-6, 10]);
-  if (m.seed !== undefined) number(m.seed, name("seed"), [0, 2 ** 31], true);
-  if (m.kind === "perceptron") return { ...m };
-  const out = { ...mlp(), ...m };
-  if (!Array.isArray(out.hidden) || out.hidden.length > 6) throw new LinkError(`${name("hidden layers")} must be a list of at most 6 sizes`);
-  out.hidden.forEach((u) => number(u, name("hidden layer size"), [1, 16], true));
-  oneOf(out.activation, name("activation"), ACTIVATIONS);
-  oneOf(out.output, name("output"), ["sigmoid", "softmax"]);
-  oneOf(out.loss, name("loss"), ["mse", "crossentropy"]);
-  oneOf(out.optimizer, name("optimiser"), ["sgd", "adam"]);
-  if (typeof out.init !== "string" || !/^(he|xavier|uniform|constant)(:-?\d{1,3}(\.\d{1,4})?)?$/.test(out.init)) throw new LinkError(`${name("initialisation")} is not one the lab knows`);
-  number(out.momentum, name("momentum"), [0, 0.99]);
-  number(out.batch, name("batch size"), [1, 500], true);
-  if (out.l2 !== undefined) number(out.l2, name("weight decay"), [0, 1]);
-  return out;
-}
-
-// fromHash reads a state back. It returns {state} or {state: defaults, error} for a link that is
-// damaged, made by hand, or asks for more than the lab does: every value is checked here, before
-// the page builds anything from it.
-export function fromHash(hash) {
-  if (!hash || hash === "#" || hash === "#lab") return { state: defaultState() };
+// fromHash reads a state back: {state}, or {state: the default, error} for a link that is
+// damaged, made by hand, or holds values of the wrong kind. Values of the right kind that the
+// lab cannot do (a million neurons, a seed of -1) are the worker's to refuse, with its sentence.
+export function fromHash(hash, catalogue) {
+  if (!hash || hash === "#" || hash === "#lab") return { state: defaultState(catalogue) };
   const m = /^#lab=([A-Za-z0-9_-]{1,20000})(?:&p=([A-Za-z0-9_-]{1,14000}))?$/.exec(hash);
   if (!m) {
     const error = hash.length > 34020 ? "This link is longer than any scene the lab makes; showing the default scene instead."
       : "This link does not describe a scene; showing the default one.";
-    return { state: defaultState(), error };
+    return { state: defaultState(catalogue), error };
   }
   try {
     let s;
     try { s = JSON.parse(b64url.decode(m[1])); } catch { throw new LinkError("it is damaged"); }
     if (!isObject(s) || !isObject(s.data) || !Array.isArray(s.panes) || s.panes.length !== 2) throw new LinkError("it is not a scene");
-    const data = { ...s.data };
+    // What a link leaves out is the worker's default.
+    const data = { ...catalogue.defaults.data, ...shaped(s.data, SHAPE.data, "the data") };
     if (m[2] !== undefined) {
       try { data.custom = unpackPoints(m[2]); } catch { throw new LinkError("its points are damaged"); }
     }
-    const checked = checkData(data);
-    const panes = [checkModel(s.panes[0], "left"), checkModel(s.panes[1], "right")];
+    data.custom = shapedPoints(data.custom || s.data.custom || [], catalogue.limits.maxPoints);
+    const panes = ["left", "right"].map((side, i) => {
+      const m = shaped(s.panes[i], SHAPE.model, `the ${side} pane`);
+      return { ...newModel(catalogue, m.kind), ...m };
+    });
     const speed = Number.isInteger(s.speed) && s.speed >= 1 && s.speed <= 20 ? s.speed : 2;
-    return { state: { data: checked, panes, speed, big: s.big === true } };
+    return { state: { data, panes, speed, big: s.big === true } };
   } catch (err) {
     const why = err instanceof LinkError ? err.message : "it is damaged";
-    return { state: defaultState(), error: `This link cannot be shown (${why}); showing the default scene instead.` };
+    return { state: defaultState(catalogue), error: `This link cannot be shown (${why}); showing the default scene instead.` };
   }
 }
 
 // linkRoom says how many more points fit in a link, for the page to warn before it would break.
-export function linkRoom(state) {
-  return MAX_POINTS - (state.data.custom || []).length;
+export function linkRoom(state, catalogue) {
+  return catalogue.limits.maxPoints - (state.data.custom || []).length;
 }

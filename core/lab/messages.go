@@ -73,17 +73,17 @@ type Point struct {
 
 // ModelSpec describes one pane's model.
 type ModelSpec struct {
-	Kind         string  `json:"kind"`         // "perceptron" or "mlp"
-	Hidden       []int   `json:"hidden"`       // MLP: 0 to 6 hidden layers of 1 to 16 neurons
-	Activation   string  `json:"activation"`   // MLP hidden: sigmoid, tanh, relu, linear
-	Output       string  `json:"output"`       // MLP output: sigmoid or softmax
-	Loss         string  `json:"loss"`         // mse or crossentropy
-	Init         string  `json:"init"`         // he, xavier, uniform, constant
-	Optimizer    string  `json:"optimizer"`    // sgd (default) or adam
-	LearningRate float64 `json:"learningRate"` // η
-	Momentum     float64 `json:"momentum"`     // SGD momentum, 0 to 0.99
-	L2           float64 `json:"l2"`           // weight decay
-	Batch        int     `json:"batch"`        // examples per step
+	Kind         string  `json:"kind"`                 // "perceptron" or "mlp"
+	Hidden       []int   `json:"hidden,omitempty"`     // MLP: 0 to 6 hidden layers of 1 to 16 neurons
+	Activation   string  `json:"activation,omitempty"` // MLP hidden: sigmoid, tanh, relu, leakyrelu, linear
+	Output       string  `json:"output,omitempty"`     // MLP output: sigmoid or softmax
+	Loss         string  `json:"loss,omitempty"`       // mse or crossentropy
+	Init         string  `json:"init,omitempty"`       // he, xavier, uniform, constant
+	Optimizer    string  `json:"optimizer,omitempty"`  // sgd (default) or adam
+	LearningRate float64 `json:"learningRate"`         // η
+	Momentum     float64 `json:"momentum"`             // SGD momentum, 0 to 0.99 (0 is a choice, not a default)
+	L2           float64 `json:"l2,omitempty"`         // weight decay
+	Batch        int     `json:"batch,omitempty"`      // examples per step
 	Seed         uint64  `json:"seed"`
 }
 

@@ -8,6 +8,7 @@ import (
 // Scene is a setup a teacher picks in one click: the points, both panes' models, how many
 // epochs a frame trains, and the one line under the controls that says what it shows.
 type Scene struct {
+	Title   string       `json:"title"` // as the page's list of scenes names it
 	Caption string       `json:"caption"`
 	Data    DataSpec     `json:"data"`
 	Models  [2]ModelSpec `json:"models"`
@@ -30,14 +31,17 @@ func adam(lr float64) func(*ModelSpec) {
 // Scenes are the lab's scenes by name; SceneNames gives their order in the page's list.
 var Scenes = map[string]Scene{
 	"xor": {
+		Title:   "A perceptron cannot learn XOR",
 		Caption: "XOR: no straight line separates the colours. The perceptron keeps moving its line; the network bends its boundary around them.",
 		Data:    DefaultData(), Models: [2]ModelSpec{DefaultPerceptron(), DefaultMLP()}, Speed: 2,
 	},
 	"two-layers": {
+		Title:   "Two layers can",
 		Caption: "One hidden layer of four neurons is already enough for XOR: each neuron draws a line, the output combines them.",
 		Data:    DefaultData(), Models: [2]ModelSpec{DefaultPerceptron(), mlp(func(m *ModelSpec) { m.Hidden = []int{4} })}, Speed: 2,
 	},
 	"spiral": {
+		Title:   "The spiral needs depth",
 		Caption: "The spiral needs depth: one hidden layer of six neurons struggles, three layers of twelve wind their boundary around the arms.",
 		Data:    DataSpec{Kind: "spiral", Points: 500, Classes: 2, Noise: 0.02, TestFraction: 0.2, Seed: 3, Custom: []Point{}},
 		Models: [2]ModelSpec{
@@ -47,6 +51,7 @@ var Scenes = map[string]Scene{
 		Speed: 4,
 	},
 	"overfitting": {
+		Title:   "Overfitting: too many neurons on noisy data",
 		Caption: "Watch the test loss: the big network keeps lowering its training loss by learning the noise, and its test loss climbs.",
 		Data:    DataSpec{Kind: "circles", Points: 80, Classes: 2, Noise: 0.22, TestFraction: 0.5, Seed: 4, Custom: []Point{}},
 		Models: [2]ModelSpec{
@@ -60,6 +65,7 @@ var Scenes = map[string]Scene{
 		Speed: 10,
 	},
 	"symmetry": {
+		Title:   "Equal weights never break symmetry",
 		Caption: "Equal starting weights stay equal: the left network's six neurons move in lockstep and act as one; random starts break the tie.",
 		Data:    DataSpec{Kind: "circles", Points: 300, Classes: 2, Noise: 0.05, TestFraction: 0.3, Seed: 2, Custom: []Point{}},
 		Models: [2]ModelSpec{

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"somehow/core/nn"
 )
@@ -50,7 +51,11 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Curve is a function sampled at X.
 type Curve struct {
-	Name       string    `json:"name"`
+	Name string `json:"name"`
+	// Min and Max bound the curve over the window: the activation's own range where it has
+	// one, else the values sampled.
+	Min        float64   `json:"min"`
+	Max        float64   `json:"max"`
 	X          []float64 `json:"x"`
 	Y          []float64 `json:"y"`
 	Derivative []float64 `json:"derivative"`
@@ -67,6 +72,13 @@ func ActivationCurves() []Curve {
 			c.X = append(c.X, x)
 			c.Y = append(c.Y, float64(y))
 			c.Derivative = append(c.Derivative, float64(a.Derivative(float32(x), y)))
+		}
+		c.Min, c.Max = a.Range()
+		if math.IsInf(c.Min, 0) {
+			c.Min = slices.Min(c.Y)
+		}
+		if math.IsInf(c.Max, 0) {
+			c.Max = slices.Max(c.Y)
 		}
 		out = append(out, c)
 	}

@@ -138,6 +138,23 @@ test("approximation: a curve drawn freehand becomes the target", async () => {
   for (let k = 1; k <= 20; k++) await page.mouse.move(box.x + box.width * (0.12 + 0.04 * k), box.y + box.height * (0.7 - 0.4 * Math.sin(k / 6)), { steps: 2 });
   await page.mouse.up();
   await page.waitForTimeout(300);
+  // The pen's path became the target: the drawn points rise and fall as the pen did, and the
+  // target the worker fits passes through each of them.
+  // (The list starts with four points the page offers before anything is drawn; the pen
+  // replaced those it passed over, and left the two at the ends, x = ±1.)
+  const custom = JSON.parse(await page.getAttribute("#aCanvas", "data-custom")).filter((p) => Math.abs(p.x) < 0.95);
+  const target = JSON.parse(await page.getAttribute("#aCanvas", "data-target"));
+  assert.ok(custom.length >= 10, `${custom.length} points drawn`);
+  assert.ok(custom[0].x < -0.5 && custom[custom.length - 1].x > 0.5, "the points span the pen's path");
+  assert.ok(custom.length >= 20, `${custom.length} points drawn`);
+  const peak = Math.max(...custom.map((p) => p.y));
+  assert.ok(peak - custom[0].y > 0.5 && peak - custom[custom.length - 1].y > 0.5, `the drawn hump: ${custom.map((p) => p.y.toFixed(2))}`);
+  const at = (x) => { // the target, interpolated at x
+    const k = Math.max(1, target.findIndex(([tx]) => tx >= x));
+    const [[x0, y0], [x1, y1]] = [target[k - 1], target[k]];
+    return y0 + ((y1 - y0) * (x - x0)) / ((x1 - x0) || 1);
+  };
+  for (const p of custom) assert.ok(Math.abs(at(p.x) - p.y) < 0.08, `the target at x ${p.x.toFixed(2)} is ${at(p.x).toFixed(2)}, drawn ${p.y.toFixed(2)}`);
   await page.click("#aLearn");
   await page.waitForFunction(() => Number(document.querySelector("#aScore").dataset.score) > 0.8, null, { timeout: 30000 });
   await page.close();

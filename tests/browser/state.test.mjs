@@ -1,20 +1,37 @@
-// The lab's links, parsed by web/state.js exactly as the page does, against random and hostile
-// fragments: every one answers at once with the linked scene or the default one and a sentence.
+// The lab's links, as the page reads them: web/state.js checks their shape and size, and the
+// worker (the real Go program, run here in Node) judges their values, as in the page. Random and
+// hostile fragments: every one answers at once with the linked scene, or the default one and a
+// sentence.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { defaultState, fromHash, toHash, presets, MAX_POINTS } from "../../web/state.js";
+import { defaultState, fromHash, sceneState, toHash } from "../../web/state.js";
+import { core } from "./core.mjs";
 
+const handle = await core();
+const catalogue = handle({ page: "lab", type: "catalogue" });
 const b64 = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 
-// A state is safe to build a page from: every number inside what the lab can do.
-function assertSafe(s) {
-  assert.ok(Number.isInteger(s.data.classes) && s.data.classes >= 2 && s.data.classes <= 8, `classes ${s.data.classes}`);
-  assert.ok(Number.isInteger(s.data.points) && s.data.points >= 0 && s.data.points <= MAX_POINTS);
-  assert.ok(s.data.custom.length <= MAX_POINTS);
+// judge reads a link as the page does: fromHash, then setScene in the worker; a refusal falls
+// back to the default scene with the worker's sentence.
+function judge(hash) {
+  const { state, error } = fromHash(hash, catalogue);
+  const reply = handle({ page: "lab", type: "setScene", data: state.data, models: state.panes, panes: [] });
+  if (reply.type === "error") return { state: defaultState(catalogue), error: `This link asks for something the lab cannot do (${reply.error}); showing the default scene.` };
+  assert.equal(reply.type, "frame");
+  return { state, error };
+}
+
+// A state is of the shape the page builds from: the kinds of every field, and small.
+function assertShaped(s) {
+  const kinds = { kind: "string", points: "number", classes: "number", noise: "number", testFraction: "number", seed: "number" };
+  for (const [k, v] of Object.entries(s.data)) {
+    if (k === "custom") assert.ok(Array.isArray(v) && v.length <= catalogue.limits.maxPoints);
+    else assert.equal(typeof v, kinds[k], `data.${k} is ${JSON.stringify(v)}`);
+  }
   assert.equal(s.panes.length, 2);
   for (const p of s.panes) {
-    assert.ok(p.learningRate > 0 && p.learningRate <= 10);
-    if (p.kind === "mlp") assert.ok(p.hidden.length <= 6 && p.hidden.every((u) => u >= 1 && u <= 16));
+    assert.ok(typeof p.learningRate === "number" && Number.isFinite(p.learningRate));
+    assert.ok(JSON.stringify(p).length < 1000, "a pane's model is small");
   }
 }
 
@@ -24,13 +41,14 @@ function rng(seed) {
   return () => ((x ^= x << 13, x ^= x >>> 17, x ^= x << 5) >>> 0) / 2 ** 32;
 }
 
-const hostileValues = [1e7, 1e309, -1, 2 ** 70, "NaN", "x", null, [], {}, true, 0.5, -0, 1e-320, "<script>", Array(50).fill(9)];
+const hostileValues = [1e7, 1e309, -1, 2 ** 70, "NaN", "x", null, [], {}, true, 0.5, -0, 1e-320, "<script>", Array(50).fill(9), "A".repeat(500)];
 
-test("random and hostile links answer at once with a safe scene", () => {
+test("random and hostile links answer at once with the linked scene or the default one and a sentence", () => {
   const r = rng(42);
   const pick = (a) => a[Math.floor(r() * a.length)];
-  const base = [defaultState(), ...Object.values(presets).map((make) => make())];
-  for (let i = 0; i < 3000; i++) {
+  const base = catalogue.sceneNames.map((name) => sceneState(catalogue, name));
+  let refused = 0;
+  for (let i = 0; i < 2000; i++) {
     let hash;
     const kind = i % 4;
     if (kind === 0) { // random characters
@@ -39,49 +57,62 @@ test("random and hostile links answer at once with a safe scene", () => {
     } else { // a real scene with one value made hostile
       const s = structuredClone(pick(base));
       const target = kind === 1 ? s.data : kind === 2 ? pick(s.panes) : s;
-      const key = pick([...Object.keys(target), "classes", "hidden", "custom", "learningRate", "seed"]);
+      const key = pick([...Object.keys(target), "classes", "hidden", "custom", "learningRate", "seed", "junk"]);
       target[key] = pick(hostileValues);
       hash = "#lab=" + b64(s);
     }
     const t0 = performance.now();
-    const { state, error } = fromHash(hash);
-    assert.ok(performance.now() - t0 < 50, `${hash.slice(0, 80)} took ${performance.now() - t0} ms`);
-    assertSafe(state);
+    const { state, error } = judge(hash);
+    assert.ok(performance.now() - t0 < 100, `${hash.slice(0, 80)} took ${performance.now() - t0} ms`);
+    assertShaped(state);
+    assert.ok(!("junk" in state.data) && state.panes.every((p) => !("junk" in p)), "an unknown key stayed in the scene");
     if (error) {
+      refused++;
       assert.match(error, /default/);
-      assert.doesNotMatch(error, /undefined|NaN|Go struct|unmarshal/);
+      assert.doesNotMatch(error, /undefined|[^"]NaN|Go struct|unmarshal|float64|uint64/); // a value quoted back may be "NaN"
     }
+  }
+  assert.ok(refused > 500, `only ${refused} of 2000 hostile links were refused`);
+});
+
+test("the links the issue names fall back with a sentence: their shape here, their values in the worker", () => {
+  const scene = (data, panes = [{ kind: "perceptron", learningRate: 0.1 }, { kind: "mlp", learningRate: 0.1 }]) => "#lab=" + b64({ data, panes });
+  for (const [hash, why] of [
+    [scene({ kind: "xor", classes: 1e7 }), /classes must be between 2 and 8/],
+    ["#lab=" + b64('{"data":{"classes":1e309},"panes":[{},{}]}'), /classes must be a number/],
+    [scene({ kind: "xor" }, [{ kind: "mlp", learningRate: "NaN" }, { kind: "mlp", learningRate: 0.1 }]), /learningRate must be a number/],
+    [scene({ kind: "xor", seed: -1 }), /seed.*whole number/],
+    [scene({ kind: "xor", seed: 2 ** 70 }), /seed/],
+    [scene({ kind: "xor", noise: "x" }), /noise must be a number/],
+    [scene({ kind: "xor" }, [{ kind: "mlp", hidden: [1e6], learningRate: 1 }, { kind: "mlp", learningRate: 0.1 }]), /between 1 and 16 neurons/],
+    ["#lab=" + "A".repeat(40000), /longer than any scene/],
+  ]) {
+    const { state, error } = judge(hash);
+    assert.match(error, why);
+    assert.deepEqual(state, defaultState(catalogue));
   }
 });
 
-test("the links the issue names fall back with a sentence", () => {
-  const scene = (data, panes = [{ kind: "perceptron", learningRate: 0.1 }, { kind: "mlp", learningRate: 0.1 }]) => "#lab=" + b64({ data, panes });
-  for (const [hash, why] of [
-    [scene({ kind: "xor", classes: 1e7 }), /classes must be a whole number from 2 to 8/],
-    ["#lab=" + b64('{"data":{"classes":1e309},"panes":[{},{}]}'), /classes/],
-    [scene({ kind: "xor" }, [{ kind: "mlp", learningRate: "NaN" }, { kind: "mlp", learningRate: 0.1 }]), /learning rate must be a number/],
-    [scene({ kind: "xor", seed: -1 }), /seed must be a whole number/],
-    [scene({ kind: "xor", seed: 2 ** 70 }), /seed/],
-    [scene({ kind: "xor", noise: "x" }), /noise must be a number/],
-    ["#lab=" + "A".repeat(40000), /longer than any scene/],
-  ]) {
-    const { state, error } = fromHash(hash);
-    assert.match(error, why);
-    assert.deepEqual(state, defaultState());
+test("every scene of the catalogue survives its own link and is named by it", () => {
+  for (const name of catalogue.sceneNames) {
+    const s = sceneState(catalogue, name);
+    const back = judge(toHash(s));
+    assert.equal(back.error, undefined);
+    assert.deepEqual(back.state, s);
   }
 });
 
 test("2000 hand-placed points fit in a link and come back exactly", () => {
-  const s = defaultState();
+  const s = defaultState(catalogue);
   const r = rng(7);
-  s.data.custom = Array.from({ length: MAX_POINTS }, (_, i) => {
+  s.data.custom = Array.from({ length: catalogue.limits.maxPoints }, (_, i) => {
     const p = { x: Math.round((r() * 2.5 - 1.25) * 1000) / 1000, y: Math.round((r() * 2.5 - 1.25) * 1000) / 1000, label: i % 2 };
     if (i % 5 === 0) p.test = true;
     return p;
   });
   const hash = toHash(s);
   assert.ok(hash.length < 16000, `${hash.length} characters`);
-  const back = fromHash(hash);
+  const back = judge(hash);
   assert.equal(back.error, undefined);
   assert.deepEqual(back.state.data.custom, s.data.custom);
   assert.equal(toHash(back.state), hash);

@@ -1,9 +1,10 @@
 //go:build js && wasm
 
-// Command playground is the web worker's Go program: a thin syscall/js bridge onto the engines'
-// router (core/engine). It registers somehowHandle(json, bytes) → {json, bytes}, where bytes are
-// objects of named Uint8Arrays, and announces itself by calling somehowReady(). The messages are
-// documented in core/engine (protocol.go), and nowhere else.
+// Command playground is the web worker's Go program, compiled to the WebAssembly module the page
+// hands each worker: a thin syscall/js bridge onto the router (core/engine), which hands each
+// message to its page's handler. It registers somehowHandle(json, bytes) → {json, bytes}, where
+// bytes are objects of named Uint8Arrays, and announces itself by calling somehowReady(). The
+// messages are documented in core/engine (protocol.go), and nowhere else.
 package main
 
 import (
