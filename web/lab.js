@@ -3,7 +3,7 @@
 // and tells the page its limits, defaults and scenes once (the catalogue).
 import { defaultState, fromHash, linkRoom, newModel, sceneOf, sceneState, toHash } from "./state.js";
 import { drawChart, drawNetwork, drawPlane } from "./draw.js";
-import { $, canvasPoint, classColor } from "./plot.js";
+import { $, canvasPoint, classColor, fitCanvas } from "./plot.js";
 import { connect } from "./rpc.js";
 
 // Two workers, one per pane, each with the same points: the panes train on two CPU cores. The
@@ -306,13 +306,13 @@ const paneFrames = [null, null]; // each pane's last frame, to redraw it at a ne
 // fitCanvases gives each plane and chart as many pixels as it shows on screen (times the
 // device's pixel ratio: sharp on a 4K projector), and redraws the last frames at that size.
 function fitCanvases() {
-  const dpr = window.devicePixelRatio || 1;
   let changed = false;
   for (const el of paneEls) {
-    const w = Math.min(2400, Math.round(el.plane.clientWidth * dpr));
-    if (w > 0 && w !== el.plane.width) { el.plane.width = el.plane.height = w; changed = true; }
-    const cw = Math.min(2400, Math.round(el.chart.clientWidth * dpr));
-    if (cw > 0 && cw !== el.chart.width) { el.chart.width = cw; el.chart.height = Math.round(cw * 150 / 400); changed = true; }
+    for (const c of [el.plane, el.chart]) {
+      const before = c.width;
+      fitCanvas(c);
+      changed ||= c.width !== before;
+    }
   }
   if (changed) for (const f of paneFrames) if (f) render(f);
 }

@@ -59,15 +59,20 @@ type model interface {
 	setWeight(layer, from, to int, value float32) error
 }
 
-// New returns a lab with the default scene (Scenes["xor"]); its panes are built when a message
-// first needs them.
-func New() *Lab {
-	l := &Lab{now: time.Now}
+// New returns a lab that will show the default scene (Scenes["xor"]) unless its first message
+// sets another: the page's first message always does, so nothing is made for nothing. Panes are
+// built when a message first needs them.
+func New() *Lab { return &Lab{now: time.Now} }
+
+// setDefaultScene sets the default scene if no scene has been set yet.
+func (l *Lab) setDefaultScene() {
+	if l.train != nil {
+		return
+	}
 	s := Scenes["xor"]
 	if err := l.setScene(s.Data, s.Models[:]); err != nil {
-		panic(err)
+		panic(err) // the scenes are tested: see TestEveryScene
 	}
-	return l
 }
 
 // DefaultData is 300 XOR points with a little noise.
@@ -99,6 +104,9 @@ func (l *Lab) Do(req Request) (Frame, error) {
 			}
 			live[p] = true
 		}
+	}
+	if req.Type != "setScene" {
+		l.setDefaultScene()
 	}
 	switch req.Type {
 	case "setScene":
@@ -369,7 +377,7 @@ func planModel(spec ModelSpec, classes int) (modelPlan, error) {
 	if err != nil {
 		return modelPlan{}, err
 	}
-	opt := nn.Optimizer{Kind: kind, LearningRate: float32(spec.LearningRate), Momentum: float32(spec.Momentum), WeightDecay: float32(spec.L2)}
+	opt := nn.Optimizer{Kind: kind, LearningRate: float32(spec.LearningRate), Momentum: float32(spec.Momentum), WeightDecay: float32(spec.L2), Decay: float32(spec.Decay)}
 	if opt.Kind == nn.Adam {
 		opt.Momentum = 0
 	}

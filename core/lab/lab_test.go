@@ -242,3 +242,37 @@ func TestPointsTravelOnlyWhenChanged(t *testing.T) {
 		t.Errorf("an empty scene: points %v, version %d after %d", pts, v4, v3)
 	}
 }
+
+// Every scene the page lists is one the lab takes, and the catalogue lists each once.
+func TestEveryScene(t *testing.T) {
+	if len(SceneNames) != len(Scenes) {
+		t.Fatalf("%d names for %d scenes", len(SceneNames), len(Scenes))
+	}
+	for _, name := range SceneNames {
+		s, ok := Scenes[name]
+		if !ok || s.Title == "" || s.Caption == "" || s.Speed < 1 {
+			t.Errorf("scene %q: %+v", name, s)
+			continue
+		}
+		l := New()
+		if _, err := l.Do(Request{Type: "setScene", Data: &s.Data, Models: s.Models[:]}); err != nil {
+			t.Errorf("scene %q is refused: %v", name, err)
+		}
+	}
+	c := NewCatalogue()
+	if c.Defaults.Data.Kind != "xor" || c.Limits.MaxPoints != MaxPoints || len(c.Activations) == 0 {
+		t.Errorf("catalogue: %+v", c)
+	}
+}
+
+// A new lab builds nothing until asked; a worker that serves one pane builds only that one.
+func TestAWorkerBuildsOnlyItsPane(t *testing.T) {
+	l := New()
+	if l.train != nil || l.panes[0] != nil || l.panes[1] != nil {
+		t.Fatal("New made a scene before any message asked for one")
+	}
+	frame(t, l, `{"type":"train","epochs":1,"panes":[1]}`)
+	if l.panes[0] != nil || l.panes[1] == nil {
+		t.Errorf("after training the right pane: left built %v, right built %v", l.panes[0] != nil, l.panes[1] != nil)
+	}
+}

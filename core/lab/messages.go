@@ -83,6 +83,7 @@ type ModelSpec struct {
 	LearningRate float64 `json:"learningRate"`         // η
 	Momentum     float64 `json:"momentum"`             // SGD momentum, 0 to 0.99 (0 is a choice, not a default)
 	L2           float64 `json:"l2,omitempty"`         // weight decay
+	Decay        float64 `json:"decay,omitempty"`      // the learning rate after t steps is η / (1 + √(decay·t))
 	Batch        int     `json:"batch,omitempty"`      // examples per step
 	Seed         uint64  `json:"seed"`
 }
