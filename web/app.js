@@ -56,6 +56,9 @@ function route() {
   // The tab's title says which section is open (a screen reader and the tab strip read it).
   document.title = `${section.title}: Somehow, a neural-network playground`;
   if (open && open !== section) started.get(open.name)?.then((m) => m.hide?.());
+  // The browser jumps to the element an address names (#digits is the section's own id), which
+  // scrolls the header away: a section opens at the top.
+  if (open !== section || document.getElementById(hash.slice(1))) window.scrollTo(0, 0);
   open = section;
   const { first, ready } = startSection(section, hash);
   if (!first) ready.then((m) => m.show?.(hash));
@@ -68,6 +71,21 @@ function setPresenter(on) {
   $("#present").textContent = on ? "Leave presenter mode" : "Present";
   window.dispatchEvent(new Event("resize")); // every section fits its canvases to the new layout
 }
+
+// A control clicked with a mouse or a finger hands the keyboard shortcuts back once it has acted:
+// it lets go of the focus (Space on a focused button would press it again, and the shortcuts
+// wait while a control has focus). One reached by Tab keeps it, so Space and Enter press it.
+// Text fields keep it too: they are for typing.
+let pointerOn = null; // the control a pointer last went down on, until a key is pressed
+document.addEventListener("pointerdown", (e) => { pointerOn = e.target.closest("select, input, button, a, [tabindex]"); }, true);
+document.addEventListener("keydown", () => { pointerOn = null; }, true);
+const letGo = (el) => { if (el && el === pointerOn && el === document.activeElement) el.blur(); };
+document.addEventListener("click", (e) => {
+  if (e.detail === 0) return; // a click the keyboard made
+  const el = e.target.closest("button, a, summary, [tabindex], input[type=checkbox], input[type=radio], input[type=range]");
+  if (el && !el.matches("input[type=text], input[type=number], textarea")) letGo(el);
+});
+document.addEventListener("change", (e) => { if (e.target.matches("select, input[type=range]")) letGo(e.target); });
 
 $("#present").addEventListener("click", () => setPresenter(!document.body.classList.contains("presenter")));
 document.addEventListener("keydown", (e) => {

@@ -100,6 +100,9 @@ async function classify(strokeEnd) {
   }
 }
 
+// aDigit is "a 7", "an 8": the article as the digit is said.
+const aDigit = (d) => (d === 8 ? "an " : "a ") + d;
+
 function showOutputs(outputs, digit, image, caption) {
   const bars = $("#bars");
   bars.textContent = "";
@@ -114,7 +117,7 @@ function showOutputs(outputs, digit, image, caption) {
     li.append(span("d", String(k)), bar, span("v", v.toFixed(5)));
     bars.appendChild(li);
   });
-  $("#verdict").textContent = caption ? caption : `Looks like a ${digit}`;
+  $("#verdict").textContent = caption ? caption : `Looks like ${aDigit(digit)}`;
   $("#verdict").dataset.digit = digit;
   if (image) greyImage($("#seen"), image, 28);
 }
@@ -209,9 +212,10 @@ function wireDrawing() {
   $("#undo").addEventListener("click", () => { strokes.pop(); redraw(); if (strokes.length) classify(true); else clearPad(); });
   document.addEventListener("keydown", (e) => {
     if ($("#digits").hidden || e.target.closest("input, select, textarea, button, a, [tabindex]")) return;
-    if (e.key === "c") $("#clear").click();
-    if (e.key === "d") $("#sample").click();
-    if (e.key === "u" || ((e.ctrlKey || e.metaKey) && e.key === "z")) $("#undo").click();
+    const key = e.key.toLowerCase(); // Shift+D is D too
+    if (key === "c" && !e.ctrlKey && !e.metaKey) $("#clear").click();
+    if (key === "d" && !e.ctrlKey && !e.metaKey) $("#sample").click();
+    if (key === "u" || ((e.ctrlKey || e.metaKey) && key === "z")) $("#undo").click();
   });
 }
 
@@ -331,10 +335,10 @@ function showProgress(p) {
   } else if (p.diverged) {
     text = "Training diverged (the numbers became NaN): try a lower learning rate.";
   } else if (p.finished) {
-    text = `Done: ${p.epochs} epochs, test error ${last.testError.toFixed(2)}%.`;
+    text = `Done: ${p.epochs} epoch${p.epochs === 1 ? "" : "s"}, test error ${last.testError.toFixed(2)}%.`;
   } else {
     const rate = p.examplesPerSecond ? ` · ${Math.round(p.examplesPerSecond).toLocaleString("en")} examples/s` : "";
-    const left = p.secondsLeft ? ` · about ${formatSeconds(p.secondsLeft)} left` : "";
+    const left = !p.secondsLeft ? "" : p.secondsLeft < 1 ? " · less than a second left" : ` · about ${formatSeconds(p.secondsLeft)} left`;
     const phase = p.scoring ? `Epoch ${p.epoch + 1}: testing on 10 000 images…` : `Epoch ${p.epoch + 1} of ${p.epochs}: ${p.done.toLocaleString("en")} / ${p.total.toLocaleString("en")}`;
     text = `${phase}${rate}${left}`;
   }
@@ -365,7 +369,7 @@ function drawTrainChart() {
       { points: history.map((h) => [h.epochsDone, Math.max(1, h.testError)]), color: colors.ink, width: 2.5, dots: true, label: "yours: test error" },
       { points: history.map((h) => [h.epochsDone, h.trainLoss]), color: colors.green, dash: [5, 4], dots: true, axis: 2, label: "yours: training loss (right axis)" },
     ],
-    marks: PAPER.filter((p) => !p.best).map((p) => ({ x: p.epoch, y: p.error, color: colors.test })),
+    marks: PAPER.filter((p) => !p.best).map((p) => ({ x: p.epoch, y: p.error, color: colors.test, ring: true })),
     legend: [{ label: "the paper's network: 10% after 1 epoch, 5% after 5", color: colors.test, mark: true }],
   });
   $("#tChart").dataset.points = history.length;

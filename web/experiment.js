@@ -40,7 +40,7 @@ function draw() {
     x: { min: 0, max: epochs, label: "epoch", ticks: Array.from({ length: epochs + 1 }, (_, e) => e) },
     y: { min: 1, max: 100, log: true, label: "test error (log scale)", format: (v) => v + "%" },
     series, bands,
-    marks: PAPER.map((p) => ({ x: p.epoch, y: p.error, color: p.best ? colors.green : colors.ink, r: 6 })),
+    marks: PAPER.map((p) => ({ x: p.epoch, y: p.error, color: p.best ? colors.green : colors.ink, r: 6, ring: true })),
     legend: PAPER.filter((p) => p.label).map((p) => ({ label: p.label, color: p.best ? colors.green : colors.ink, mark: true })),
   });
   const lines = series.filter((s) => s.points.length).length;
@@ -52,7 +52,7 @@ function draw() {
 function status(progress) {
   const lines = RECIPES.map((r, i) => {
     const p = progress[i];
-    if (!p) return `${r.label}: waiting`;
+    if (!p) return `${r.label}: ${running && running.stopped ? "stopped before it began" : "waiting"}`;
     const last = p.history[p.history.length - 1];
     const seed = p.seeds > 1 ? ` (seed ${p.seed} of ${p.seeds})` : "";
     if (p.stopped) return `${r.label}: stopped after ${p.epochsDone.toFixed(1)} epochs${last ? `, test error ${last.testError.toFixed(2)}%` : ""}`;

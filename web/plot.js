@@ -97,7 +97,7 @@ const fmt = (v) => (Math.abs(v) >= 1000 ? v.toLocaleString("en") : String(+v.toP
 // canvas (X, Y, and Y2 for a right-hand axis) so a caller can paint more on top.
 //   opts.x, opts.y (and opts.y2): {min, max, label, format, log}
 //   opts.series: [{points: [[x, y], ...], color, dash, width, dots, axis: 2, label}]
-//   opts.marks: [{x, y, color, r, label}]  (single points, e.g. a paper's figures)
+//   opts.marks: [{x, y, color, r, ring}]  (single points, e.g. a paper's figures; ring: hollow)
 //   opts.bands: [{x, y0, y1, color}]        (a vertical range at x, e.g. a spread of results)
 //   opts.legend: [{label, color, dash, mark}]  (more legend rows, one an entry)
 //   opts.legendLine: [{label, color, dash}]    (a legend on one row, entries side by side)
@@ -107,7 +107,8 @@ export function lineChart(canvas, opts) {
   const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
   const font = Math.max(11, Math.round(H / 22));
   const rows = legendRows(opts) + (opts.legendLine ? 1 : 0);
-  const left = font * 4.4, right = opts.y2 ? font * 3.6 : 10, top = 8 + rows * (font + 4), bottom = font * 2.6;
+  // The right margin leaves room for a dot drawn at the last x.
+  const left = font * 4.4, right = opts.y2 ? font * 3.6 : Math.max(12, font), top = 8 + rows * (font + 4), bottom = font * 2.6;
   ctx.fillStyle = colors.paper;
   ctx.fillRect(0, 0, W, H);
   ctx.font = `${font}px system-ui, sans-serif`;
@@ -160,6 +161,14 @@ export function lineChart(canvas, opts) {
     ctx.beginPath(); ctx.moveTo(X(b.x), clampY(Y(b.y0))); ctx.lineTo(X(b.x), clampY(Y(b.y1))); ctx.stroke();
     ctx.globalAlpha = 1;
   }
+  // Single marks first (a ring with ring: true), so a series' dot at the same place (yours after
+  // one epoch, on the paper's 10%) is drawn over the mark, inside its ring, not hidden under it.
+  for (const m of opts.marks || []) {
+    const r = m.r || Math.max(4, font / 2.5);
+    ctx.beginPath(); ctx.arc(X(m.x), clampY(Y(m.y)), m.ring ? r + 2 : r, 0, 7);
+    if (m.ring) { ctx.strokeStyle = m.color; ctx.lineWidth = Math.max(2, font / 6); ctx.stroke(); }
+    else { ctx.fillStyle = m.color; ctx.fill(); }
+  }
   const drawn = (opts.series || []).filter((s) => s.points.length);
   for (const s of drawn) {
     const y = s.axis === 2 ? Y2 : Y;
@@ -175,10 +184,6 @@ export function lineChart(canvas, opts) {
       for (const [px, py] of s.points) { ctx.beginPath(); ctx.arc(X(px), clampY(y(py)), s.width ? s.width + 1.5 : 3.5, 0, 7); ctx.fill(); }
     }
   }
-  for (const m of opts.marks || []) {
-    ctx.fillStyle = m.color;
-    ctx.beginPath(); ctx.arc(X(m.x), clampY(Y(m.y)), m.r || Math.max(4, font / 2.5), 0, 7); ctx.fill();
-  }
   // Legend: one row an entry, at the top; then the one-row legend, its entries side by side.
   let row = 0;
   for (const s of [...(opts.series || []).filter((s) => s.label), ...(opts.legend || [])]) {
@@ -187,7 +192,7 @@ export function lineChart(canvas, opts) {
     ctx.fillStyle = s.color;
     ctx.lineWidth = s.width || 2;
     ctx.setLineDash(s.dash || []);
-    if (s.mark) { ctx.beginPath(); ctx.arc(left + 10, y, 4, 0, 7); ctx.fill(); }
+    if (s.mark) { ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(left + 10, y, 5, 0, 7); ctx.stroke(); }
     else { ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + 22, y); ctx.stroke(); }
     ctx.setLineDash([]);
     ctx.fillText(s.label, left + 28, y + font / 3);

@@ -56,6 +56,24 @@ test("the pad's default reader, the conv net, reads a drawn 0, 1 and 7", async (
   await page.close();
 });
 
+test("the reader downloaded and uploaded again reads a drawing exactly as before", async () => {
+  const page = await digitsPage();
+  const bars = () => page.locator("#bars .v").allTextContents();
+  assert.equal(await draw(page, drawings[7]), 7);
+  const before = await bars();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  const file = join(tmpdir(), "conv-again.somehow");
+  await download.saveAs(file);
+  const read = Number(await page.getAttribute("body", "data-strokes-read"));
+  await page.setInputFiles("#upload", file);
+  await page.waitForFunction(() => document.body.dataset.model === "conv-again");
+  await page.waitForFunction((n) => Number(document.body.dataset.strokesRead) > n && document.body.dataset.classifying === "false", read);
+  assert.deepEqual(await bars(), before, "the uploaded copy reads the 7 differently (a field of the model file was lost)");
+  assert.equal(Number(await page.getAttribute("#verdict", "data-digit")), 7);
+  unlinkSync(file);
+  await page.close();
+});
+
 test("a damaged model file is refused with a message and the old model keeps working", async () => {
   const page = await digitsPage();
   const bad = join(tmpdir(), "damaged.somehow");

@@ -236,6 +236,46 @@ test("Space on a focused button presses that button; the play shortcut waits for
   await digits.close();
 });
 
+test("a control clicked with the mouse hands the shortcuts back; Shift+D samples a digit", async () => {
+  const page = await env.page();
+  const epoch = () => num(page, 1, "epoch");
+  await page.click("#present"); // on, by mouse
+  await page.keyboard.press(" ");
+  await page.waitForFunction(() => document.body.dataset.playing === "true");
+  assert.ok(await page.evaluate(() => document.body.classList.contains("presenter")), "Space after clicking Present turned presenter mode off");
+  await page.keyboard.press(" ");
+  await page.waitForFunction(() => document.body.dataset.playing === "false");
+  await page.keyboard.press("p");
+  await page.waitForFunction(() => !document.body.classList.contains("presenter"));
+  // A scene picked with the mouse: Space plays, S steps.
+  await page.selectOption("#preset", "two-layers");
+  await page.evaluate(() => document.querySelector("#preset").dispatchEvent(new Event("change", { bubbles: true })));
+  await page.waitForFunction(() => /One hidden layer of four/.test(document.querySelector("#caption").textContent));
+  await page.locator("#preset").click({ position: { x: 5, y: 5 } }).catch(() => {}); // as a mouse would leave it
+  await page.mouse.click(5, 5); // close it with the mouse
+  await page.keyboard.press("s");
+  await page.waitForFunction(() => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) >= 1);
+  // Play clicked: S, R and P still work.
+  await page.click("#play");
+  await page.waitForFunction(() => document.body.dataset.playing === "true");
+  await page.click("#play");
+  await page.waitForFunction(() => document.body.dataset.playing === "false");
+  const before = await epoch();
+  await page.keyboard.press("s");
+  await page.waitForFunction((b) => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) === b + 1, before);
+  await page.keyboard.press("r");
+  await page.waitForFunction(() => document.querySelector('.pane[data-pane="1"]').dataset.epoch === "0");
+  await page.keyboard.press("p");
+  await page.waitForFunction(() => document.body.classList.contains("presenter"));
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+  const digits = await env.page("#digits");
+  await digits.waitForSelector("body[data-digits-ready=true]");
+  await digits.keyboard.press("Shift+D");
+  await digits.waitForFunction(() => /Looks like/.test(document.querySelector("#verdict").textContent));
+  await digits.close();
+});
+
 test("the network is one tab stop: arrow keys pick a weight and Enter changes it", async () => {
   const page = await env.page();
   await pane(page, 1).locator(".network svg").waitFor();
