@@ -160,9 +160,17 @@ async function modelChanged(i, field) {
 
 const dataFields = ["kind", "points", "classes", "noise", "testFraction", "seed"];
 
+// summariseData says in the folded data card's one line what the points are.
+function summariseData() {
+  const d = state.data, kind = $("#kind").selectedOptions[0]?.textContent || d.kind, placed = (d.custom || []).length;
+  $("#dataSummary").textContent = `${kind} · ${d.kind === "none" ? "" : d.points + " points · "}${d.classes} classes · noise ${Number(d.noise).toFixed(2)} · ${Math.round(100 * d.testFraction)}% held out for testing` +
+    (placed ? ` · ${placed} placed by hand` : "");
+}
+
 function fillDataForm() {
   const d = state.data;
   for (const f of dataFields) $("#" + f).value = d[f];
+  summariseData();
   $("#noiseOut").textContent = Number(d.noise).toFixed(2);
   $("#testOut").textContent = Math.round(100 * d.testFraction) + "%";
   const sel = $("#addClass"), keep = sel.value;
@@ -184,6 +192,7 @@ async function dataChanged(field) {
   const reply = await request({ type: "setData", data: d, network: true }, [0, 1], true);
   for (const f of document.querySelectorAll(".data [aria-invalid]")) f.removeAttribute("aria-invalid");
   if (reply.type === "error") {
+    $("#dataCard").open = true;
     $("#dataError").textContent = reply.error;
     if (field && field.setAttribute) field.setAttribute("aria-invalid", "true");
     return;
@@ -229,6 +238,7 @@ function placeOrErase(x, y) {
       if (r.type !== "frame") return;
       if (r.points.length === before) notice("There is no point there to erase: click on a point.");
       state.data.custom = r.points.filter((p) => isCustom(p));
+      summariseData();
       saveURL();
     });
   } else {
@@ -239,7 +249,7 @@ function placeOrErase(x, y) {
     const label = Number($("#addClass").value);
     const point = { x: Math.round(x * 1000) / 1000, y: Math.round(y * 1000) / 1000, label };
     request({ type: "addPoint", ...point }).then((r) => {
-      if (r.type === "frame") { state.data.custom = [...state.data.custom, point]; saveURL(); }
+      if (r.type === "frame") { state.data.custom = [...state.data.custom, point]; summariseData(); saveURL(); }
     });
   }
 }
@@ -306,6 +316,7 @@ const paneFrames = [null, null]; // each pane's last frame, to redraw it at a ne
 // fitCanvases gives each plane and chart as many pixels as it shows on screen (times the
 // device's pixel ratio: sharp on a 4K projector), and redraws the last frames at that size.
 function fitCanvases() {
+  fitPlanesToScreen();
   let changed = false;
   for (const el of paneEls) {
     for (const c of [el.plane, el.chart]) {
@@ -315,6 +326,18 @@ function fitCanvases() {
     }
   }
   if (changed) for (const f of paneFrames) if (f) render(f);
+}
+
+// fitPlanesToScreen lets the planes be as tall as the screen has room for under everything above
+// them (--plane-room): the planes are the point, and must be whole on the first screen. A phone
+// is left to its width: a page that tall scrolls anyway.
+function fitPlanesToScreen() {
+  const root = document.documentElement;
+  if (innerWidth < 700 && !document.body.classList.contains("presenter")) { root.style.removeProperty("--plane-room"); return; }
+  const plane = paneEls[0]?.plane;
+  if (!plane || !plane.offsetParent) return; // the lab is not on screen
+  const top = plane.getBoundingClientRect().top + scrollY;
+  root.style.setProperty("--plane-room", Math.max(240, Math.floor(innerHeight - top - 12)) + "px");
 }
 
 // render draws a frame from a pane's worker: the plane at once, the chart and the numbers at
@@ -447,6 +470,7 @@ function saveURL() {
 function showScene(name) {
   $("#preset").value = name || "";
   $("#caption").textContent = name ? catalogue.scenes[name].caption : "";
+  requestAnimationFrame(fitCanvases); // a caption of another length moves the planes
   // Choosing a scene again restarts it: the list's first entry becomes "restart" while one is on.
   const first = $("#preset").options[0];
   first.value = name ? "restart" : "";
@@ -538,6 +562,7 @@ function wire() {
 // show is called when the address turns to the lab: #lab (as it was) or a scene's link.
 export function show(hash) {
   if (!state) return;
+  requestAnimationFrame(fitCanvases); // it may have been hidden when the window changed
   if (hash === "#lab" || hash === "" || hash === "#") { saveURL(); return; }
   const { state: s, error } = fromHash(hash, catalogue);
   if (JSON.stringify(s) !== JSON.stringify(state)) applyState(s, error);

@@ -320,6 +320,9 @@ test("a scene says what to notice, each pane names its network, and both are com
   await page.selectOption("#preset", "restart");
   await page.waitForFunction(() => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) === 0);
   assert.equal(await page.inputValue("#preset"), "spiral");
+  // The data card is folded to one line that says what the points are; opened, it edits them.
+  assert.match(await page.locator("#dataSummary").textContent(), /Spiral · 500 points · 2 classes/);
+  await page.click("#dataCard summary");
   await page.selectOption("#kind", "moons");
   await page.waitForFunction(() => document.querySelector("#preset").value === "" && document.querySelector("#caption").textContent === "");
   await page.close();
