@@ -3,7 +3,7 @@
 import { $, canvasPoint, colors, fitCanvas, greyImage, lineChart, rgba, palette, signedImage } from "./plot.js";
 import { connect } from "./rpc.js";
 import { start as startExperiment } from "./experiment.js";
-import { MNIST, PAPER } from "./paper.js";
+import { MNIST, mnistMissing, PAPER } from "./paper.js";
 import { gallery } from "./samples.js";
 
 // A little over the largest model file the worker reads (core/nn MaxModelBytes, 64 MB).
@@ -378,8 +378,13 @@ function drawTrainChart() {
 async function ensureMNIST() {
   if (mnistLoaded) return true;
   $("#tStatus").textContent = "Loading MNIST (11 MB)…";
-  const r = await ask({ type: "loadMNIST", fetch: MNIST });
-  if (r.type !== "mnist") { $("#tStatus").textContent = "Could not load MNIST."; return false; }
+  const r = await ask({ type: "loadMNIST", fetch: MNIST }, { quiet: true });
+  if (r.type !== "mnist") {
+    const why = (await mnistMissing()) || r.error;
+    $("#tStatus").textContent = "Could not load MNIST: " + why;
+    notice(why, true);
+    return false;
+  }
   mnistLoaded = true;
   return true;
 }

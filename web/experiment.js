@@ -3,7 +3,7 @@
 // paper wishes for, drawn against the paper's own figures. Messages: core/engine/protocol.go.
 import { $, colors, lineChart, swapButtons } from "./plot.js";
 import { connect } from "./rpc.js";
-import { MNIST, PAPER } from "./paper.js";
+import { MNIST, mnistMissing, PAPER } from "./paper.js";
 
 // The two recipes (core/mnist presets) and how the chart names them.
 const RECIPES = [
@@ -95,7 +95,7 @@ async function run() {
   draw();
   if (!workers) workers = RECIPES.map(() => connect("digits", module, { notice }));
   $("#xStatus").textContent = "Loading MNIST (11 MB) into both workers…";
-  const loaded = await Promise.all(workers.map((_, i) => ask(i, { type: "loadMNIST", fetch: MNIST })));
+  const loaded = await Promise.all(workers.map((w) => w.ask({ type: "loadMNIST", fetch: MNIST }, { quiet: true })));
   if (loaded.every((r) => r.type === "mnist")) {
     const progress = [null, null];
     const seeds = $("#xSeeds").checked ? 3 : 1;
@@ -103,7 +103,9 @@ async function run() {
     status(progress);
     draw();
   } else {
-    $("#xStatus").textContent = "Could not load MNIST.";
+    const why = (await mnistMissing()) || loaded.find((r) => r.type === "error").error;
+    $("#xStatus").textContent = "Could not load MNIST: " + why;
+    notice(why, true);
   }
   running = null;
   swapButtons($("#xStop"), $("#xStart"));

@@ -11,3 +11,15 @@ export const PAPER = [
   { epoch: 5, error: 5 },
   { epoch: 4, error: 2.7, label: "the paper's best, a much larger network: 2.7% after 4 epochs", best: true },
 ];
+
+// mnistMissing says in a sentence why MNIST could not be loaded when it is not kept on this
+// device for offline use, or "" when it is (the failure was something else).
+export async function mnistMissing() {
+  if (!("caches" in self)) return "";
+  for (const url of Object.values(MNIST)) {
+    if (!(await caches.match(url))) {
+      return "MNIST (11 MB) is not saved on this device yet: it is saved in the background during a visit with a network, so open Somehow once while online and training will work offline after that.";
+    }
+  }
+  return "";
+}

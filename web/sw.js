@@ -9,7 +9,7 @@
 // self.SOMEHOW_VERSION and self.SOMEHOW_FILES (every page file, the wasm and the shipped
 // models), written by `make` from the files themselves: nothing to keep in step by hand.
 importScripts("version.js");
-/* global SOMEHOW_FILES */
+/* global SOMEHOW_FILES, SOMEHOW_LATER */
 
 const CACHE = "somehow-" + SOMEHOW_VERSION;
 const SHELL = ["./", ...SOMEHOW_FILES];
@@ -24,6 +24,17 @@ self.addEventListener("activate", (event) => {
       .then((names) => Promise.all(names.filter((n) => n.startsWith("somehow-") && n !== CACHE).map((n) => caches.delete(n))))
       .then(() => self.clients.claim()),
   );
+});
+
+// {type: "keep"} from the page, once it has drawn its first frame: keep the files the page may
+// need later (MNIST, 11 MB) in the background, so training works offline after the first visit.
+self.addEventListener("message", (event) => {
+  if (!event.data || event.data.type !== "keep") return;
+  event.waitUntil(caches.open(CACHE).then(async (cache) => {
+    for (const url of SOMEHOW_LATER) {
+      if (!(await cache.match(url))) await cache.add(url).catch(() => {}); // tried again next visit
+    }
+  }));
 });
 
 self.addEventListener("fetch", (event) => {

@@ -7,11 +7,22 @@ let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.stop(); });
 
-test("after the first visit, digits and the lab work with the server gone", async () => {
+test("after the first visit, digits, training on MNIST and the lab work with the server gone", async () => {
   const page = await env.page("#digits");
   await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
   // The service worker has cached the app shell and controls the page.
   await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active && navigator.serviceWorker.controller, null, { timeout: 60000 });
+  // MNIST is kept in the background, without the page asking for it.
+  const kept = () => page.evaluate(async () => {
+    for (const f of ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]) {
+      if (!(await caches.match("assets/mnist/" + f))) return false;
+    }
+    return true;
+  });
+  for (const end = Date.now() + 60000; !(await kept());) {
+    assert.ok(Date.now() < end, "MNIST was not kept for offline use within a minute");
+    await page.waitForTimeout(500);
+  }
   await env.stopServer();
   const res = await page.request.get(env.base).catch((e) => e);
   assert.ok(res instanceof Error, "the server still answers");
@@ -26,6 +37,15 @@ test("after the first visit, digits and the lab work with the server gone", asyn
   await page.mouse.up();
   await page.waitForFunction(() => Number(document.body.dataset.strokesRead) >= 1 && document.body.dataset.classifying === "false");
   assert.equal(Number(await page.getAttribute("#verdict", "data-digit")), 7);
+
+  // Training on MNIST, offline (a small part of it, for time).
+  await page.goto(env.base + "?trainLimit=2000#digits");
+  await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
+  await page.selectOption("#tPreset", "fast");
+  await page.fill("#tEpochs", "1");
+  await page.click("#tStart");
+  await page.waitForFunction(() => /examples\/s|Done|Could not/.test(document.querySelector("#tStatus").textContent), null, { timeout: 60000 });
+  assert.doesNotMatch(await page.locator("#tStatus").textContent(), /Could not/, page.consoleErrors.join("; "));
 
   await page.goto(env.base + "#lab");
   await page.waitForSelector("body[data-ready=true]");
