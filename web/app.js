@@ -48,7 +48,7 @@ function startSection(section, hash) {
 function route() {
   const hash = location.hash;
   const section = sectionOf(hash);
-  for (const s of SECTIONS) $("#" + s.name).hidden = s !== section;
+  for (const s of SECTIONS) $(`#${s.name}-page`).hidden = s !== section;
   for (const a of document.querySelectorAll(".tabs a")) {
     if (a.dataset.section === section.name) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
@@ -56,9 +56,9 @@ function route() {
   // The tab's title says which section is open (a screen reader and the tab strip read it).
   document.title = `${section.title}: Somehow, a neural-network playground`;
   if (open && open !== section) started.get(open.name)?.then((m) => m.hide?.());
-  // The browser jumps to the element an address names (#digits is the section's own id), which
-  // scrolls the header away: a section opens at the top.
-  if (open !== section || document.getElementById(hash.slice(1))) window.scrollTo(0, 0);
+  // A section opens at the top. (No element has a section's address as its id, so the browser
+  // does not jump to one and scroll the header away.)
+  if (open !== section) window.scrollTo(0, 0);
   open = section;
   const { first, ready } = startSection(section, hash);
   if (!first) ready.then((m) => m.show?.(hash));

@@ -211,7 +211,7 @@ function wireDrawing() {
   });
   $("#undo").addEventListener("click", () => { strokes.pop(); redraw(); if (strokes.length) classify(true); else clearPad(); });
   document.addEventListener("keydown", (e) => {
-    if ($("#digits").hidden || e.target.closest("input, select, textarea, button, a, [tabindex]")) return;
+    if ($("#digits-page").hidden || e.target.closest("input, select, textarea, button, a, [tabindex]")) return;
     const key = e.key.toLowerCase(); // Shift+D is D too
     if (key === "c" && !e.ctrlKey && !e.metaKey) $("#clear").click();
     if (key === "d" && !e.ctrlKey && !e.metaKey) $("#sample").click();

@@ -77,7 +77,19 @@ function buildPanes() {
       const label = input.closest("label");
       if (label) input.setAttribute("aria-label", `${side} pane: ${label.firstChild.textContent.trim()}`);
     }
-    p.plane.addEventListener("pointerdown", (ev) => planeClicked(i, ev));
+    // A mouse or pen places a point as it goes down. A finger places one only with a deliberate
+    // tap (lifted soon, where it went down): a swipe that starts on the plane scrolls the page,
+    // and the browser cancels the pointer when it does.
+    let tap = null;
+    p.plane.addEventListener("pointerdown", (ev) => {
+      if (ev.pointerType !== "touch") planeClicked(i, ev);
+      else tap = { x: ev.clientX, y: ev.clientY, t: ev.timeStamp };
+    });
+    p.plane.addEventListener("pointerup", (ev) => {
+      if (ev.pointerType === "touch" && tap && Math.hypot(ev.clientX - tap.x, ev.clientY - tap.y) < 12 && ev.timeStamp - tap.t < 600) planeClicked(i, ev);
+      tap = null;
+    });
+    p.plane.addEventListener("pointercancel", () => { tap = null; });
     p.plane.tabIndex = 0;
     p.plane.setAttribute("aria-label", `${side} pane: the plane, its points and the decision boundary. Arrow keys move a cross-hair; Enter adds a point there.`);
     p.said = Object.assign(document.createElement("p"), { className: "sr-only" });
@@ -548,7 +560,7 @@ function wire() {
   document.addEventListener("keydown", (e) => {
     // The shortcuts apply only when no control has focus: Space on a focused button presses that
     // button, as everywhere else.
-    if ($("#lab").hidden || e.target.closest("input, select, textarea, button, a, [tabindex]") || e.ctrlKey || e.metaKey || e.altKey) return;
+    if ($("#lab-page").hidden || e.target.closest("input, select, textarea, button, a, [tabindex]") || e.ctrlKey || e.metaKey || e.altKey) return;
     const key = e.key.toLowerCase();
     if (key === " ") { e.preventDefault(); setPlaying(!playing); }
     else if (key === "s" || key === "arrowright") $("#step").click();

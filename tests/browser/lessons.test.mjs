@@ -14,7 +14,7 @@ async function lesson(name) {
   const page = await env.page("#" + name);
   await page.waitForFunction((n) => document.body.dataset.lesson === n, name, { timeout: 30000 });
   assert.equal(await page.locator(`#lesson-${name}`).isVisible(), true);
-  assert.equal(await page.locator("#lab").isVisible(), false);
+  assert.equal(await page.locator("#lab-page").isVisible(), false);
   return page;
 }
 
