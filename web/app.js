@@ -61,8 +61,43 @@ function route() {
   if (open !== section) window.scrollTo(0, 0);
   open = section;
   const { first, ready } = startSection(section, hash);
-  if (!first) ready.then((m) => m.show?.(hash));
+  (first ? ready : ready.then((m) => m.show?.(hash))).then(fitSoon);
 }
+
+// On a projector every section fits the screen: the open section's figures (its canvases and
+// drawings over 120 px tall, but the lab's planes, which fit themselves) shrink together until
+// nothing scrolls. Each fit starts from the figures' own sizes.
+let fitting = false;
+function fitFigures() {
+  if (fitting) return;
+  fitting = true;
+  const figures = [...document.querySelectorAll("main:not([hidden]) :is(canvas, svg)")]
+    .filter((f) => !f.closest(".pane") && !f.closest("[hidden]"));
+  for (const f of figures) f.style.removeProperty("max-width");
+  if (document.body.classList.contains("presenter")) {
+    const shown = figures.filter((f) => f.getClientRects().length && f.getBoundingClientRect().height > 120);
+    const natural = shown.map((f) => f.getBoundingClientRect().width);
+    const scale = (k) => shown.forEach((f, i) => { f.style.maxWidth = Math.floor(natural[i] * k) + "px"; });
+    const fits = () => document.documentElement.scrollHeight <= innerHeight;
+    if (shown.length && !fits()) {
+      // The largest common scale that fits, by halving the interval.
+      let lo = 0.15, hi = 1;
+      for (let k = 0; k < 8; k++) {
+        const mid = (lo + hi) / 2;
+        scale(mid);
+        if (fits()) lo = mid; else hi = mid;
+      }
+      scale(lo);
+    }
+  }
+  fitting = false;
+}
+// Figures are drawn after a section opens, some after a round trip to a worker: fit again then.
+function fitSoon() {
+  requestAnimationFrame(fitFigures);
+  setTimeout(fitFigures, 400);
+}
+window.addEventListener("resize", fitSoon);
 
 // Presenter mode: P, the button, or ?present in the address (a teacher can bookmark it).
 function setPresenter(on) {
@@ -70,6 +105,7 @@ function setPresenter(on) {
   $("#present").setAttribute("aria-pressed", String(on));
   $("#present").textContent = on ? "Leave presenter mode" : "Present";
   window.dispatchEvent(new Event("resize")); // every section fits its canvases to the new layout
+  fitSoon();
 }
 
 // A control clicked with a mouse or a finger hands the keyboard shortcuts back once it has acted:

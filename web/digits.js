@@ -535,6 +535,14 @@ function wireTraining() {
 // start creates the digit page's worker and loads the shipped models; showNotice reports errors.
 export async function start(module, showNotice) {
   notice = showNotice;
+  // On a projector the page shows one card at a time.
+  for (const b of document.querySelectorAll(".present-views button")) {
+    b.addEventListener("click", () => {
+      $("#digits-page").dataset.view = b.dataset.view;
+      for (const o of document.querySelectorAll(".present-views button")) o.setAttribute("aria-pressed", String(o === b));
+      window.dispatchEvent(new Event("resize")); // its figures fit the screen
+    });
+  }
   worker = connect("digits", module, { notice });
   wireDrawing();
   window.addEventListener("resize", () => requestAnimationFrame(fitPad));

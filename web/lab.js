@@ -344,12 +344,29 @@ function fitCanvases() {
 // them (--plane-room): the planes are the point, and must be whole on the first screen. A phone
 // is left to its width: a page that tall scrolls anyway.
 function fitPlanesToScreen() {
-  const root = document.documentElement;
-  if (innerWidth < 700 && !document.body.classList.contains("presenter")) { root.style.removeProperty("--plane-room"); return; }
+  const root = document.documentElement, presenter = document.body.classList.contains("presenter");
+  if (innerWidth < 700 && !presenter) { root.style.removeProperty("--plane-room"); return; }
   const plane = paneEls[0]?.plane;
   if (!plane || !plane.offsetParent) return; // the lab is not on screen
   const top = plane.getBoundingClientRect().top + scrollY;
-  root.style.setProperty("--plane-room", Math.max(240, Math.floor(innerHeight - top - 12)) + "px");
+  // On a projector, what the scene's caption points at shares the pane: the loss chart (its
+  // shape is 400×150) under the plane, or the network view beside it, as tall as the plane.
+  const shows = presenter && document.body.dataset.sceneShows;
+  const set = (height) => {
+    let room = shows === "loss" ? height / (1 + 150 / 400) : height;
+    if (shows === "network") room = Math.min(room, paneEls[0].root.clientWidth * 0.55);
+    root.style.setProperty("--plane-room", Math.max(160, Math.floor(room)) + "px");
+    root.style.setProperty("--network-room", Math.floor(room) + "px");
+  };
+  let height = innerHeight - top - 12;
+  set(height);
+  if (presenter) {
+    // What else stands under the plane (paddings, gaps) is measured: the page must not scroll.
+    for (let k = 0; k < 3 && root.scrollHeight > innerHeight; k++) {
+      height -= root.scrollHeight - innerHeight + 2;
+      set(height);
+    }
+  }
 }
 
 // render draws a frame from a pane's worker: the plane at once, the chart and the numbers at
@@ -482,6 +499,8 @@ function saveURL() {
 function showScene(name) {
   $("#preset").value = name || "";
   $("#caption").textContent = name ? catalogue.scenes[name].caption : "";
+  // What the caption points at besides the planes stays on a projector's screen too.
+  document.body.dataset.sceneShows = (name && catalogue.scenes[name].shows) || "";
   requestAnimationFrame(fitCanvases); // a caption of another length moves the planes
   // Choosing a scene again restarts it: the list's first entry becomes "restart" while one is on.
   const first = $("#preset").options[0];

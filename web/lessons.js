@@ -104,15 +104,18 @@ async function activations() {
       const fig = document.createElement("figure");
       const cv = Object.assign(document.createElement("canvas"), { width: 220, height: 150 });
       cv.setAttribute("aria-label", `${c.name} and its slope`);
-      const pad = 0.1 * (c.max - c.min), top = c.max + pad, bottom = c.min - pad;
-      lineChart(cv, {
-        x: { min: -6, max: 6, count: 3 }, y: { min: bottom, max: top, count: 3 },
-        series: [{ points: zip(c.x, c.y), color: colors.blue, width: 2.5 }, { points: zip(c.x, c.derivative), color: colors.test, dash: [5, 4] }],
-      });
       fig.append(cv, Object.assign(document.createElement("figcaption"), { textContent: `${c.name} (blue) and its slope (orange)` }));
       grid.appendChild(fig);
     }
   }
+  // Drawn every time, at the size each chart now has on screen (sharp after a resize too).
+  r.curves.forEach((c, k) => {
+    const pad = 0.1 * (c.max - c.min), top = c.max + pad, bottom = c.min - pad;
+    lineChart(grid.children[k].querySelector("canvas"), {
+      x: { min: -6, max: 6, count: 3 }, y: { min: bottom, max: top, count: 3 },
+      series: [{ points: zip(c.x, c.y), color: colors.blue, width: 2.5 }, { points: zip(c.x, c.derivative), color: colors.test, dash: [5, 4] }],
+    });
+  });
   const v = r.vanishing;
   // One bar a layer, on a log scale down to 1e-12; ten places, however many layers are shown.
   barChart($("#vCanvas"), {
@@ -528,6 +531,14 @@ const LESSONS = {
   overfitting: startOverfitting, "gradient-descent": startDescent, backprop: startBackprop, initialisation: startInitialisation,
 };
 
+// What redraws each lesson's figures at their new size (after a resize, or presenter mode).
+const REDRAW = { neuron: () => neuron(), activations: () => activations(), approximation: () => approximate(), "gradient-descent": () => drawDescent() };
+let shownLesson = "", redrawTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(redrawTimer);
+  redrawTimer = setTimeout(() => { if (started.has(shownLesson) && !$("#lessons-page").hidden) REDRAW[shownLesson]?.(); }, 600);
+});
+
 // start makes the lessons' worker; lessons are started as they are first shown.
 export function start(module, showNotice, hash) {
   notice = showNotice;
@@ -548,5 +559,6 @@ export async function show(hash) {
     started.add(name);
     await LESSONS[name]();
   }
+  shownLesson = name;
   document.body.dataset.lesson = name;
 }

@@ -8,11 +8,14 @@ import (
 // Scene is a setup a teacher picks in one click: the points, both panes' models, how many
 // epochs a frame trains, and the one line under the controls that says what it shows.
 type Scene struct {
-	Title   string       `json:"title"` // as the page's list of scenes names it
-	Caption string       `json:"caption"`
-	Data    DataSpec     `json:"data"`
-	Models  [2]ModelSpec `json:"models"`
-	Speed   int          `json:"speed"` // epochs a frame
+	Title   string `json:"title"` // as the page's list of scenes names it
+	Caption string `json:"caption"`
+	// Shows is what the caption points at besides the planes, which presenter mode keeps on the
+	// screen: "loss" (the loss chart) or "network" (the network view).
+	Shows  string       `json:"shows,omitempty"`
+	Data   DataSpec     `json:"data"`
+	Models [2]ModelSpec `json:"models"`
+	Speed  int          `json:"speed"` // epochs a frame
 }
 
 // mlp is DefaultMLP changed by change.
@@ -43,6 +46,7 @@ var Scenes = map[string]Scene{
 	"two-layers": {
 		Title:   "Two layers can",
 		Caption: "One hidden layer of four neurons is already enough for XOR: each neuron draws a line, the output combines them.",
+		Shows:   "network",
 		Data:    DefaultData(), Models: [2]ModelSpec{DefaultPerceptron(), mlp(func(m *ModelSpec) { m.Hidden = []int{4} })}, Speed: 2,
 	},
 	"spiral": {
@@ -58,6 +62,7 @@ var Scenes = map[string]Scene{
 	"overfitting": {
 		Title:   "Overfitting: too many neurons on noisy data",
 		Caption: "Watch the test loss: the big network keeps lowering its training loss by learning the noise, and its test loss climbs.",
+		Shows:   "loss",
 		Data:    DataSpec{Kind: "circles", Points: 80, Classes: 2, Noise: 0.22, TestFraction: 0.5, Seed: 4, Custom: []Point{}},
 		Models: [2]ModelSpec{
 			mlp(func(m *ModelSpec) { m.Hidden = []int{3}; adam(0.02)(m); m.Batch = 5 }),
@@ -72,6 +77,7 @@ var Scenes = map[string]Scene{
 	"symmetry": {
 		Title:   "Equal weights never break symmetry",
 		Caption: "Equal starting weights stay equal: the left network's six neurons move in lockstep and act as one; random starts break the tie.",
+		Shows:   "network",
 		Data:    DataSpec{Kind: "circles", Points: 300, Classes: 2, Noise: 0.05, TestFraction: 0.3, Seed: 2, Custom: []Point{}},
 		Models: [2]ModelSpec{
 			mlp(func(m *ModelSpec) { m.Hidden, m.Init = []int{6}, "constant:0.5" }),
