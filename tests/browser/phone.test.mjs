@@ -74,3 +74,12 @@ test("on a phone, a swipe that starts on the lab's plane scrolls the page; a tap
   await page.waitForFunction((n) => Number(document.body.dataset.points) === n + 1, before);
   await context.close();
 });
+
+test("on a phone, the backpropagation figure's numbers stay readable", async () => {
+  const page = await env.page("#backprop", { width: 390, height: 844 });
+  await page.waitForSelector('body[data-lesson="backprop"]');
+  const heights = await page.locator("#bFigure text").evaluateAll((ts) => ts.filter((t) => t.textContent.trim()).map((t) => t.getBoundingClientRect().height));
+  assert.ok(heights.length > 5 && Math.min(...heights) >= 11, `labels ${Math.round(Math.min(...heights))} px tall`);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, "the page scrolls sideways");
+  await page.close();
+});
