@@ -5,6 +5,7 @@
 //	somehow eval MODEL [flags]   test error and confusion matrix of a saved model
 //	somehow bench [flags]        training throughput of the presets, examples per second
 //	somehow drawn MODEL... [flags]  how well models read MNIST's test digits redrawn as on the pad
+//	somehow lab [flags]          a scene of the lab, trained without a browser, its scores every so often
 //
 // Bad flags, missing files and bad model files print one line and exit with status 2.
 package main
@@ -20,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"somehow/core/lab"
 	"somehow/core/mnist"
 	"somehow/core/nn"
 )
@@ -41,7 +43,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return usageError{errors.New("give a command: train, eval, bench or drawn (somehow COMMAND -h for its flags)")}
+		return usageError{errors.New("give a command: train, eval, bench, drawn or lab (somehow COMMAND -h for its flags)")}
 	}
 	switch args[0] {
 	case "train":
@@ -52,11 +54,13 @@ func run(args []string, out io.Writer) error {
 		return bench(args[1:], out)
 	case "drawn":
 		return drawn(args[1:], out)
+	case "lab":
+		return labScene(args[1:], out)
 	case "help", "-h", "--help":
-		fmt.Fprintln(out, "usage: somehow train|eval|bench|drawn [flags]; somehow COMMAND -h lists a command's flags")
+		fmt.Fprintln(out, "usage: somehow train|eval|bench|drawn|lab [flags]; somehow COMMAND -h lists a command's flags")
 		return nil
 	}
-	return usageError{fmt.Errorf("unknown command %q: use train, eval, bench or drawn", args[0])}
+	return usageError{fmt.Errorf("unknown command %q: use train, eval, bench, drawn or lab", args[0])}
 }
 
 func newFlags(name string) *flag.FlagSet {
@@ -413,6 +417,64 @@ func drawn(args []string, out io.Writer) error {
 		} else {
 			fmt.Fprintf(out, "%-34s %-48s MNIST test error %5.2f%%  drawn digits read %5.1f%% of %d\n", path, m.Net.Arch, 100*ev.ErrorRate, 100*acc, len(digits))
 		}
+	}
+	return nil
+}
+
+// labScene trains a scene of the lab (core/lab, as the page's worker does) and prints both panes'
+// scores every so often: what a class would see, without a browser.
+func labScene(args []string, out io.Writer) error {
+	fs := newFlags("lab")
+	name := fs.String("scene", "xor", "the scene: "+strings.Join(lab.SceneNames, ", "))
+	epochs := fs.Int("epochs", 2000, "epochs to train")
+	every := fs.Int("every", 250, "print the scores every this many epochs")
+	seed := fs.Uint64("seed", 0, "both networks' seed (0: the scene's own)")
+	jsonOut := fs.Bool("json", false, "print one JSON object per line")
+	if err := parseFlags(fs, args, out); err != nil {
+		return err
+	}
+	s, ok := lab.Scenes[*name]
+	if !ok {
+		return usageError{fmt.Errorf("there is no scene %q: use one of %s", *name, strings.Join(lab.SceneNames, ", "))}
+	}
+	if *epochs < 1 || *every < 1 || *every > lab.MaxEpochs {
+		return usageError{fmt.Errorf("epochs must be at least 1, and every between 1 and %d", lab.MaxEpochs)}
+	}
+	if *seed != 0 {
+		s.Models[0].Seed, s.Models[1].Seed = *seed, *seed
+	}
+	l := lab.New()
+	if _, err := l.Do(lab.Request{Type: "setScene", Data: &s.Data, Models: s.Models[:]}); err != nil {
+		return err
+	}
+	if !*jsonOut {
+		fmt.Fprintf(out, "%s: %s\n", *name, s.Caption)
+	}
+	enc := json.NewEncoder(out)
+	for done, mark := 0, min(*every, *epochs); done < *epochs; mark = min(mark+*every, *epochs) {
+		var f lab.Frame
+		// A train message is capped in time (the page's worker must answer): ask until the
+		// epochs up to the mark are done. A diverged network trains no more: stop there.
+		for done < mark {
+			var err error
+			if f, err = l.Do(lab.Request{Type: "train", Epochs: mark - done, BudgetMs: 1e9}); err != nil {
+				return err
+			}
+			before := done
+			done = max(f.Panes[0].Epoch, f.Panes[1].Epoch)
+			if done == before {
+				return fmt.Errorf("both networks diverged at epoch %d", done)
+			}
+		}
+		if *jsonOut {
+			enc.Encode(map[string]any{"epoch": done, "panes": f.Panes})
+			continue
+		}
+		fmt.Fprintf(out, "epoch %5d", done)
+		for _, p := range f.Panes {
+			fmt.Fprintf(out, "  |  %s: train %5.1f%% test %5.1f%% loss %.3f / %.3f", p.Architecture, 100*p.TrainAccuracy, 100*p.TestAccuracy, p.TrainLoss, p.TestLoss)
+		}
+		fmt.Fprintln(out)
 	}
 	return nil
 }

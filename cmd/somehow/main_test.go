@@ -31,6 +31,8 @@ func TestBadUsageIsOneClearError(t *testing.T) {
 		{[]string{"eval", filepath.Join(dir, "missing.somehow")}, "no such file"},
 		{[]string{"eval", bad}, "not a Somehow model"},
 		{[]string{"bench", "-workers", "0"}, "not a positive number"},
+		{[]string{"lab", "-scene", "nope"}, "there is no scene"},
+		{[]string{"lab", "-every", "0"}, "every between"},
 	}
 	for _, c := range cases {
 		err := run(c.args, &bytes.Buffer{})
@@ -75,5 +77,30 @@ func TestTrainJSONAndEval(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "confusion matrix") {
 		t.Errorf("eval printed %q", out.String())
+	}
+}
+
+// The lab without a browser: the XOR scene, scored every 100 epochs, says what the page shows.
+func TestLabScene(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"lab", "-scene", "xor", "-epochs", "300", "-every", "100", "-json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines for 300 epochs every 100:\n%s", len(lines), out.String())
+	}
+	var last struct {
+		Epoch int
+		Panes []struct {
+			Architecture  string
+			TrainAccuracy float64
+		}
+	}
+	if err := json.Unmarshal([]byte(lines[2]), &last); err != nil {
+		t.Fatal(err)
+	}
+	if last.Epoch != 300 || len(last.Panes) != 2 || last.Panes[0].TrainAccuracy > 0.8 || last.Panes[1].TrainAccuracy < 0.95 {
+		t.Errorf("after 300 epochs of XOR: %+v (the perceptron must stay below 80%%, the network reach 95%%)", last)
 	}
 }
