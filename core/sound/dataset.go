@@ -1,0 +1,270 @@
+package sound
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"somehow/core/mathf"
+)
+
+// Clip is one recording of a spoken digit, as its features: who said which digit (FSDD's file
+// name, {digit}_{speaker}_{index}.mp3) and the spectrogram the network reads.
+type Clip struct {
+	Digit    int
+	Speaker  string
+	Index    int
+	Features []float32 // Bands × Frames
+}
+
+// ParseName reads FSDD's file name {digit}_{speaker}_{index}.mp3.
+func ParseName(name string) (digit int, speaker string, index int, err error) {
+	base := strings.TrimSuffix(filepath.Base(name), ".mp3")
+	parts := strings.Split(base, "_")
+	if len(parts) != 3 {
+		return 0, "", 0, fmt.Errorf("%s is not named {digit}_{speaker}_{index}.mp3", name)
+	}
+	digit, err1 := strconv.Atoi(parts[0])
+	index, err2 := strconv.Atoi(parts[2])
+	if err1 != nil || err2 != nil || digit < 0 || digit > 9 || index < 0 || parts[1] == "" {
+		return 0, "", 0, fmt.Errorf("%s is not named {digit}_{speaker}_{index}.mp3", name)
+	}
+	return digit, parts[1], index, nil
+}
+
+// ReadClip makes a Clip from an FSDD file's name and bytes.
+func ReadClip(name string, mp3 []byte) (Clip, error) {
+	digit, speaker, index, err := ParseName(name)
+	if err != nil {
+		return Clip{}, err
+	}
+	f, _, err := FeaturesMP3(mp3)
+	if err != nil {
+		return Clip{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return Clip{Digit: digit, Speaker: speaker, Index: index, Features: f}, nil
+}
+
+// MaxBundleFiles bounds a bundle: FSDD has 2500 clips.
+const MaxBundleFiles = 10000
+
+// ReadBundle reads every clip of a tar archive of FSDD's MP3 files (what `make` writes as
+// assets/fsdd/fsdd.tar for the page), in name order.
+func ReadBundle(b []byte) ([]Clip, error) {
+	tr := tar.NewReader(bytes.NewReader(b))
+	var clips []Clip
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("the FSDD bundle is damaged: %v", err)
+		}
+		if h.Typeflag != tar.TypeReg || !strings.HasSuffix(h.Name, ".mp3") {
+			continue
+		}
+		if len(clips) >= MaxBundleFiles || h.Size > MaxMP3Bytes {
+			return nil, errors.New("the FSDD bundle is larger than any this page reads")
+		}
+		data, err := io.ReadAll(io.LimitReader(tr, MaxMP3Bytes))
+		if err != nil {
+			return nil, fmt.Errorf("the FSDD bundle is damaged: %v", err)
+		}
+		c, err := ReadClip(h.Name, data)
+		if err != nil {
+			return nil, err
+		}
+		clips = append(clips, c)
+	}
+	if len(clips) == 0 {
+		return nil, errors.New("the FSDD bundle holds no clips")
+	}
+	sortClips(clips)
+	return clips, nil
+}
+
+func sortClips(clips []Clip) {
+	sort.Slice(clips, func(i, j int) bool {
+		a, b := clips[i], clips[j]
+		if a.Speaker != b.Speaker {
+			return a.Speaker < b.Speaker
+		}
+		if a.Digit != b.Digit {
+			return a.Digit < b.Digit
+		}
+		return a.Index < b.Index
+	})
+}
+
+// Dir finds FSDD's MP3 files: $SOMEHOW_FSDD, else assets/fsdd/mp3 in this checkout (copied there
+// by make from ../shared/data/fsdd), looked for from the working folder upwards.
+func Dir() (string, error) {
+	if d := os.Getenv("SOMEHOW_FSDD"); d != "" {
+		if !exists(d) {
+			return "", errors.New(MissingFSDD)
+		}
+		return d, nil
+	}
+	if wd, err := os.Getwd(); err == nil {
+		for dir := wd; ; dir = filepath.Dir(dir) {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				if d := filepath.Join(dir, "assets", "fsdd", "mp3"); exists(d) {
+					return d, nil
+				}
+				break
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	return "", errors.New(MissingFSDD)
+}
+
+// MissingFSDD says where FSDD is when it is not here.
+const MissingFSDD = "the spoken digits (FSDD) are not here: `make fsdd` copies them from ../shared/data/fsdd, or see the README for making them from the Free Spoken Digit Dataset (16 kHz MP3)"
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// Load reads every clip in dir ("" = Dir()).
+func Load(dir string) ([]Clip, error) {
+	if dir == "" {
+		var err error
+		if dir, err = Dir(); err != nil {
+			return nil, err
+		}
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*.mp3"))
+	if err != nil || len(names) == 0 {
+		return nil, fmt.Errorf("no MP3 files in %s", dir)
+	}
+	clips := make([]Clip, 0, len(names))
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		c, err := ReadClip(n, b)
+		if err != nil {
+			return nil, err
+		}
+		clips = append(clips, c)
+	}
+	sortClips(clips)
+	return clips, nil
+}
+
+// Speakers lists the speakers of clips, sorted.
+func Speakers(clips []Clip) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range clips {
+		if !seen[c.Speaker] {
+			seen[c.Speaker] = true
+			out = append(out, c.Speaker)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SplitFSDD is FSDD's own split: indices 0-4 of every digit and speaker are the test set.
+func SplitFSDD(clips []Clip) (train, test []Clip) {
+	for _, c := range clips {
+		if c.Index < 5 {
+			test = append(test, c)
+		} else {
+			train = append(train, c)
+		}
+	}
+	return train, test
+}
+
+// LeaveOut tests on one speaker and trains on the others: how well a voice never heard is read.
+func LeaveOut(clips []Clip, speaker string) (train, test []Clip) {
+	for _, c := range clips {
+		if c.Speaker == speaker {
+			test = append(test, c)
+		} else {
+			train = append(train, c)
+		}
+	}
+	return train, test
+}
+
+// Set is clips as a network's samples (nn.Samples). A training set can be augmented: each time a
+// clip is read it comes out changed a little, as another voice or another take would change it,
+// the same way for the same seed, epoch and clip, natively and in wasm.
+type Set struct {
+	Clips   []Clip
+	Augment bool
+	Seed    uint64
+	// Epoch says which epoch is being read (Trainer.Epochs), for the augmentation.
+	Epoch func() int
+}
+
+func (s *Set) Len() int        { return len(s.Clips) }
+func (s *Set) InputSize() int  { return Bands * Frames }
+func (s *Set) Label(i int) int { return s.Clips[i].Digit }
+
+// Input writes clip i's features, augmented if the set is.
+func (s *Set) Input(i int, x []float32) {
+	if !s.Augment {
+		copy(x, s.Clips[i].Features)
+		return
+	}
+	epoch := 0
+	if s.Epoch != nil {
+		epoch = s.Epoch()
+	}
+	rng := mathf.NewRand(s.Seed*0x9e3779b97f4a7c15 ^ uint64(epoch)*0xbf58476d1ce4e5b9 ^ uint64(i)*0x94d049bb133111eb)
+	Augment(x, s.Clips[i].Features, rng)
+}
+
+// Augment writes into dst a changed copy of a spectrogram: shifted up or down by up to two mel
+// bands (a higher or lower voice), stretched or squeezed in time by up to 15% (a slower or
+// quicker word), with up to two bands and four frames masked (a noise, a dropped sound).
+func Augment(dst, src []float32, rng *rand.Rand) {
+	shift := rng.IntN(5) - 2
+	stretch := 0.85 + 0.3*rng.Float64()
+	for b := range Bands {
+		sb := min(max(b-shift, 0), Bands-1)
+		for f := range Frames {
+			// Stretch about the middle frame.
+			p := (float64(f)-float64(Frames-1)/2)/stretch + float64(Frames-1)/2
+			p = min(max(p, 0), float64(Frames-1))
+			j := int(p)
+			t := float32(p - float64(j))
+			v := src[sb*Frames+j]
+			if j+1 < Frames {
+				v = v*(1-t) + src[sb*Frames+j+1]*t
+			}
+			dst[b*Frames+f] = v
+		}
+	}
+	if w := rng.IntN(3); w > 0 {
+		b0 := rng.IntN(Bands - w)
+		for b := b0; b < b0+w; b++ {
+			for f := range Frames {
+				dst[b*Frames+f] = 0
+			}
+		}
+	}
+	if w := rng.IntN(5); w > 0 {
+		f0 := rng.IntN(Frames - w)
+		for b := range Bands {
+			for f := f0; f < f0+w; f++ {
+				dst[b*Frames+f] = 0
+			}
+		}
+	}
+}

@@ -1,0 +1,354 @@
+// Package sound turns a spoken digit into what a network reads, the same way for a recording and
+// for a microphone: MP3 bytes (decoded by github.com/hajimehoshi/go-mp3) or raw PCM at any rate
+// become mono samples at SampleRate, the silence around the word is trimmed, and the word becomes
+// a log-mel spectrogram of Bands × Frames: a small picture of the sound, which the same kinds of
+// networks that read digits (MLPs, conv nets) can read.
+package sound
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/hajimehoshi/go-mp3"
+
+	"somehow/core/mathf"
+)
+
+// The features' shape: Bands mel bands (rows, the lowest first) by Frames frames in time
+// (columns). The network sees it as a Bands×Frames image.
+const (
+	SampleRate = 16000
+	Bands      = 40
+	Frames     = 32
+	// MaxSeconds bounds a clip: a spoken digit takes about a second.
+	MaxSeconds = 4
+	// MaxMP3Bytes bounds an MP3 file (a 4 s clip at 320 kbit/s is 160 KB).
+	MaxMP3Bytes = 1 << 20
+)
+
+// Errors a person can act on.
+var (
+	ErrEmpty  = errors.New("the recording is empty")
+	ErrSilent = errors.New("the recording is silent: nothing was heard above the noise")
+)
+
+// DecodeMP3 decodes an MP3 file into mono samples in [-1, 1] and their rate. It refuses bytes
+// that are not MPEG-1 or MPEG-2 Layer III (go-mp3 cannot read MPEG-2.5, which an 8 kHz MP3 is),
+// files over MaxMP3Bytes and clips over MaxSeconds, with a sentence.
+func DecodeMP3(b []byte) (samples []float32, rate int, err error) {
+	if len(b) == 0 {
+		return nil, 0, ErrEmpty
+	}
+	if len(b) > MaxMP3Bytes {
+		return nil, 0, fmt.Errorf("the file is %d KB; an MP3 of a spoken digit is at most %d KB", len(b)>>10, MaxMP3Bytes>>10)
+	}
+	defer func() {
+		// go-mp3 is not written for hostile bytes: a damaged file must be an error, not a crash.
+		if p := recover(); p != nil {
+			samples, rate, err = nil, 0, errors.New("that is not an MP3 file that can be read (it is damaged)")
+		}
+	}()
+	if mpeg25(b) {
+		return nil, 0, errors.New("that MP3 is MPEG-2.5 (8 kHz or less), which cannot be read: convert it to 16 kHz (the README says how)")
+	}
+	d, err := mp3.NewDecoder(bytes.NewReader(b))
+	if err != nil {
+		return nil, 0, fmt.Errorf("that is not an MP3 file that can be read: %v", err)
+	}
+	rate = d.SampleRate()
+	if rate < 8000 || rate > 48000 {
+		return nil, 0, fmt.Errorf("the MP3's sample rate is %d Hz; it must be between 8000 and 48000", rate)
+	}
+	// go-mp3 gives 16-bit little-endian stereo, left then right.
+	max := int64(MaxSeconds*rate) * 4
+	pcm, err := io.ReadAll(io.LimitReader(d, max+4))
+	if err != nil && len(pcm) == 0 {
+		return nil, 0, fmt.Errorf("that MP3 could not be decoded: %v", err)
+	}
+	if int64(len(pcm)) > max {
+		return nil, 0, fmt.Errorf("the recording is longer than %d seconds; a spoken digit takes about one", MaxSeconds)
+	}
+	n := len(pcm) / 4
+	if n == 0 {
+		return nil, 0, ErrEmpty
+	}
+	samples = make([]float32, n)
+	for i := range n {
+		l := int16(binary.LittleEndian.Uint16(pcm[4*i:]))
+		r := int16(binary.LittleEndian.Uint16(pcm[4*i+2:]))
+		samples[i] = (float32(l) + float32(r)) / 65536
+	}
+	return samples, rate, nil
+}
+
+// mpeg25 reports whether b's first MPEG audio frame header says MPEG-2.5 (go-mp3 would loop or
+// fail on it), skipping an ID3v2 tag.
+func mpeg25(b []byte) bool {
+	i := 0
+	if len(b) >= 10 && string(b[:3]) == "ID3" {
+		size := int(b[6]&0x7f)<<21 | int(b[7]&0x7f)<<14 | int(b[8]&0x7f)<<7 | int(b[9]&0x7f)
+		i = 10 + size
+	}
+	for ; i+1 < len(b) && i < 64<<10; i++ {
+		if b[i] == 0xff && b[i+1]&0xe0 == 0xe0 {
+			return b[i+1]&0x18 == 0 // version bits 00: MPEG-2.5
+		}
+	}
+	return false
+}
+
+// Resample changes samples from one rate to another: a moving average over each output sample's
+// span (so a microphone's 48 kHz does not alias into the band that matters), then linear
+// interpolation. The same samples come out natively and in wasm.
+func Resample(x []float32, from, to int) []float32 {
+	if from == to || len(x) == 0 {
+		return append([]float32(nil), x...)
+	}
+	src := x
+	if from > to {
+		// Average over a window as wide as one output sample.
+		w := from / to
+		if w > 1 {
+			src = make([]float32, len(x))
+			var sum float64
+			for i := range x {
+				sum += float64(x[i])
+				if i >= w {
+					sum -= float64(x[i-w])
+				}
+				src[i] = float32(sum / float64(min(i+1, w)))
+			}
+		}
+	}
+	n := int(int64(len(x)) * int64(to) / int64(from))
+	out := make([]float32, n)
+	step := float64(from) / float64(to)
+	for i := range out {
+		p := float64(i) * step
+		j := int(p)
+		f := float32(p - float64(j))
+		if j+1 < len(src) {
+			out[i] = src[j]*(1-f) + src[j+1]*f
+		} else {
+			out[i] = src[len(src)-1]
+		}
+	}
+	return out
+}
+
+// trimFrame is the length of the frames silence is judged on: 10 ms.
+const trimFrame = SampleRate / 100
+
+// Trim cuts the silence before and after the loudest stretch of sound: frames of 10 ms whose
+// loudness (RMS) is under a tenth of the loudest frame's count as silence, and 20 ms is kept on
+// each side. A recording with nothing above the noise is ErrSilent.
+func Trim(x []float32) ([]float32, error) {
+	if len(x) == 0 {
+		return nil, ErrEmpty
+	}
+	frames := (len(x) + trimFrame - 1) / trimFrame
+	rms := make([]float64, frames)
+	loudest := 0.0
+	for f := range frames {
+		var sum float64
+		seg := x[f*trimFrame : min((f+1)*trimFrame, len(x))]
+		for _, v := range seg {
+			sum += float64(v) * float64(v)
+		}
+		rms[f] = math.Sqrt(sum / float64(len(seg)))
+		loudest = math.Max(loudest, rms[f])
+	}
+	if loudest < 2e-3 || math.IsNaN(loudest) {
+		return nil, ErrSilent
+	}
+	first, last := -1, -1
+	for f, r := range rms {
+		if r >= loudest/10 {
+			if first < 0 {
+				first = f
+			}
+			last = f
+		}
+	}
+	start := max(0, (first-2)*trimFrame)
+	end := min(len(x), (last+3)*trimFrame)
+	return x[start:end], nil
+}
+
+// The spectrogram's frames: 32 ms windows, their spacing chosen so that Frames of them span the
+// trimmed word (a slow and a quick "seven" give the same picture, stretched).
+const (
+	window = 512
+	melLow = 60.0 // Hz
+)
+
+var (
+	hann      = hannWindow(window)
+	melFilter = melBank(Bands, window, SampleRate, melLow, SampleRate/2)
+)
+
+// Spectrogram is the trimmed word's log-mel spectrogram, Bands × Frames, row by row (band 0, the
+// lowest, first), normalised to mean 0 and standard deviation 1 so that a quiet and a loud voice
+// look alike.
+func Spectrogram(x []float32) []float32 {
+	out := make([]float32, Bands*Frames)
+	hop := 0.0
+	if len(x) > window {
+		hop = float64(len(x)-window) / float64(Frames-1)
+	}
+	re, im := make([]float64, window), make([]float64, window)
+	power := make([]float64, window/2+1)
+	for f := range Frames {
+		start := int(math.Round(float64(f) * hop))
+		for i := range window {
+			v := 0.0
+			if start+i < len(x) {
+				v = float64(x[start+i])
+			}
+			re[i], im[i] = v*hann[i], 0
+		}
+		fft(re, im)
+		for k := range power {
+			power[k] = re[k]*re[k] + im[k]*im[k]
+		}
+		for b := range Bands {
+			var e float64
+			for _, t := range melFilter[b] {
+				e += power[t.bin] * t.weight
+			}
+			out[b*Frames+f] = float32(mathf.Log(e + 1e-6))
+		}
+	}
+	normalise(out)
+	return out
+}
+
+func normalise(v []float32) {
+	var mean, sq float64
+	for _, x := range v {
+		mean += float64(x)
+	}
+	mean /= float64(len(v))
+	for _, x := range v {
+		sq += (float64(x) - mean) * (float64(x) - mean)
+	}
+	sd := math.Sqrt(sq/float64(len(v))) + 1e-6
+	for i, x := range v {
+		v[i] = float32((float64(x) - mean) / sd)
+	}
+}
+
+// Features is the one road from sound to a network's input: samples at rate become mono at
+// SampleRate, trimmed, then the spectrogram. It also returns the trimmed samples (the page draws
+// them).
+func Features(samples []float32, rate int) (features, trimmed []float32, err error) {
+	if len(samples) == 0 {
+		return nil, nil, ErrEmpty
+	}
+	if rate < 8000 || rate > 192000 {
+		return nil, nil, fmt.Errorf("the sample rate must be between 8000 and 192000 Hz, not %d", rate)
+	}
+	if len(samples) > MaxSeconds*rate {
+		return nil, nil, fmt.Errorf("the recording is longer than %d seconds; a spoken digit takes about one", MaxSeconds)
+	}
+	for _, v := range samples {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, nil, errors.New("the recording holds values that are not numbers")
+		}
+	}
+	x := Resample(samples, rate, SampleRate)
+	trimmed, err = Trim(x)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Spectrogram(trimmed), trimmed, nil
+}
+
+// FeaturesMP3 is Features for an MP3 file.
+func FeaturesMP3(b []byte) (features, trimmed []float32, err error) {
+	samples, rate, err := DecodeMP3(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Features(samples, rate)
+}
+
+func hannWindow(n int) []float64 {
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n-1))
+	}
+	return w
+}
+
+type tap struct {
+	bin    int
+	weight float64
+}
+
+// melBank makes bands triangular filters, evenly spaced on the mel scale from low to high Hz,
+// over the bins of an n-point FFT at rate.
+func melBank(bands, n, rate int, low, high float64) [][]tap {
+	// mathf's exp and log give the same bits natively and in wasm (the filters must match).
+	mel := func(hz float64) float64 { return 2595 * mathf.Log(1+hz/700) / math.Ln10 }
+	hz := func(m float64) float64 { return 700 * (mathf.Exp(m/2595*math.Ln10) - 1) }
+	edges := make([]float64, bands+2)
+	for i := range edges {
+		edges[i] = hz(mel(low) + (mel(high)-mel(low))*float64(i)/float64(bands+1))
+	}
+	binHz := float64(rate) / float64(n)
+	bank := make([][]tap, bands)
+	for b := range bands {
+		lo, mid, hi := edges[b], edges[b+1], edges[b+2]
+		for k := 0; k <= n/2; k++ {
+			f := float64(k) * binHz
+			var w float64
+			switch {
+			case f > lo && f <= mid:
+				w = (f - lo) / (mid - lo)
+			case f > mid && f < hi:
+				w = (hi - f) / (hi - mid)
+			}
+			if w > 0 {
+				bank[b] = append(bank[b], tap{k, w})
+			}
+		}
+		if len(bank[b]) == 0 { // a band narrower than a bin takes the nearest bin
+			bank[b] = []tap{{int(math.Round(mid / binHz)), 1}}
+		}
+	}
+	return bank
+}
+
+// fft transforms re + i·im in place (radix 2; len a power of two).
+func fft(re, im []float64) {
+	n := len(re)
+	for i, j := 1, 0; i < n; i++ {
+		bit := n >> 1
+		for ; j&bit != 0; bit >>= 1 {
+			j ^= bit
+		}
+		j ^= bit
+		if i < j {
+			re[i], re[j] = re[j], re[i]
+			im[i], im[j] = im[j], im[i]
+		}
+	}
+	for size := 2; size <= n; size <<= 1 {
+		step := -2 * math.Pi / float64(size)
+		for start := 0; start < n; start += size {
+			for k := range size / 2 {
+				c, s := math.Cos(step*float64(k)), math.Sin(step*float64(k))
+				a, b := start+k, start+k+size/2
+				tr := re[b]*c - im[b]*s
+				ti := re[b]*s + im[b]*c
+				re[b], im[b] = re[a]-tr, im[a]-ti
+				re[a], im[a] = re[a]+tr, im[a]+ti
+			}
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package sound
+
+import (
+	"fmt"
+
+	"somehow/core/nn"
+)
+
+// Recipe is how the spoken-digit reader is made: a small conv net over the Bands×Frames
+// spectrogram (the digits' conv net, one size smaller), Adam, augmented clips.
+type Recipe struct {
+	Arch    string
+	Epochs  int
+	Augment bool
+	nn.Optimizer
+	BatchSize int
+}
+
+// DefaultRecipe is the shipped reader's recipe.
+func DefaultRecipe() Recipe {
+	return Recipe{
+		Arch:      fmt.Sprintf("%dx%d-conv5x5x16same-pool2-conv5x5x32same-pool2-128-10", Bands, Frames),
+		Epochs:    25,
+		Augment:   true,
+		Optimizer: nn.Optimizer{Kind: nn.Adam, LearningRate: 0.001},
+		BatchSize: 32,
+	}
+}
+
+// Start makes a fresh network and its trainer from the recipe, with weights and shuffling from
+// seed, over train (augmented as the recipe says).
+func (r Recipe) Start(train []Clip, seed uint64) (*nn.Trainer, *Set, error) {
+	arch, err := nn.ParseArchitecture(r.Arch, nn.ReLU, nn.Softmax, nn.CrossEntropy)
+	if err != nil {
+		return nil, nil, err
+	}
+	if arch.Inputs != Bands*Frames || arch.Outputs() != 10 {
+		return nil, nil, fmt.Errorf("a spoken-digit network takes %d×%d inputs and gives 10 outputs; %s does not", Bands, Frames, arch)
+	}
+	tr, err := nn.Recipe{Arch: arch, Init: nn.Init{Kind: nn.He}, Optimizer: r.Optimizer, BatchSize: r.BatchSize}.Start(seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	set := &Set{Clips: train, Augment: r.Augment, Seed: seed, Epoch: func() int { return tr.Epochs }}
+	return tr, set, nil
+}
+
+// Accuracy is the share of clips net reads right.
+func Accuracy(net *nn.Network, clips []Clip) (float64, error) {
+	if len(clips) == 0 {
+		return 0, nil
+	}
+	ev, err := nn.Evaluate(net, &Set{Clips: clips})
+	if err != nil {
+		return 0, err
+	}
+	return ev.Accuracy(), nil
+}
