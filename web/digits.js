@@ -1,6 +1,6 @@
 // The digit page: draw a digit and watch a network read it; train your own on MNIST. Everything
 // is computed by the Go core in this page's own worker (messages: core/engine/protocol.go).
-import { $, canvasPoint, colors, fitCanvas, greyImage, lineChart, rgba, palette, signedImage } from "./plot.js";
+import { $, canvasPoint, colors, fitCanvas, greyImage, lineChart, featureMaps, outputBars, rgba, palette, signedImage } from "./plot.js";
 import { connect } from "./rpc.js";
 import { start as startExperiment } from "./experiment.js";
 import { MNIST, mnistMissing, PAPER } from "./paper.js";
@@ -85,7 +85,7 @@ async function classify(strokeEnd) {
     // A screen reader hears the reading when the stroke ends, not every reading while drawing.
     $("#verdict").setAttribute("aria-live", strokeEnd ? "polite" : "off");
     showOutputs(reply.outputs, reply.digit, reply.bytes.input);
-    if (reply.stages) showFeatureMaps(reply.stages, reply.bytes.features);
+    if (reply.stages) featureMaps($("#maps"), reply.stages, reply.bytes.features);
     if (strokeEnd) {
       document.body.dataset.classifyMs = (performance.now() - t0).toFixed(1);
       document.body.dataset.strokesRead = ++strokesRead;
@@ -104,49 +104,10 @@ async function classify(strokeEnd) {
 const aDigit = (d) => (d === 8 ? "an " : "a ") + d;
 
 function showOutputs(outputs, digit, image, caption) {
-  const bars = $("#bars");
-  bars.textContent = "";
-  const top = Math.max(...outputs.map(Math.abs), 1e-9);
-  outputs.forEach((v, k) => {
-    const li = document.createElement("li");
-    li.className = k === digit ? "winner" : "";
-    const span = (cls, text) => Object.assign(document.createElement("span"), { className: cls, textContent: text });
-    const bar = span("bar", ""), fill = document.createElement("span");
-    fill.style.width = Math.max(0, (100 * v) / top).toFixed(1) + "%"; // CSSOM, allowed by the CSP
-    bar.appendChild(fill);
-    li.append(span("d", String(k)), bar, span("v", v.toFixed(5)));
-    bars.appendChild(li);
-  });
+  outputBars($("#bars"), outputs, digit);
   $("#verdict").textContent = caption ? caption : `Looks like ${aDigit(digit)}`;
   $("#verdict").dataset.digit = digit;
   if (image) greyImage($("#seen"), image, 28);
-}
-
-// showFeatureMaps draws what each stage of an image network made of the digit just read.
-function showFeatureMaps(stages, bytes) {
-  const maps = $("#maps");
-  // The canvases are made once for a network's layout and repainted after: a conv net has about
-  // a hundred maps.
-  const layout = stages.map((st) => `${st.name}:${st.channels}`).join(",");
-  if (maps.dataset.layout !== layout) {
-    maps.textContent = "";
-    maps.dataset.layout = layout;
-    for (const st of stages) {
-      const fig = document.createElement("figure");
-      const row = Object.assign(document.createElement("div"), { className: "channels" });
-      for (let c = 0; c < st.channels; c++) row.appendChild(document.createElement("canvas"));
-      fig.append(row, Object.assign(document.createElement("figcaption"), {
-        textContent: `${st.name}: ${st.channels} maps of ${st.height}×${st.width}`,
-      }));
-      maps.appendChild(fig);
-    }
-  }
-  let at = 0;
-  stages.forEach((st, k) => {
-    const n = st.height * st.width;
-    const canvases = maps.children[k].querySelectorAll("canvas");
-    for (let c = 0; c < st.channels; c++, at += n) greyImage(canvases[c], bytes.subarray(at, at + n), st.width);
-  });
 }
 
 // showFilters draws the current model's first convolution filters, or hides the section for a

@@ -52,9 +52,9 @@ export function paintPixels(canvas, w, h, color) {
 // mix is colour c at strength a (0..1) over white.
 export const mix = (c, a) => [255 * (1 - a) + c[0] * a, 255 * (1 - a) + c[1] * a, 255 * (1 - a) + c[2] * a];
 
-// greyImage paints bytes (0 paper .. 255 ink) as a size×size picture.
-export function greyImage(canvas, bytes, size) {
-  paintPixels(canvas, size, size, (i) => { const v = 255 - bytes[i]; return [v, v, v]; });
+// greyImage paints bytes (0 paper .. 255 ink) as a width×height picture (square by default).
+export function greyImage(canvas, bytes, width, height = width) {
+  paintPixels(canvas, width, height, (i) => { const v = 255 - bytes[i]; return [v, v, v]; });
 }
 
 // signedImage paints bytes where 128 is 0: blue above, orange below (weightColor's meaning).
@@ -285,4 +285,47 @@ function logTicks(lo, hi) {
     for (const m of [1, 2, 5]) { const v = m * 10 ** e; if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v); }
   }
   return out;
+}
+
+// outputBars fills list (an <ol>) with a network's ten outputs as bars, the winner marked.
+export function outputBars(list, outputs, winner) {
+  list.textContent = "";
+  const top = Math.max(...outputs.map(Math.abs), 1e-9);
+  outputs.forEach((v, k) => {
+    const li = document.createElement("li");
+    li.className = k === winner ? "winner" : "";
+    const span = (cls, text) => Object.assign(document.createElement("span"), { className: cls, textContent: text });
+    const bar = span("bar", ""), fill = document.createElement("span");
+    fill.style.width = Math.max(0, (100 * v) / top).toFixed(1) + "%"; // CSSOM, allowed by the CSP
+    bar.appendChild(fill);
+    li.append(span("d", String(k)), bar, span("v", v.toFixed(5)));
+    list.appendChild(li);
+  });
+}
+
+// featureMaps draws what each stage of an image network made of its last input, into container:
+// for each stage a row of its channels' maps (stages: [{name, channels, height, width}], the
+// maps one after the other in bytes). The canvases are made once for a network's layout and
+// repainted after: a conv net has about a hundred maps.
+export function featureMaps(container, stages, bytes) {
+  const layout = stages.map((st) => `${st.name}:${st.channels}`).join(",");
+  if (container.dataset.layout !== layout) {
+    container.textContent = "";
+    container.dataset.layout = layout;
+    for (const st of stages) {
+      const fig = document.createElement("figure");
+      const row = Object.assign(document.createElement("div"), { className: "channels" });
+      for (let c = 0; c < st.channels; c++) row.appendChild(document.createElement("canvas"));
+      fig.append(row, Object.assign(document.createElement("figcaption"), {
+        textContent: `${st.name}: ${st.channels} maps of ${st.height}×${st.width}`,
+      }));
+      container.appendChild(fig);
+    }
+  }
+  let at = 0;
+  stages.forEach((st, k) => {
+    const n = st.height * st.width;
+    const canvases = container.children[k].querySelectorAll("canvas");
+    for (let c = 0; c < st.channels; c++, at += n) greyImage(canvases[c], bytes.subarray(at, at + n), st.width, st.height);
+  });
 }

@@ -93,6 +93,15 @@
 //	  momentum, steps}
 //	{type: "backprop", backprop: Backprop}                 BackpropReply (every number of one
 //	                                                        step, and the finite-difference check)
+//
+// # page "listen" (core/engine/listen over core/sound): spoken digits, heard by a network
+//
+//	page → worker                              worker → page
+//	{type: "loadModel"} + bytes "model"        Loaded (a model that reads Bands×Frames spectrograms)
+//	{type: "hear", rate?, features?}           Heard; bytes out "spectrogram", "waveform" and, with
+//	  + bytes "mp3" (a file) or "pcm"          features, "features". pcm: float32 little-endian
+//	  (the microphone's samples at rate)       samples at rate (8 to 192 kHz)
+//	{type: "weights"}                          Weights; bytes out "weights" (the first filters)
 package engine
 
 // Messages are the message types each page's handler takes, exactly as listed above; the router
@@ -102,6 +111,7 @@ var Messages = map[string][]string{
 	"digits": {"loadModel", "models", "presets", "useModel", "classify", "loadMNIST", "trainStart", "trainSlice",
 		"trainStop", "evaluate", "testImage", "weights", "exportModel"},
 	"lessons": {"neuron", "activations", "approximate", "fitStart", "fitTrain", "terrain", "descend", "backprop"},
+	"listen":  {"loadModel", "hear", "weights"},
 }
 
 // Envelope is what every message carries besides its body.

@@ -11,6 +11,7 @@ import (
 	"somehow/core/engine/digits"
 	"somehow/core/engine/lab"
 	"somehow/core/engine/lessons"
+	"somehow/core/engine/listen"
 	"somehow/core/sentence"
 )
 
@@ -27,6 +28,7 @@ var handlers = map[string]func() Handler{
 	"lab":     func() Handler { return lab.New() },
 	"digits":  func() Handler { return digits.New() },
 	"lessons": func() Handler { return lessons.New() },
+	"listen":  func() Handler { return listen.New() },
 }
 
 // Router owns one worker's page handlers and the envelope.

@@ -75,6 +75,7 @@ func FuzzHandle(f *testing.F) {
 		`{"page":"digits","type":"trainStart","train":{"preset":"paper"}}`,
 		`{"page":"lessons","type":"descend","landscape":"curve","start":[1,0],"learningRate":0.1,"steps":50}`,
 		`{"page":"lessons","type":"fitStart","target":"sine","units":4,"seed":1}`, `{"page":"lessons","type":"backprop"}`,
+		`{"page":"listen","type":"hear","rate":16000}`, `{"page":"listen","type":"loadModel"}`,
 	} {
 		f.Add([]byte(msg), []byte{1, 2, 3, 255})
 	}

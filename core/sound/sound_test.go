@@ -28,10 +28,11 @@ func TestToneLandsInItsBand(t *testing.T) {
 		hz   float64
 		rate int
 	}{{300, 16000}, {1000, 48000}, {3000, 44100}, {6000, 16000}} {
-		f, trimmed, err := Features(tone(c.hz, 0.5, c.rate), c.rate)
+		_, trimmed, err := Features(tone(c.hz, 0.5, c.rate), c.rate)
 		if err != nil {
 			t.Fatal(err)
 		}
+		f := LogMel(trimmed)
 		if d := len(trimmed) - SampleRate/2; d < 0 || d > SampleRate/20 {
 			t.Errorf("%g Hz: %d samples after trimming, want about %d", c.hz, len(trimmed), SampleRate/2)
 		}
@@ -123,7 +124,7 @@ func TestDecodingIsTheSameEverywhere(t *testing.T) {
 	binary.Write(h, binary.LittleEndian, samples)
 	binary.Write(h, binary.LittleEndian, f)
 	got := fmt.Sprintf("%x", h.Sum(nil))[:16]
-	const want = "bec37c4eedbea22a"
+	const want = "a68c1b184718c17d"
 	if got != want {
 		t.Errorf("samples and features hash to %s, want %s (the same natively and in wasm)", got, want)
 	}

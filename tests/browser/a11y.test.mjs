@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { start } from "./harness.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const sections = ["lab", "digits", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
+const sections = ["lab", "digits", "listen", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
 
 let env, context;
 before(async () => {
@@ -23,6 +23,7 @@ test("axe finds no serious or critical violations on any section", async () => {
     await page.goto(env.base + "#" + s);
     await page.waitForSelector("body[data-ready=true]");
     if (s === "digits") await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
+    else if (s === "listen") await page.waitForSelector("body[data-listen-ready=true]", { timeout: 60000 });
     else if (s !== "lab") await page.waitForSelector(`body[data-lesson="${s}"]`);
     await page.waitForTimeout(500);
     await page.addScriptTag({ content: axeSource });

@@ -3,10 +3,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { screenshotDir } from "./harness.mjs";
+import { root, screenshotDir } from "./harness.mjs";
 import { startEdge } from "./edge.mjs";
 
 let edge, browser;
@@ -78,4 +79,16 @@ test("the API at the edge: models, a good canvas, and bad bodies with clear 4xx 
   }
   // The worker still answers after all that.
   assert.equal((await fetch(edge.base + "api/models")).status, 200);
+});
+
+test("the edge worker fits the free plan: under 3 MB compressed, and its API answers carry the security headers", async () => {
+  const size = gzipSync(readFileSync(join(root, "build", "edge", "app.wasm")), { level: 9 }).length;
+  assert.ok(size < 3_000_000, `the edge worker is ${(size / 1e6).toFixed(2)} MB compressed`);
+  const res = await fetch(edge.base + "api/models");
+  for (const h of ["x-content-type-options", "content-security-policy", "referrer-policy", "cross-origin-opener-policy"]) {
+    assert.ok(res.headers.get(h), `/api/models at the edge lacks ${h}`);
+  }
+  const hear = await fetch(edge.base + "api/hear", { method: "POST", headers: { "Content-Type": "audio/mpeg" }, body: "x" });
+  assert.equal(hear.status, 501);
+  assert.match((await hear.json()).error, /does not listen/);
 });

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { start, screenshotDir } from "./harness.mjs";
 
-const sections = ["lab", "digits", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
+const sections = ["lab", "digits", "listen", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
 let env;
 before(async () => { env = await start(); mkdirSync(screenshotDir, { recursive: true }); });
 after(async () => { await env?.stop(); });
@@ -16,6 +16,7 @@ test("no section scrolls sideways on a phone", async () => {
   for (const s of sections) {
     const page = await env.page("#" + s, { width: 390, height: 844 });
     if (s === "digits") await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
+    else if (s === "listen") await page.waitForSelector("body[data-listen-ready=true]", { timeout: 60000 });
     else if (s !== "lab") await page.waitForSelector(`body[data-lesson="${s}"]`);
     await page.waitForTimeout(300);
     const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);

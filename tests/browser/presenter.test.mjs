@@ -49,7 +49,7 @@ test("digits on a projector: the pad and its verdict fill the screen", async () 
 
 // Every section on the projectors schools have: nothing scrolls, no text under 24 px, and what a
 // caption points at is on the screen.
-const sections = ["lab", "digits", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
+const sections = ["lab", "digits", "listen", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
 const projectors = [[1024, 768], [1280, 720], [1366, 768], [1920, 1080]];
 
 // smallText lists the visible elements whose own text is under 24 px.
@@ -70,6 +70,7 @@ test("presenter mode at 1024×768, 1280×720, 1366×768 and 1920×1080: every se
     for (const s of sections) {
       const page = await env.page("?present#" + s, { width, height });
       if (s === "digits") await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
+      else if (s === "listen") await page.waitForSelector("body[data-listen-ready=true]", { timeout: 60000 });
       else if (s !== "lab") await page.waitForSelector(`body[data-lesson="${s}"]`, { timeout: 30000 });
       await page.waitForTimeout(700); // the figures fit themselves once drawn
       const [scrollH, scrollW] = await page.evaluate(() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { start, screenshotDir } from "./harness.mjs";
 
 const sections = process.argv.slice(2).length ? process.argv.slice(2)
-  : ["lab", "digits", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
+  : ["lab", "digits", "listen", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
 const sizes = { phone: { width: 390, height: 844 }, laptop: { width: 1366, height: 768 }, projector: { width: 1920, height: 1080 } };
 mkdirSync(screenshotDir, { recursive: true });
 const env = await start();
@@ -14,7 +14,8 @@ try {
     for (const s of sections) {
       const page = await env.page("#" + s, viewport);
       if (s === "digits") await page.waitForSelector("body[data-digits-ready=true]", { timeout: 30000 });
-      if (s !== "lab" && s !== "digits") await page.waitForSelector(`body[data-lesson="${s}"]`, { timeout: 30000 });
+      if (s === "listen") await page.waitForSelector("body[data-listen-ready=true]", { timeout: 30000 });
+      if (s !== "lab" && s !== "digits" && s !== "listen") await page.waitForSelector(`body[data-lesson="${s}"]`, { timeout: 30000 });
       await page.waitForTimeout(800);
       const file = join(screenshotDir, `${s}-${name}.png`);
       await page.screenshot({ path: file, fullPage: true });

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"somehow/assets"
+	"somehow/core/nn"
+	"somehow/core/sound"
+)
+
+// hearingHandler serves the shipped digit models and a listening model: the shipped one when
+// it is there, else a fresh small one (the answers' shape and the refusals do not need it trained).
+func hearingHandler(t *testing.T) (*Handler, bool) {
+	t.Helper()
+	models := fstest.MapFS{}
+	for _, name := range []string{"paper.somehow", "conv.somehow"} {
+		b, err := fs.ReadFile(assets.Models, "models/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models[name] = &fstest.MapFile{Data: b}
+	}
+	shipped := true
+	b, err := os.ReadFile(filepath.Join("..", "assets", "models", "listen.somehow"))
+	if err != nil {
+		shipped = false
+		arch, err := nn.ParseArchitecture(fmt.Sprintf("%dx%d-conv3x3x4-pool2-10", sound.Bands, sound.Frames), nn.ReLU, nn.Softmax, nn.CrossEntropy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, err := nn.New(arch, nn.Init{Kind: nn.He}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := nn.Save(&buf, "listen", net); err != nil {
+			t.Fatal(err)
+		}
+		b = buf.Bytes()
+	}
+	models["listen.somehow"] = &fstest.MapFile{Data: b}
+	h, err := New(models)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, shipped
+}
+
+func TestHearReadsASpokenDigit(t *testing.T) {
+	h, shipped := hearingHandler(t)
+	dir, err := sound.Dir()
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, name := range []string{"3_george_1.mp3", "7_yweweler_2.mp3"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Skip(err)
+		}
+		w := do(h, "POST", "/api/hear", "audio/mpeg", string(b))
+		var p Prediction
+		if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &p) != nil || len(p.Outputs) != 10 || p.Model != "listen" {
+			t.Fatalf("%s: %d %s", name, w.Code, w.Body)
+		}
+		if shipped && p.Digit != int(name[0]-'0') {
+			t.Errorf("%s was heard as %d", name, p.Digit)
+		}
+	}
+}
+
+func TestHearBadRequests(t *testing.T) {
+	h, _ := hearingHandler(t)
+	for _, c := range []struct {
+		name, method, ctype, body string
+		status                    int
+		want                      string
+	}{
+		{"not mp3", "POST", "audio/mpeg", "this is not a recording", 400, "not an MP3"},
+		{"empty", "POST", "audio/mpeg", "", 400, "empty"},
+		{"json", "POST", "application/json", "{}", 415, "MP3 file"},
+		{"huge", "POST", "audio/mpeg", strings.Repeat("x", sound.MaxMP3Bytes+1), 413, "over"},
+		{"get", "GET", "", "", 405, "use POST"},
+	} {
+		w := do(h, c.method, "/api/hear", c.ctype, c.body)
+		var e struct{ Error string }
+		json.Unmarshal(w.Body.Bytes(), &e)
+		if w.Code != c.status || !strings.Contains(e.Error, c.want) {
+			t.Errorf("%s: %d %q, want %d mentioning %q", c.name, w.Code, e.Error, c.status, c.want)
+		}
+	}
+	// Where no listening model is served (the edge today), a sentence says so.
+	w := do(handler(t), "POST", "/api/hear", "audio/mpeg", "x")
+	if w.Code != http.StatusNotImplemented || !strings.Contains(w.Body.String(), "does not listen") {
+		t.Errorf("without a listening model: %d %s", w.Code, w.Body)
+	}
+}

@@ -1,0 +1,173 @@
+// Package listen is the listening page's message handler: a thin adapter over core/sound that
+// hears a recording (an MP3, or a microphone's samples) with a model and says which digit it
+// heard. Its messages are listed with the rest of the protocol in core/engine (protocol.go);
+// their bodies are here.
+package listen
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"somehow/core/mnist"
+	"somehow/core/nn"
+	"somehow/core/sound"
+)
+
+// Handler holds the model that listens.
+type Handler struct {
+	model *nn.Model
+	now   func() time.Time
+}
+
+// New returns a handler with no model yet.
+func New() *Handler { return &Handler{now: time.Now} }
+
+// Request is a listening message from the page. Fields a type does not use are ignored.
+type Request struct {
+	// Rate is the sample rate of the bytes "pcm" (hear).
+	Rate int `json:"rate,omitempty"`
+	// Features asks for the model's feature maps too (an image network's).
+	Features bool `json:"features,omitempty"`
+}
+
+// Loaded is the reply to loadModel.
+type Loaded struct {
+	Type         string  `json:"type"` // "model"
+	Architecture string  `json:"architecture"`
+	Parameters   int     `json:"parameters"`
+	TestError    float64 `json:"testError"` // percent, as recorded in the file (0: unknown)
+}
+
+// Heard is the reply to hear. Beside it travel the bytes "spectrogram" (Bands×Frames, one byte a
+// cell, 0 quiet to 255 loud, band 0 the lowest, row by row) and "waveform" (the trimmed word,
+// WaveformPoints pairs of bytes: each point's lowest and highest sample, 128 = 0).
+type Heard struct {
+	Type    string    `json:"type"` // "heard"
+	Digit   int       `json:"digit"`
+	Outputs []float32 `json:"outputs"`
+	Bands   int       `json:"bands"`
+	Frames  int       `json:"frames"`
+	// Seconds is how long the word is once its silence is trimmed.
+	Seconds float64 `json:"seconds"`
+	Millis  float64 `json:"millis"` // time spent in the worker
+	// Stages describe the feature maps in the bytes "features", when asked for.
+	Stages []mnist.Stage `json:"stages,omitempty"`
+}
+
+// Weights is the reply to weights: the first layer's filters, Count images of Width×Height in the
+// bytes "weights" (128 = 0).
+type Weights struct {
+	Type   string `json:"type"` // "weights"
+	Count  int    `json:"count"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// WaveformPoints is how many points the waveform is drawn with.
+const WaveformPoints = 400
+
+// MaxPCMBytes bounds the microphone's samples: MaxSeconds at 48 kHz, float32.
+const MaxPCMBytes = sound.MaxSeconds * 48000 * 4
+
+// Handle carries out one listening message; body is the whole JSON message, in the bytes that
+// came with it. A refused message leaves the model as it was.
+func (h *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any, map[string][]byte, error) {
+	var req Request
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, nil, err
+	}
+	switch msgType {
+	case "loadModel":
+		return h.loadModel(in["model"])
+	case "hear":
+		return h.hear(req, in)
+	case "weights":
+		if h.model == nil {
+			return nil, nil, errors.New("no model is loaded yet")
+		}
+		f := mnist.FirstLayerImages(h.model.Net)
+		return Weights{Type: "weights", Count: f.Count, Width: f.Width, Height: f.Height}, map[string][]byte{"weights": f.Images}, nil
+	}
+	return nil, nil, fmt.Errorf("unknown message type %q", msgType)
+}
+
+func (h *Handler) loadModel(file []byte) (any, map[string][]byte, error) {
+	if file == nil {
+		return nil, nil, errors.New("loadModel needs the model file's bytes")
+	}
+	m, err := nn.Parse(file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("could not load that model: %v", err)
+	}
+	if m.Net.Arch.Inputs != sound.Bands*sound.Frames || m.Net.Arch.Outputs() != 10 {
+		return nil, nil, fmt.Errorf("that model (%s) does not listen: it needs %d×%d inputs (a spectrogram) and 10 outputs", m.Net.Arch, sound.Bands, sound.Frames)
+	}
+	h.model = m
+	a := m.Net.Arch
+	return Loaded{Type: "model", Architecture: a.String(), Parameters: a.Parameters(), TestError: m.TestError}, nil, nil
+}
+
+// hear reads the bytes "mp3" (a file) or "pcm" (float32 little-endian samples at req.Rate).
+func (h *Handler) hear(req Request, in map[string][]byte) (any, map[string][]byte, error) {
+	start := h.now()
+	if h.model == nil {
+		return nil, nil, errors.New("no model is loaded yet")
+	}
+	var features, trimmed []float32
+	var err error
+	switch {
+	case in["mp3"] != nil:
+		features, trimmed, err = sound.FeaturesMP3(in["mp3"])
+	case in["pcm"] != nil:
+		pcm := in["pcm"]
+		if len(pcm)%4 != 0 || len(pcm) > MaxPCMBytes {
+			return nil, nil, fmt.Errorf("the microphone's samples must be float32, at most %d seconds", sound.MaxSeconds)
+		}
+		samples := make([]float32, len(pcm)/4)
+		for i := range samples {
+			samples[i] = math.Float32frombits(binary.LittleEndian.Uint32(pcm[4*i:]))
+		}
+		features, trimmed, err = sound.Features(samples, req.Rate)
+	default:
+		return nil, nil, errors.New("hear needs the bytes of an MP3 file (mp3) or of a recording (pcm)")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	out := append([]float32(nil), h.model.Net.Predict(features)...)
+	r := Heard{Type: "heard", Digit: nn.ClassOf(out), Outputs: out, Bands: sound.Bands, Frames: sound.Frames,
+		Seconds: float64(len(trimmed)) / sound.SampleRate}
+	bytes := map[string][]byte{"spectrogram": picture(features), "waveform": waveform(trimmed)}
+	if req.Features && len(h.model.Net.Features) > 0 {
+		r.Stages, bytes["features"] = mnist.FeatureMaps(h.model.Net)
+	}
+	r.Millis = float64(h.now().Sub(start).Microseconds()) / 1000
+	return r, bytes, nil
+}
+
+// picture maps the normalised spectrogram (about -3 to 3) to bytes.
+func picture(f []float32) []byte {
+	b := make([]byte, len(f))
+	for i, v := range f {
+		b[i] = byte(math.Max(0, math.Min(255, 128+40*float64(v))))
+	}
+	return b
+}
+
+// waveform is the lowest and highest sample of each of WaveformPoints stretches of x.
+func waveform(x []float32) []byte {
+	out := make([]byte, 2*WaveformPoints)
+	for p := range WaveformPoints {
+		lo, hi := float32(0), float32(0)
+		for _, v := range x[p*len(x)/WaveformPoints : (p+1)*len(x)/WaveformPoints] {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		out[2*p] = byte(math.Max(0, math.Min(255, 128+127*float64(lo))))
+		out[2*p+1] = byte(math.Max(0, math.Min(255, 128+127*float64(hi))))
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+package listen
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"somehow/core/nn"
+	"somehow/core/sound"
+)
+
+// smallModel is a fresh network of the listening shape: enough to check what travels.
+func smallModel(t *testing.T) []byte {
+	t.Helper()
+	arch, err := nn.ParseArchitecture(fmt.Sprintf("%dx%d-conv3x3x4-pool2-10", sound.Bands, sound.Frames), nn.ReLU, nn.Softmax, nn.CrossEntropy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := nn.New(arch, nn.Init{Kind: nn.He}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := nn.Save(&buf, "small", net); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestHearAMicrophoneAndAFile(t *testing.T) {
+	h := New()
+	if _, _, err := h.Handle("hear", []byte(`{}`), map[string][]byte{"pcm": make([]byte, 400)}); err == nil || !strings.Contains(err.Error(), "no model") {
+		t.Errorf("before a model: %v", err)
+	}
+	if _, _, err := h.Handle("loadModel", []byte(`{}`), map[string][]byte{"model": []byte("junk")}); err == nil {
+		t.Error("a damaged model was taken")
+	}
+	if _, _, err := h.Handle("loadModel", []byte(`{}`), map[string][]byte{"model": smallModel(t)}); err != nil {
+		t.Fatal(err)
+	}
+	// A microphone at 44.1 kHz: half a second of a 500 Hz tone between silences.
+	rate := 44100
+	var pcm bytes.Buffer
+	for i := range rate {
+		v := 0.0
+		if i > rate/4 && i < 3*rate/4 {
+			v = 0.3 * math.Sin(2*math.Pi*500*float64(i)/float64(rate))
+		}
+		binary.Write(&pcm, binary.LittleEndian, float32(v))
+	}
+	reply, out, err := h.Handle("hear", []byte(`{"rate":44100,"features":true}`), map[string][]byte{"pcm": pcm.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heard := reply.(Heard)
+	if len(heard.Outputs) != 10 || math.Abs(heard.Seconds-0.5) > 0.06 || len(out["spectrogram"]) != sound.Bands*sound.Frames ||
+		len(out["waveform"]) != 2*WaveformPoints || len(heard.Stages) == 0 || len(out["features"]) == 0 {
+		t.Errorf("heard %+v, bytes %d %d %d", heard, len(out["spectrogram"]), len(out["waveform"]), len(out["features"]))
+	}
+	if _, err := json.Marshal(reply); err != nil {
+		t.Error(err)
+	}
+	for name, in := range map[string]map[string][]byte{
+		"odd pcm":  {"pcm": make([]byte, 7)},
+		"silence":  {"pcm": make([]byte, 4*16000)},
+		"not mp3":  {"mp3": []byte("not an mp3")},
+		"nothing":  {},
+		"too long": {"pcm": make([]byte, MaxPCMBytes+4)},
+	} {
+		if _, _, err := h.Handle("hear", []byte(`{"rate":16000}`), in); err == nil || !strings.Contains(err.Error(), " ") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	dir, err := sound.Dir()
+	if err != nil {
+		t.Skip(err)
+	}
+	mp3, err := os.ReadFile(filepath.Join(dir, "5_nicolas_4.mp3"))
+	if err != nil {
+		t.Skip(err)
+	}
+	if _, out, err := h.Handle("hear", []byte(`{}`), map[string][]byte{"mp3": mp3}); err != nil || len(out["spectrogram"]) != sound.Bands*sound.Frames {
+		t.Errorf("an FSDD recording: %v", err)
+	}
+	w, out, err := h.Handle("weights", []byte(`{}`), nil)
+	if err != nil || w.(Weights).Count != 4 || len(out["weights"]) != 4*9 {
+		t.Errorf("weights: %+v %v", w, err)
+	}
+}

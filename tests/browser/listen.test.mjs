@@ -1,0 +1,92 @@
+// The listening page in real headless Chromium: FSDD's recordings read by the shipped model, a
+// bad upload refused with a sentence, and a voice through the microphone (Chromium's fake capture
+// device, fed a WAV made by sox at test time from a recording) read while the button is held.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { chromium } from "playwright-core";
+import { root, start } from "./harness.mjs";
+
+const fsdd = join(root, "assets", "fsdd", "mp3");
+const haveFSDD = existsSync(join(fsdd, "0_george_0.mp3"));
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.stop(); });
+
+async function listenPage(p = env) {
+  const page = await p.page("#listen");
+  await page.waitForSelector("body[data-listen-ready=true]", { timeout: 60000 });
+  return page;
+}
+
+test("one recording of each digit, by every speaker in turn, is heard right", { skip: !haveFSDD && "FSDD is not here (make fsdd)" }, async () => {
+  const page = await listenPage();
+  const speakers = await page.locator("#clipSpeaker option").allTextContents();
+  assert.equal(speakers.length, 5);
+  const wrong = [];
+  for (let d = 0; d < 10; d++) {
+    const speaker = speakers[d % speakers.length];
+    await page.selectOption("#clipDigit", String(d));
+    await page.selectOption("#clipSpeaker", speaker);
+    await page.fill("#clipIndex", String(d % 5)); // FSDD's test split: indices 0-4
+    const n = Number(await page.getAttribute("body", "data-heard")) || 0;
+    await page.click("#clipPlay");
+    await page.waitForFunction((k) => Number(document.body.dataset.heard) > k, n);
+    const heard = Number(await page.getAttribute("body", "data-heard-digit"));
+    if (heard !== d) wrong.push(`${d}_${speaker}_${d % 5} heard as ${heard}`);
+  }
+  assert.deepEqual(wrong, []);
+  assert.match(await page.locator("#heard").textContent(), /Sounds like a 9/);
+  assert.equal(await page.locator("#heardBars li").count(), 10);
+  assert.ok(await page.locator("#listenMaps canvas").count() > 10, "the feature maps are drawn");
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("a file that is not an MP3 is refused with a sentence, and the model keeps listening", async () => {
+  const page = await listenPage();
+  const bad = join(mkdtempSync(join(tmpdir(), "somehow-")), "not.mp3");
+  writeFileSync(bad, "this is not a recording");
+  await page.setInputFiles("#mp3Upload", bad);
+  await page.waitForSelector("#notice:not([hidden])");
+  assert.match(await page.locator("#notice").textContent(), /not an MP3/);
+  if (haveFSDD) {
+    await page.setInputFiles("#mp3Upload", join(fsdd, "4_lucas_3.mp3"));
+    await page.waitForFunction(() => document.body.dataset.heardDigit === "4");
+  }
+  await page.close();
+});
+
+test("push to talk: a recording played into the microphone is heard while the button is held", { skip: !haveFSDD && "FSDD is not here (make fsdd)" }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "somehow-mic-"));
+  const wav = join(dir, "seven.wav");
+  // 48 kHz like a real microphone, with silence before and after the word.
+  execFileSync("sox", [join(fsdd, "7_jackson_3.mp3"), "-r", "48000", wav, "pad", "0.3", "1.0"]);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+      `--use-file-for-fake-audio-capture=${wav}%noloop`, "--autoplay-policy=no-user-gesture-required"],
+  });
+  try {
+    const page = await browser.newPage();
+    page.consoleErrors = [];
+    page.on("console", (m) => { if (m.type() === "error") page.consoleErrors.push(m.text()); });
+    await page.goto(env.base + "#listen");
+    await page.waitForSelector("body[data-listen-ready=true]", { timeout: 60000 });
+    const box = await page.locator("#talk").boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.waitForTimeout(1800);
+    await page.mouse.up();
+    await page.waitForFunction(() => Number(document.body.dataset.heard) >= 1, null, { timeout: 20000 });
+    assert.equal(await page.getAttribute("body", "data-heard-digit"), "7", await page.locator("#micStatus").textContent());
+    assert.deepEqual(page.consoleErrors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,182 @@
+// The listening page: say a digit (or play a recording, or upload an MP3) and watch a network
+// read its spectrogram. The sound is turned into the spectrogram and read by the Go core in this
+// page's own worker (messages: core/engine/protocol.go); this file records, asks and paints.
+import { $, colors, featureMaps, fitCanvas, outputBars, paintPixels, signedImage } from "./plot.js";
+import { connect } from "./rpc.js";
+
+let worker, notice = () => {};
+let speakers = [];
+let heardCount = 0; // readings shown, for the tests
+
+// show paints a Heard reply: the verdict, the bars, the waveform, the spectrogram, the maps.
+function show(r, caption) {
+  if (r.type !== "heard") return;
+  $("#heard").textContent = caption || `Sounds like ${r.digit === 8 ? "an" : "a"} ${r.digit}`;
+  $("#heard").dataset.digit = r.digit;
+  outputBars($("#heardBars"), r.outputs, r.digit);
+  $("#heardSeconds").textContent = `${r.seconds.toFixed(2)} s`;
+  drawWaveform(r.bytes.waveform);
+  // Band 0, the lowest pitch, at the bottom; louder is darker.
+  const s = r.bytes.spectrogram;
+  paintPixels($("#spectrogram"), r.frames, r.bands, (i) => {
+    const row = r.bands - 1 - Math.floor(i / r.frames), v = 255 - s[row * r.frames + (i % r.frames)];
+    return [v, v, Math.min(255, v + 30)];
+  });
+  if (r.stages) featureMaps($("#listenMaps"), r.stages, r.bytes.features);
+  // On a projector the page grew by its bars: the figures fit the screen again.
+  if (document.body.classList.contains("presenter")) window.dispatchEvent(new Event("resize"));
+  document.body.dataset.heard = ++heardCount;
+  document.body.dataset.heardDigit = r.digit;
+}
+
+function drawWaveform(w) {
+  const c = $("#waveform");
+  fitCanvas(c);
+  const ctx = c.getContext("2d"), W = c.width, H = c.height, n = w.length / 2;
+  ctx.fillStyle = colors.paper;
+  ctx.fillRect(0, 0, W, H);
+  ctx.strokeStyle = colors.blue;
+  ctx.beginPath();
+  for (let p = 0; p < n; p++) {
+    const x = (p / n) * W;
+    ctx.moveTo(x, H * (1 - w[2 * p + 1] / 255));
+    ctx.lineTo(x, H * (1 - w[2 * p] / 255) + 1);
+  }
+  ctx.stroke();
+}
+
+// hear asks the worker to read a recording: bytes {mp3} or {pcm} (with its rate), or a fetched
+// MP3 file.
+async function hear(msg, caption) {
+  const r = await worker.ask({ type: "hear", features: true, ...msg });
+  if (r.type === "heard") show(r, caption);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recordings from FSDD (when `make fsdd` has put them beside the page).
+
+const clipName = () => `${$("#clipDigit").value}_${$("#clipSpeaker").value}_${Number($("#clipIndex").value) || 0}.mp3`;
+
+async function playClip() {
+  const name = clipName(), url = "assets/fsdd/mp3/" + name;
+  const audio = $("#clipAudio");
+  audio.src = url;
+  audio.play().catch(() => {}); // a page may not play sound until it is clicked: reading goes on
+  const r = await hear({ fetch: { mp3: url } });
+  if (r.type === "heard") $("#micStatus").textContent = `${name}: ${$("#clipSpeaker").value} saying ${$("#clipDigit").value}.`;
+}
+
+function shuffle() {
+  $("#clipDigit").value = String(Math.floor(Math.random() * 10));
+  $("#clipSpeaker").value = speakers[Math.floor(Math.random() * speakers.length)];
+  $("#clipIndex").value = String(Math.floor(Math.random() * 50));
+  playClip();
+}
+
+async function findFSDD() {
+  const res = await fetch("assets/fsdd/speakers.txt").catch(() => null);
+  if (!res || !res.ok) {
+    $("#clipPicker").hidden = true;
+    $("#fsddMissing").hidden = false;
+    $("#fsddMissing").textContent = "FSDD's recordings are not beside this page (`make fsdd` copies them; the README says how to make them): the microphone and MP3 files still work.";
+    return;
+  }
+  speakers = (await res.text()).split("\n").map((s) => s.trim()).filter(Boolean);
+  for (let d = 0; d < 10; d++) $("#clipDigit").add(new Option(String(d), String(d)));
+  for (const s of speakers) $("#clipSpeaker").add(new Option(s, s));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The microphone: push to talk. While the button (or Space) is held the samples are kept; let go
+// and they are read, at the microphone's own rate (the worker resamples).
+
+let mic = null; // {ctx, stream, node, chunks}
+
+async function startTalking() {
+  if (mic) return;
+  mic = { chunks: [] };
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: true } });
+    if (!mic) { stream.getTracks().forEach((t) => t.stop()); return; } // let go already
+    const ctx = new AudioContext();
+    const source = ctx.createMediaStreamSource(stream);
+    // A ScriptProcessor hands the samples to the page as they come (no extra module to load).
+    const node = ctx.createScriptProcessor(4096, 1, 1);
+    node.onaudioprocess = (e) => { if (mic) mic.chunks.push(new Float32Array(e.inputBuffer.getChannelData(0))); };
+    source.connect(node);
+    node.connect(ctx.destination);
+    Object.assign(mic, { ctx, stream, node });
+    $("#talk").classList.add("talking");
+    $("#micStatus").textContent = "Listening… say one digit, then let go.";
+  } catch (err) {
+    mic = null;
+    $("#micStatus").textContent = "The microphone cannot be used here (" + err.message + "): allow it in the browser, or play a recording.";
+  }
+}
+
+async function stopTalking() {
+  const m = mic;
+  mic = null;
+  $("#talk").classList.remove("talking");
+  if (!m || !m.ctx) return;
+  m.node.disconnect();
+  m.stream.getTracks().forEach((t) => t.stop());
+  const rate = m.ctx.sampleRate;
+  m.ctx.close();
+  const n = m.chunks.reduce((s, c) => s + c.length, 0);
+  const pcm = new Float32Array(n);
+  let at = 0;
+  for (const c of m.chunks) { pcm.set(c, at); at += c.length; }
+  if (n < rate / 10) { $("#micStatus").textContent = "That was too short: hold the button while you speak."; return; }
+  const r = await hear({ rate, bytes: { pcm: pcm.buffer } });
+  $("#micStatus").textContent = r.type === "heard" ? `Heard ${r.seconds.toFixed(2)} s of speech.` : r.error;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function loadModel() {
+  const m = await worker.ask({ type: "loadModel", fetch: { model: "assets/models/listen.somehow" } });
+  if (m.type !== "model") return;
+  $("#listenModelInfo").textContent = `${m.architecture} · ${m.parameters.toLocaleString("en")} weights` +
+    (m.testError ? ` · ${(100 - m.testError).toFixed(1)}% of FSDD's test recordings right` : "");
+  const w = await worker.ask({ type: "weights" });
+  if (w.type === "weights") {
+    const box = $("#listenFilters"), n = w.width * w.height;
+    box.textContent = "";
+    for (let k = 0; k < w.count; k++) {
+      const cv = document.createElement("canvas");
+      signedImage(cv, w.bytes.weights.subarray(n * k, n * (k + 1)), w.width);
+      box.appendChild(cv);
+    }
+  }
+}
+
+// start makes the page's worker, loads the model and finds the recordings.
+export async function start(module, showNotice) {
+  notice = showNotice;
+  worker = connect("listen", module, { notice });
+  const talk = $("#talk");
+  talk.addEventListener("pointerdown", (e) => { e.preventDefault(); talk.setPointerCapture(e.pointerId); startTalking(); });
+  talk.addEventListener("pointerup", stopTalking);
+  talk.addEventListener("pointercancel", stopTalking);
+  document.addEventListener("keydown", (e) => {
+    if ($("#listen-page").hidden || e.repeat || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target.closest("input, select, textarea, a") || (e.target.closest("button") && e.target !== talk)) return;
+    if (e.key === " ") { e.preventDefault(); startTalking(); }
+    else if (e.key.toLowerCase() === "r" && !$("#clipPicker").hidden) shuffle();
+  });
+  document.addEventListener("keyup", (e) => { if (e.key === " " && mic) { e.preventDefault(); stopTalking(); } });
+  $("#clipPlay").addEventListener("click", playClip);
+  $("#clipShuffle").addEventListener("click", shuffle);
+  $("#mp3Upload").addEventListener("change", async () => {
+    const file = $("#mp3Upload").files[0];
+    if (!file) return;
+    $("#mp3Upload").value = "";
+    if (file.size > 1 << 20) { notice(`${file.name} is ${Math.round(file.size / 1024)} KB; an MP3 of a spoken digit is at most 1024 KB.`, true); return; }
+    const r = await hear({ bytes: { mp3: await file.arrayBuffer() } });
+    if (r.type === "heard") $("#micStatus").textContent = `${file.name}: heard ${r.seconds.toFixed(2)} s of speech.`;
+  });
+  await Promise.all([loadModel(), findFSDD()]);
+  document.body.dataset.listenReady = "true";
+}
