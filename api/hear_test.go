@@ -1,9 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
@@ -13,8 +11,8 @@ import (
 	"testing/fstest"
 
 	"somehow/assets"
-	"somehow/core/nn"
 	"somehow/core/sound"
+	"somehow/core/sound/soundtest"
 )
 
 // hearingHandler serves the shipped digit models and a listening model: the shipped one when
@@ -33,19 +31,7 @@ func hearingHandler(t *testing.T) (*Handler, bool) {
 	b, err := os.ReadFile(filepath.Join("..", "assets", "models", "listen.somehow"))
 	if err != nil {
 		shipped = false
-		arch, err := nn.ParseArchitecture(fmt.Sprintf("%dx%d-conv3x3x4-pool2-10", sound.Bands, sound.Frames), nn.ReLU, nn.Softmax, nn.CrossEntropy)
-		if err != nil {
-			t.Fatal(err)
-		}
-		net, err := nn.New(arch, nn.Init{Kind: nn.He}, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := nn.Save(&buf, "listen", net); err != nil {
-			t.Fatal(err)
-		}
-		b = buf.Bytes()
+		b = soundtest.SmallModel()
 	}
 	models["listen.somehow"] = &fstest.MapFile{Data: b}
 	h, err := New(models)

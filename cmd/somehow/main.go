@@ -251,14 +251,9 @@ func eval(args []string, out io.Writer) error {
 	} else if fs.NArg() > 0 || path == "" {
 		return usageError{errors.New("usage: somehow eval MODEL [-mnist DIR] [-json]")}
 	}
-	f, err := os.Open(path)
+	m, err := loadModel(path)
 	if err != nil {
 		return err
-	}
-	defer f.Close()
-	m, err := nn.Load(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
 	}
 	if m.Net.Arch.Inputs != mnist.ImageSize || m.Net.Arch.Outputs() != 10 {
 		return fmt.Errorf("%s: this model (%s) is not an MNIST classifier", path, m.Net.Arch)
@@ -400,14 +395,9 @@ func drawn(args []string, out io.Writer) error {
 	digits := mnist.Drawn(testSet, *n, *seed)
 	enc := json.NewEncoder(out)
 	for _, path := range paths {
-		f, err := os.Open(path)
+		m, err := loadModel(path)
 		if err != nil {
 			return err
-		}
-		m, err := nn.Load(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
 		}
 		ev, err := nn.Evaluate(m.Net, mnist.Samples(m, testSet))
 		if err != nil {
@@ -528,14 +518,9 @@ func listen(args []string, out io.Writer) error {
 		if modelPath == "" {
 			return usageError{errors.New("usage: somehow listen eval MODEL")}
 		}
-		f, err := os.Open(modelPath)
+		m, err := loadModel(modelPath)
 		if err != nil {
 			return err
-		}
-		m, err := nn.Load(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", modelPath, err)
 		}
 		_, test := sound.SplitFSDD(clips)
 		acc, err := sound.Accuracy(m.Net, test)
@@ -609,4 +594,18 @@ func listen(args []string, out io.Writer) error {
 		fmt.Fprintf(out, "mean over the %d unseen-speaker folds: %.1f%%\n", len(folds), 100*sum/float64(len(folds)))
 	}
 	return nil
+}
+
+// loadModel reads a model file, an error naming the file if it cannot.
+func loadModel(path string) (*nn.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := nn.Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
 }

@@ -160,3 +160,30 @@ func FuzzFeaturesMP3(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFeaturesMP3 is one FSDD clip from MP3 bytes to the network's input: decoding,
+// trimming and the spectrogram.
+func BenchmarkFeaturesMP3(b *testing.B) {
+	dir, err := Dir()
+	if err != nil {
+		b.Skip(err)
+	}
+	mp3, err := os.ReadFile(filepath.Join(dir, "7_jackson_32.mp3"))
+	if err != nil {
+		b.Skip(err)
+	}
+	b.Run("decode", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := DecodeMP3(mp3); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode+features", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := FeaturesMP3(mp3); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

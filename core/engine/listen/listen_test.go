@@ -4,34 +4,15 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"somehow/core/nn"
 	"somehow/core/sound"
+	"somehow/core/sound/soundtest"
 )
-
-// smallModel is a fresh network of the listening shape: enough to check what travels.
-func smallModel(t *testing.T) []byte {
-	t.Helper()
-	arch, err := nn.ParseArchitecture(fmt.Sprintf("%dx%d-conv3x3x4-pool2-10", sound.Bands, sound.Frames), nn.ReLU, nn.Softmax, nn.CrossEntropy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := nn.New(arch, nn.Init{Kind: nn.He}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := nn.Save(&buf, "small", net); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 func TestHearAMicrophoneAndAFile(t *testing.T) {
 	h := New()
@@ -41,7 +22,7 @@ func TestHearAMicrophoneAndAFile(t *testing.T) {
 	if _, _, err := h.Handle("loadModel", []byte(`{}`), map[string][]byte{"model": []byte("junk")}); err == nil {
 		t.Error("a damaged model was taken")
 	}
-	if _, _, err := h.Handle("loadModel", []byte(`{}`), map[string][]byte{"model": smallModel(t)}); err != nil {
+	if _, _, err := h.Handle("loadModel", []byte(`{}`), map[string][]byte{"model": soundtest.SmallModel()}); err != nil {
 		t.Fatal(err)
 	}
 	// A microphone at 44.1 kHz: half a second of a 500 Hz tone between silences.
