@@ -1,7 +1,7 @@
 // The listening page: say a digit (or play a recording, or upload an MP3) and watch a network
 // read its spectrogram. The sound is turned into the spectrogram and read by the Go core in this
 // page's own worker (messages: core/engine/protocol.go); this file records, asks and paints.
-import { $, colors, featureMaps, fitCanvas, outputBars, paintPixels, signedImage } from "./plot.js";
+import { $, colors, featureMaps, fitCanvas, lineChart, outputBars, paintPixels, signedImage, swapButtons } from "./plot.js";
 import { connect } from "./rpc.js";
 
 let worker, notice = () => {};
@@ -78,13 +78,17 @@ async function findFSDD() {
   const res = await fetch("assets/fsdd/speakers.txt").catch(() => null);
   if (!res || !res.ok) {
     $("#clipPicker").hidden = true;
+    $(".listen-train").hidden = true;
     $("#fsddMissing").hidden = false;
     $("#fsddMissing").textContent = "FSDD's recordings are not beside this page (`make fsdd` copies them; the README says how to make them): the microphone and MP3 files still work.";
     return;
   }
   speakers = (await res.text()).split("\n").map((s) => s.trim()).filter(Boolean);
   for (let d = 0; d < 10; d++) $("#clipDigit").add(new Option(String(d), String(d)));
-  for (const s of speakers) $("#clipSpeaker").add(new Option(s, s));
+  for (const s of speakers) {
+    $("#clipSpeaker").add(new Option(s, s));
+    $("#ltFold").add(new Option(`every recording of ${s}`, s));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,6 +138,69 @@ async function stopTalking() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Training on FSDD in the worker: the recordings are read (decoded, trimmed, turned into
+// spectrograms) a slice at a time, then trained on a slice at a time, the held-out ones scored
+// after every epoch.
+
+let fsddLoaded = false, training = null, history = [];
+
+async function loadFSDD() {
+  if (fsddLoaded) return true;
+  let r = await worker.ask({ type: "loadFSDD", budgetMs: 100, fetch: { fsdd: "assets/fsdd/fsdd.tar" } });
+  while (r.type === "fsdd" && !r.done) {
+    $("#ltStatus").textContent = `Reading the recordings: ${r.decoded} of ${r.total}…`;
+    r = await worker.ask({ type: "loadFSDD", budgetMs: 100 });
+  }
+  if (r.type !== "fsdd") { $("#ltStatus").textContent = "Could not read FSDD: " + r.error; return false; }
+  fsddLoaded = true;
+  return true;
+}
+
+function drawTraining() {
+  lineChart($("#ltChart"), {
+    x: { min: 0, max: Math.max(Number($("#ltEpochs").value) || 10, history.length), label: "epoch" },
+    y: { min: 0, max: 100, label: "held-out read right", format: (v) => v + "%" },
+    series: [{ points: history.map((h) => [h.epoch, 100 * h.accuracy]), color: colors.ink, width: 2.5, dots: true, label: "yours" }],
+    empty: "The share of held-out recordings read right appears here, epoch by epoch.",
+  });
+}
+
+function showProgress(p) {
+  history = p.history;
+  drawTraining();
+  const last = p.history[p.history.length - 1];
+  const held = p.fold === "fsdd" ? "FSDD's test recordings" : `${p.fold}'s recordings`;
+  $("#ltStatus").textContent = p.finished
+    ? `${p.stopped ? "Stopped" : "Done"} after ${p.epoch} epoch${p.epoch === 1 ? "" : "s"}` + (last ? `: ${(100 * last.accuracy).toFixed(1)}% of ${held} read right.` : ".")
+    : `Epoch ${p.epoch + 1} of ${p.epochs}: ${p.done} / ${p.total} recordings` + (last ? ` · last epoch ${(100 * last.accuracy).toFixed(1)}% of ${held} right` : "");
+  document.body.dataset.listenEpoch = p.epoch;
+}
+
+async function train() {
+  swapButtons($("#ltStart"), $("#ltStop"));
+  $("#ltUse").disabled = true;
+  training = { stopped: false };
+  if (!(await loadFSDD())) { swapButtons($("#ltStop"), $("#ltStart")); training = null; return; }
+  let p = await worker.ask({ type: "trainStart", train: { fold: $("#ltFold").value, epochs: Number($("#ltEpochs").value), seed: 1 } });
+  while (p.type === "progress" && !p.finished) {
+    showProgress(p);
+    p = await worker.ask({ type: training.stopped ? "trainStop" : "trainSlice", budgetMs: 40 });
+  }
+  if (p.type === "progress") showProgress(p);
+  training = null;
+  swapButtons($("#ltStop"), $("#ltStart"));
+  $("#ltUse").disabled = p.type !== "progress" || p.history.length === 0;
+  document.body.dataset.listenTraining = "done";
+}
+
+async function useTrained() {
+  const m = await worker.ask({ type: "useTrained" });
+  if (m.type !== "model") return;
+  $("#listenModelInfo").textContent = `yours: ${m.architecture}` + (m.testError ? ` · ${(100 - m.testError).toFixed(1)}% of FSDD's test recordings right` : "");
+  notice("Your network listens now.");
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function loadModel() {
   const m = await worker.ask({ type: "loadModel", fetch: { model: "assets/models/listen.somehow" } });
@@ -177,6 +244,10 @@ export async function start(module, showNotice) {
     const r = await hear({ bytes: { mp3: await file.arrayBuffer() } });
     if (r.type === "heard") $("#micStatus").textContent = `${file.name}: heard ${r.seconds.toFixed(2)} s of speech.`;
   });
+  $("#ltStart").addEventListener("click", train);
+  $("#ltStop").addEventListener("click", () => { if (training) training.stopped = true; });
+  $("#ltUse").addEventListener("click", useTrained);
+  drawTraining();
   await Promise.all([loadModel(), findFSDD()]);
   document.body.dataset.listenReady = "true";
 }

@@ -102,6 +102,13 @@
 //	  + bytes "mp3" (a file) or "pcm"          features, "features". pcm: float32 little-endian
 //	  (the microphone's samples at rate)       samples at rate (8 to 192 kHz)
 //	{type: "weights"}                          Weights; bytes out "weights" (the first filters)
+//	{type: "loadFSDD", budgetMs}               FSDDLoaded (FSDD's clips decoded for about budgetMs;
+//	  + bytes "fsdd" the first time            asked again, without bytes, until done)
+//	{type: "trainStart", train: TrainSpec}     Progress (a fresh network; fold "fsdd" or a speaker)
+//	{type: "trainSlice", budgetMs}             Progress (trains; scores the held-out clips after
+//	                                           each epoch)
+//	{type: "trainStop"}                        Progress (the network so far is kept as trained)
+//	{type: "useTrained"}                       Loaded (the network trained here now listens)
 package engine
 
 // Messages are the message types each page's handler takes, exactly as listed above; the router
@@ -111,7 +118,7 @@ var Messages = map[string][]string{
 	"digits": {"loadModel", "models", "presets", "useModel", "classify", "loadMNIST", "trainStart", "trainSlice",
 		"trainStop", "evaluate", "testImage", "weights", "exportModel"},
 	"lessons": {"neuron", "activations", "approximate", "fitStart", "fitTrain", "terrain", "descend", "backprop"},
-	"listen":  {"loadModel", "hear", "weights"},
+	"listen":  {"loadModel", "hear", "weights", "loadFSDD", "trainStart", "trainSlice", "trainStop", "useTrained"},
 }
 
 // Envelope is what every message carries besides its body.

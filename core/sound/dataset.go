@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"somehow/core/mathf"
 )
@@ -56,11 +57,19 @@ func ReadClip(name string, mp3 []byte) (Clip, error) {
 // MaxBundleFiles bounds a bundle: FSDD has 2500 clips.
 const MaxBundleFiles = 10000
 
-// ReadBundle reads every clip of a tar archive of FSDD's MP3 files (what `make` writes as
-// assets/fsdd/fsdd.tar for the page), in name order.
-func ReadBundle(b []byte) ([]Clip, error) {
+// Bundle is a tar archive of FSDD's MP3 files (what `make fsdd` writes as assets/fsdd/fsdd.tar
+// for the page), read a slice at a time: decoding 2500 clips takes over a minute in a browser's
+// worker, which must answer in between.
+type Bundle struct {
+	names []string
+	files [][]byte
+	clips []Clip
+}
+
+// OpenBundle lists a bundle's MP3 files without decoding them.
+func OpenBundle(b []byte) (*Bundle, error) {
 	tr := tar.NewReader(bytes.NewReader(b))
-	var clips []Clip
+	bd := &Bundle{}
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -72,24 +81,46 @@ func ReadBundle(b []byte) ([]Clip, error) {
 		if h.Typeflag != tar.TypeReg || !strings.HasSuffix(h.Name, ".mp3") {
 			continue
 		}
-		if len(clips) >= MaxBundleFiles || h.Size > MaxMP3Bytes {
+		if len(bd.names) >= MaxBundleFiles || h.Size > MaxMP3Bytes {
 			return nil, errors.New("the FSDD bundle is larger than any this page reads")
 		}
 		data, err := io.ReadAll(io.LimitReader(tr, MaxMP3Bytes))
 		if err != nil {
 			return nil, fmt.Errorf("the FSDD bundle is damaged: %v", err)
 		}
-		c, err := ReadClip(h.Name, data)
-		if err != nil {
-			return nil, err
-		}
-		clips = append(clips, c)
+		bd.names, bd.files = append(bd.names, h.Name), append(bd.files, data)
 	}
-	if len(clips) == 0 {
+	if len(bd.names) == 0 {
 		return nil, errors.New("the FSDD bundle holds no clips")
 	}
-	sortClips(clips)
-	return clips, nil
+	return bd, nil
+}
+
+// Decode decodes clips until budget has passed (measured with now) or all are done.
+func (bd *Bundle) Decode(budget time.Duration, now func() time.Time) error {
+	start := now()
+	for !bd.Done() && now().Sub(start) < budget {
+		i := len(bd.clips)
+		c, err := ReadClip(bd.names[i], bd.files[i])
+		if err != nil {
+			return err
+		}
+		bd.clips = append(bd.clips, c)
+		bd.files[i] = nil // decoded: the bytes can go
+	}
+	return nil
+}
+
+// Done reports whether every clip is decoded; Decoded and Total count them.
+func (bd *Bundle) Done() bool   { return len(bd.clips) == len(bd.names) }
+func (bd *Bundle) Decoded() int { return len(bd.clips) }
+func (bd *Bundle) Total() int   { return len(bd.names) }
+
+// Clips are the decoded clips, sorted by speaker, digit and index.
+func (bd *Bundle) Clips() []Clip {
+	out := append([]Clip(nil), bd.clips...)
+	sortClips(out)
+	return out
 }
 
 func sortClips(clips []Clip) {

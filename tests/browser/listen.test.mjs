@@ -90,3 +90,18 @@ test("push to talk: a recording played into the microphone is heard while the bu
     await browser.close();
   }
 });
+
+test("training on FSDD in the page: the recordings read in slices, epochs scored on a speaker left out, then yours listens", { skip: !haveFSDD && "FSDD is not here (make fsdd)" }, async () => {
+  const page = await listenPage();
+  await page.selectOption("#ltFold", "lucas");
+  await page.fill("#ltEpochs", "2");
+  await page.click("#ltStart");
+  await page.waitForFunction(() => /Reading the recordings: \d+ of 2500/.test(document.querySelector("#ltStatus").textContent), null, { timeout: 30000 });
+  await page.waitForFunction(() => document.body.dataset.listenTraining === "done", null, { timeout: 300000 });
+  assert.match(await page.locator("#ltStatus").textContent(), /Done after 2 epochs: [\d.]+% of lucas's recordings read right/);
+  assert.equal(await page.locator("#ltUse").isDisabled(), false);
+  await page.click("#ltUse");
+  await page.waitForFunction(() => /yours:/.test(document.querySelector("#listenModelInfo").textContent));
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});

@@ -17,10 +17,14 @@ import (
 	"somehow/core/sound"
 )
 
-// Handler holds the model that listens.
+// Handler holds the model that listens, FSDD's clips once they are handed over, and a training run.
 type Handler struct {
-	model *nn.Model
-	now   func() time.Time
+	model   *nn.Model
+	trained *nn.Model
+	clips   []sound.Clip
+	bundle  *sound.Bundle
+	run     *sound.Run
+	now     func() time.Time
 }
 
 // New returns a handler with no model yet.
@@ -32,6 +36,34 @@ type Request struct {
 	Rate int `json:"rate,omitempty"`
 	// Features asks for the model's feature maps too (an image network's).
 	Features bool `json:"features,omitempty"`
+	// Train is what trainStart asks for.
+	Train *TrainSpec `json:"train,omitempty"`
+	// BudgetMs is how long one trainSlice may take.
+	BudgetMs float64 `json:"budgetMs,omitempty"`
+}
+
+// TrainSpec is a training on FSDD: which clips are held out ("fsdd": its test split; a speaker's
+// name: all of theirs), how many epochs, the seed.
+type TrainSpec struct {
+	Fold   string `json:"fold"`
+	Epochs int    `json:"epochs"`
+	Seed   uint64 `json:"seed"`
+}
+
+// FSDDLoaded is the reply to loadFSDD: how many clips are decoded of how many; the page asks
+// again (without the bytes) until Done.
+type FSDDLoaded struct {
+	Type     string   `json:"type"` // "fsdd"
+	Decoded  int      `json:"decoded"`
+	Total    int      `json:"total"`
+	Done     bool     `json:"done"`
+	Speakers []string `json:"speakers,omitempty"` // once done
+}
+
+// Progress is the reply to the training messages.
+type Progress struct {
+	Type string `json:"type"` // "progress"
+	sound.RunProgress
 }
 
 // Loaded is the reply to loadModel.
@@ -85,6 +117,63 @@ func (h *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 		return h.loadModel(in["model"])
 	case "hear":
 		return h.hear(req, in)
+	case "loadFSDD":
+		if in["fsdd"] != nil {
+			bd, err := sound.OpenBundle(in["fsdd"])
+			if err != nil {
+				return nil, nil, err
+			}
+			h.bundle, h.clips = bd, nil
+		}
+		if h.bundle == nil {
+			return nil, nil, errors.New("loadFSDD needs the bytes of FSDD's bundle (fsdd.tar) first")
+		}
+		if err := h.bundle.Decode(h.budget(req.BudgetMs), h.now); err != nil {
+			return nil, nil, err
+		}
+		r := FSDDLoaded{Type: "fsdd", Decoded: h.bundle.Decoded(), Total: h.bundle.Total(), Done: h.bundle.Done()}
+		if r.Done {
+			h.clips = h.bundle.Clips()
+			r.Speakers = sound.Speakers(h.clips)
+		}
+		return r, nil, nil
+	case "trainStart":
+		if h.clips == nil {
+			return nil, nil, errors.New("FSDD is not loaded yet (loadFSDD until it is done)")
+		}
+		if req.Train == nil {
+			return nil, nil, errors.New("trainStart needs a train object")
+		}
+		r := sound.DefaultRecipe()
+		r.Epochs = req.Train.Epochs
+		run, err := sound.NewRun(r, h.clips, req.Train.Fold, req.Train.Seed)
+		if err != nil {
+			return nil, nil, err
+		}
+		h.run = run
+		return Progress{"progress", run.Progress()}, nil, nil
+	case "trainSlice", "trainStop":
+		if h.run == nil {
+			return nil, nil, errors.New("no training has been started")
+		}
+		if msgType == "trainStop" {
+			h.run.Stop()
+		} else {
+			if err := h.run.Slice(h.budget(req.BudgetMs), h.now); err != nil && !h.run.Over() {
+				return nil, nil, err
+			}
+		}
+		if h.run.Over() {
+			h.trained = h.run.Model()
+		}
+		return Progress{"progress", h.run.Progress()}, nil, nil
+	case "useTrained":
+		if h.trained == nil {
+			return nil, nil, errors.New("nothing has been trained yet")
+		}
+		h.model = h.trained
+		a := h.model.Net.Arch
+		return Loaded{Type: "model", Architecture: a.String(), Parameters: a.Parameters(), TestError: h.model.TestError}, nil, nil
 	case "weights":
 		if h.model == nil {
 			return nil, nil, errors.New("no model is loaded yet")
@@ -147,6 +236,15 @@ func (h *Handler) hear(req Request, in map[string][]byte) (any, map[string][]byt
 	}
 	r.Millis = float64(h.now().Sub(start).Microseconds()) / 1000
 	return r, bytes, nil
+}
+
+// budget is a slice's time: what was asked for, at most 200 ms (40 ms if unsaid).
+func (h *Handler) budget(ms float64) time.Duration {
+	b := time.Duration(ms * float64(time.Millisecond))
+	if math.IsNaN(ms) || b <= 0 || b > 200*time.Millisecond {
+		b = 40 * time.Millisecond
+	}
+	return b
 }
 
 // picture maps the normalised spectrogram (about -3 to 3) to bytes.

@@ -1,9 +1,11 @@
 package listen
 
 import (
+	"archive/tar"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -72,5 +74,81 @@ func TestHearAMicrophoneAndAFile(t *testing.T) {
 	w, out, err := h.Handle("weights", []byte(`{}`), nil)
 	if err != nil || w.(Weights).Count != 4 || len(out["weights"]) != 4*9 {
 		t.Errorf("weights: %+v %v", w, err)
+	}
+}
+
+// smallBundle is a tar of 200 FSDD clips: two speakers, ten digits, takes 0-9.
+func smallBundle(t *testing.T) []byte {
+	t.Helper()
+	dir, err := sound.Dir()
+	if err != nil {
+		t.Skip(err)
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, sp := range []string{"george", "jackson"} {
+		for d := range 10 {
+			for k := range 10 {
+				name := fmt.Sprintf("%d_%s_%d.mp3", d, sp, k)
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Skip(err)
+				}
+				tw.WriteHeader(&tar.Header{Name: "mp3/" + name, Mode: 0o644, Size: int64(len(b))})
+				tw.Write(b)
+			}
+		}
+	}
+	tw.Close()
+	return buf.Bytes()
+}
+
+// Training in the page's worker, a slice at a time: the bundle decoded in slices, one speaker
+// left out, epochs scored on their clips, and the trained network then listens.
+func TestTrainInSlices(t *testing.T) {
+	h := New()
+	reply, _, err := h.Handle("loadFSDD", []byte(`{"budgetMs":5}`), map[string][]byte{"fsdd": smallBundle(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l := reply.(FSDDLoaded); !l.Done; l = reply.(FSDDLoaded) {
+		if l.Total != 200 || l.Decoded > 200 {
+			t.Fatalf("loading: %+v", l)
+		}
+		if reply, _, err = h.Handle("loadFSDD", []byte(`{"budgetMs":50}`), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l := reply.(FSDDLoaded); len(l.Speakers) != 2 {
+		t.Fatalf("loaded: %+v", l)
+	}
+	if _, _, err := h.Handle("trainStart", []byte(`{"train":{"fold":"nobody","epochs":2}}`), nil); err == nil {
+		t.Error("a speaker who is not there was left out")
+	}
+	reply, _, err = h.Handle("trainStart", []byte(`{"train":{"fold":"jackson","epochs":3,"seed":1}}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := reply.(Progress)
+	for i := 0; i < 1000 && !p.Finished; i++ {
+		reply, _, err = h.Handle("trainSlice", []byte(`{"budgetMs":20}`), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p = reply.(Progress)
+	}
+	if !p.Finished || len(p.History) != 3 || p.Held != 100 || p.Total != 100 {
+		t.Fatalf("after training: %+v", p)
+	}
+	if last := p.History[2]; last.TrainLoss >= p.History[0].TrainLoss || last.Accuracy < 0.2 {
+		t.Errorf("three epochs on 100 of george's clips: %+v", p.History)
+	}
+	if reply, _, err := h.Handle("useTrained", []byte(`{}`), nil); err != nil || reply.(Loaded).Parameters == 0 {
+		t.Fatalf("useTrained: %v %+v", err, reply)
+	}
+	dir, _ := sound.Dir()
+	mp3, _ := os.ReadFile(filepath.Join(dir, "3_jackson_7.mp3"))
+	if _, _, err := h.Handle("hear", []byte(`{}`), map[string][]byte{"mp3": mp3}); err != nil {
+		t.Errorf("the trained network does not listen: %v", err)
 	}
 }
