@@ -101,7 +101,7 @@ async function startTalking() {
   if (mic) return;
   mic = { chunks: [] };
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: true } });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
     if (!mic) { stream.getTracks().forEach((t) => t.stop()); return; } // let go already
     const ctx = new AudioContext();
     const source = ctx.createMediaStreamSource(stream);
@@ -135,6 +135,82 @@ async function stopTalking() {
   if (n < rate / 10) { $("#micStatus").textContent = "That was too short: hold the button while you speak."; return; }
   const r = await hear({ rate, bytes: { pcm: pcm.buffer } });
   $("#micStatus").textContent = r.type === "heard" ? `Heard ${r.seconds.toFixed(2)} s of speech.` : r.error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hands-free: the microphone stays open, and each word is cut out of the sound by its loudness:
+// it starts when a 20 ms stretch is well above the room's noise, and ends after 350 ms of quiet;
+// 150 ms before its start are kept (a word's first sound is soft). Each word is read as it ends.
+
+let free = null; // {ctx, stream, node, noise, pre, word, quiet}
+
+async function startHandsFree() {
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+    const ctx = new AudioContext(), rate = ctx.sampleRate, frame = Math.round(rate / 50);
+    const source = ctx.createMediaStreamSource(stream), node = ctx.createScriptProcessor(4096, 1, 1);
+    free = { ctx, stream, node, noise: 0.002, pre: [], word: null, quiet: 0, rate };
+    let pending = new Float32Array(0);
+    node.onaudioprocess = (e) => {
+      if (!free) return;
+      const input = e.inputBuffer.getChannelData(0);
+      const all = new Float32Array(pending.length + input.length);
+      all.set(pending); all.set(input, pending.length);
+      let at = 0;
+      for (; at + frame <= all.length; at += frame) listenFrame(all.subarray(at, at + frame));
+      pending = all.slice(at);
+    };
+    source.connect(node);
+    node.connect(ctx.destination);
+    $("#handsFree").setAttribute("aria-pressed", "true");
+    $("#micStatus").textContent = "Hands-free: say digits, with a short pause after each.";
+  } catch (err) {
+    free = null;
+    $("#micStatus").textContent = "The microphone cannot be used here (" + err.message + "): allow it in the browser, or play a recording.";
+  }
+}
+
+function listenFrame(f) {
+  let sum = 0;
+  for (const v of f) sum += v * v;
+  const rms = Math.sqrt(sum / f.length), loud = rms > Math.max(0.01, 4 * free.noise);
+  if (!free.word) {
+    free.pre.push(f.slice());
+    if (free.pre.length > 8) free.pre.shift(); // 160 ms before a word
+    if (loud) { free.word = [...free.pre]; free.quiet = 0; }
+    else free.noise = 0.95 * free.noise + 0.05 * rms; // the room's level, while nobody speaks
+    return;
+  }
+  free.word.push(f.slice());
+  free.quiet = loud ? 0 : free.quiet + 1;
+  const seconds = (free.word.length * f.length) / free.rate;
+  if (free.quiet >= 18 || seconds > 3) { // 360 ms of quiet, or a word too long to be one
+    const word = free.word;
+    free.word = null;
+    free.pre = [];
+    if (seconds - 0.36 >= 0.15) readWord(word, free.rate); // a click is not a word
+  }
+}
+
+async function readWord(frames, rate) {
+  const pcm = new Float32Array(frames.reduce((s, f) => s + f.length, 0));
+  let at = 0;
+  for (const f of frames) { pcm.set(f, at); at += f.length; }
+  const r = await hear({ rate, bytes: { pcm: pcm.buffer } });
+  if (r.type === "heard") {
+    $("#micStatus").textContent = `Hands-free: heard ${r.seconds.toFixed(2)} s, read as ${r.digit}.`;
+    document.body.dataset.handsFreeDigits = (document.body.dataset.handsFreeDigits || "") + r.digit;
+  }
+}
+
+function stopHandsFree() {
+  if (!free) return;
+  free.node.disconnect();
+  free.stream.getTracks().forEach((t) => t.stop());
+  free.ctx.close();
+  free = null;
+  $("#handsFree").setAttribute("aria-pressed", "false");
+  $("#micStatus").textContent = "Hands-free is off.";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,6 +296,9 @@ async function loadModel() {
 }
 
 // start makes the page's worker, loads the model and finds the recordings.
+// hide: another section opens; the microphone closes.
+export function hide() { stopHandsFree(); }
+
 export async function start(module, showNotice) {
   notice = showNotice;
   worker = connect("listen", module, { notice });
@@ -244,6 +323,7 @@ export async function start(module, showNotice) {
     const r = await hear({ bytes: { mp3: await file.arrayBuffer() } });
     if (r.type === "heard") $("#micStatus").textContent = `${file.name}: heard ${r.seconds.toFixed(2)} s of speech.`;
   });
+  $("#handsFree").addEventListener("click", () => (free ? stopHandsFree() : startHandsFree()));
   $("#ltStart").addEventListener("click", train);
   $("#ltStop").addEventListener("click", () => { if (training) training.stopped = true; });
   $("#ltUse").addEventListener("click", useTrained);

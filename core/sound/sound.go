@@ -101,43 +101,47 @@ func mpeg25(b []byte) bool {
 	return false
 }
 
-// Resample changes samples from one rate to another: a moving average over each output sample's
-// span (so a microphone's 48 kHz does not alias into the band that matters), then linear
-// interpolation. The same samples come out natively and in wasm.
+// Resample changes samples from one rate to another with a windowed-sinc filter: each output
+// sample is the input's band-limited value at its time, cut off at the lower rate's Nyquist
+// frequency, so a microphone's 44.1 or 48 kHz does not fold its high sounds into the bands that
+// matter.
 func Resample(x []float32, from, to int) []float32 {
 	if from == to || len(x) == 0 {
 		return append([]float32(nil), x...)
 	}
-	src := x
-	if from > to {
-		// Average over a window as wide as one output sample.
-		w := from / to
-		if w > 1 {
-			src = make([]float32, len(x))
-			var sum float64
-			for i := range x {
-				sum += float64(x[i])
-				if i >= w {
-					sum -= float64(x[i-w])
-				}
-				src[i] = float32(sum / float64(min(i+1, w)))
-			}
-		}
-	}
+	cutoff := 0.5 * float64(min(from, to)) / float64(from) // cycles per input sample
+	half := int(math.Ceil(8 / (2 * cutoff)))               // the kernel's half-width, in input samples
 	n := int(int64(len(x)) * int64(to) / int64(from))
 	out := make([]float32, n)
 	step := float64(from) / float64(to)
 	for i := range out {
 		p := float64(i) * step
-		j := int(p)
-		f := float32(p - float64(j))
-		if j+1 < len(src) {
-			out[i] = src[j]*(1-f) + src[j+1]*f
-		} else {
-			out[i] = src[len(src)-1]
+		c := int(p)
+		var sum, weights float64
+		for k := c - half + 1; k <= c+half; k++ {
+			t := p - float64(k)
+			if math.Abs(t) >= float64(half) {
+				continue
+			}
+			w := 2 * cutoff * sinc(2*cutoff*t) * (0.5 + 0.5*math.Cos(math.Pi*t/float64(half)))
+			weights += w
+			if k >= 0 && k < len(x) {
+				sum += w * float64(x[k])
+			}
 		}
+		if weights != 0 {
+			sum /= weights // unity gain, also at the edges
+		}
+		out[i] = float32(sum)
 	}
 	return out
+}
+
+func sinc(t float64) float64 {
+	if t == 0 {
+		return 1
+	}
+	return math.Sin(math.Pi*t) / (math.Pi * t)
 }
 
 // trimFrame is the length of the frames silence is judged on: 10 ms.

@@ -61,11 +61,8 @@ test("a file that is not an MP3 is refused with a sentence, and the model keeps 
   await page.close();
 });
 
-test("push to talk: a recording played into the microphone is heard while the button is held", { skip: !haveFSDD && "FSDD is not here (make fsdd)" }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "somehow-mic-"));
-  const wav = join(dir, "seven.wav");
-  // 48 kHz like a real microphone, with silence before and after the word.
-  execFileSync("sox", [join(fsdd, "7_jackson_3.mp3"), "-r", "48000", wav, "pad", "0.3", "1.0"]);
+// withMicrophone opens the listening page in a Chromium whose microphone plays wav once.
+async function withMicrophone(wav, use) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -78,6 +75,28 @@ test("push to talk: a recording played into the microphone is heard while the bu
     page.on("console", (m) => { if (m.type() === "error") page.consoleErrors.push(m.text()); });
     await page.goto(env.base + "#listen");
     await page.waitForSelector("body[data-listen-ready=true]", { timeout: 60000 });
+    await use(page);
+    assert.deepEqual(page.consoleErrors, []);
+  } finally {
+    await browser.close();
+  }
+}
+
+// wav makes a 48 kHz WAV (a real microphone's rate) of FSDD clips, each with silence around it.
+function wav(...clips) {
+  const dir = mkdtempSync(join(tmpdir(), "somehow-mic-"));
+  const parts = clips.map((c, k) => {
+    const part = join(dir, `${k}.wav`);
+    execFileSync("sox", [join(fsdd, c), "-r", "48000", part, "pad", "0.3", "1.0"]);
+    return part;
+  });
+  const out = join(dir, "voice.wav");
+  execFileSync("sox", [...parts, out]);
+  return out;
+}
+
+test("push to talk: a recording played into the microphone is heard while the button is held", { skip: !haveFSDD && "FSDD is not here (make fsdd)" }, async () => {
+  await withMicrophone(wav("7_jackson_3.mp3"), async (page) => {
     const box = await page.locator("#talk").boundingBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
@@ -85,10 +104,16 @@ test("push to talk: a recording played into the microphone is heard while the bu
     await page.mouse.up();
     await page.waitForFunction(() => Number(document.body.dataset.heard) >= 1, null, { timeout: 20000 });
     assert.equal(await page.getAttribute("body", "data-heard-digit"), "7", await page.locator("#micStatus").textContent());
-    assert.deepEqual(page.consoleErrors, []);
-  } finally {
-    await browser.close();
-  }
+  });
+});
+
+test("hands-free: two digits said with a pause between are cut out of the sound and read, each", { skip: !haveFSDD && "FSDD is not here (make fsdd)" }, async () => {
+  await withMicrophone(wav("3_nicolas_2.mp3", "8_george_4.mp3"), async (page) => {
+    await page.click("#handsFree");
+    await page.waitForFunction(() => (document.body.dataset.handsFreeDigits || "").length >= 2, null, { timeout: 20000 });
+    assert.equal(await page.getAttribute("body", "data-hands-free-digits"), "38", await page.locator("#micStatus").textContent());
+    await page.click("#handsFree");
+  });
 });
 
 test("training on FSDD in the page: the recordings read in slices, epochs scored on a speaker left out, then yours listens", { skip: !haveFSDD && "FSDD is not here (make fsdd)" }, async () => {
