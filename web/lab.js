@@ -306,7 +306,20 @@ async function playLoop() {
   }
   loops--;
   if (playing && loops === 0) playLoop(); // played again while the last frame was on its way
-  else if (!playing && gen === generation) request({ type: "frame", network: true });
+  else if (!playing && gen === generation) settle(gen);
+}
+
+// settle ends a run of play: a pane whose worker ran out of time in a frame (a loaded machine)
+// may be an epoch or two behind; it catches up, so the two are compared at the same epoch, and
+// the still frame with the full grid and the network is drawn.
+async function settle(gen) {
+  for (let k = 0; k < 20 && gen === generation && !playing; k++) {
+    const epochs = paneFrames.map((f) => (f ? f.panes[0].epoch : 0)), behind = epochs[0] < epochs[1] ? 0 : 1;
+    const gap = Math.abs(epochs[0] - epochs[1]);
+    if (gap === 0 || lastDiverged(0) || lastDiverged(1)) break;
+    await request({ type: "train", epochs: gap, budgetMs: 200 }, [behind]);
+  }
+  if (gen === generation && !playing) request({ type: "frame", network: true });
 }
 
 function lastDiverged(i) {

@@ -102,7 +102,7 @@
 //	  + bytes "mp3" (a file) or "pcm"          features, "features". pcm: float32 little-endian
 //	  (the microphone's samples at rate)       samples at rate (8 to 192 kHz)
 //	{type: "weights"}                          Weights; bytes out "weights" (the first filters)
-//	{type: "loadFSDD", budgetMs}               FSDDLoaded (FSDD's clips decoded for about budgetMs;
+//	{type: "loadFSDD", budgetMs, limit?}       FSDDLoaded (FSDD's clips decoded for about budgetMs;
 //	  + bytes "fsdd" the first time            asked again, without bytes, until done)
 //	{type: "trainStart", train: TrainSpec}     Progress (a fresh network; fold "fsdd" or a speaker)
 //	{type: "trainSlice", budgetMs}             Progress (trains; scores the held-out clips after

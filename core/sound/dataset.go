@@ -96,6 +96,13 @@ func OpenBundle(b []byte) (*Bundle, error) {
 	return bd, nil
 }
 
+// Limit keeps only the first n files (in the bundle's order), for a quicker test of a page.
+func (bd *Bundle) Limit(n int) {
+	if n > 0 && n < len(bd.names) {
+		bd.names, bd.files = bd.names[:n], bd.files[:n]
+	}
+}
+
 // Decode decodes clips until budget has passed (measured with now) or all are done.
 func (bd *Bundle) Decode(budget time.Duration, now func() time.Time) error {
 	start := now()

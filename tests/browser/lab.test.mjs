@@ -260,7 +260,14 @@ test("a control clicked with the mouse hands the shortcuts back; Shift+D samples
   await page.waitForFunction(() => document.body.dataset.playing === "true");
   await page.click("#play");
   await page.waitForFunction(() => document.body.dataset.playing === "false");
-  const before = await epoch();
+  // A frame asked for while playing may still land after the pause: wait until the epoch stays.
+  let before = await epoch();
+  for (let same = 0; same < 2;) {
+    await page.waitForTimeout(300);
+    const now = await epoch();
+    same = now === before ? same + 1 : 0;
+    before = now;
+  }
   await page.keyboard.press("s");
   await page.waitForFunction((b) => Number(document.querySelector('.pane[data-pane="1"]').dataset.epoch) === b + 1, before);
   await page.keyboard.press("r");

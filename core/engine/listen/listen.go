@@ -38,8 +38,10 @@ type Request struct {
 	Features bool `json:"features,omitempty"`
 	// Train is what trainStart asks for.
 	Train *TrainSpec `json:"train,omitempty"`
-	// BudgetMs is how long one trainSlice may take.
+	// BudgetMs is how long one loadFSDD or trainSlice may take.
 	BudgetMs float64 `json:"budgetMs,omitempty"`
+	// Limit reads only the bundle's first clips (loadFSDD; for tests: 0 = all).
+	Limit int `json:"limit,omitempty"`
 }
 
 // TrainSpec is a training on FSDD: which clips are held out ("fsdd": its test split; a speaker's
@@ -123,6 +125,7 @@ func (h *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 			if err != nil {
 				return nil, nil, err
 			}
+			bd.Limit(req.Limit)
 			h.bundle, h.clips = bd, nil
 		}
 		if h.bundle == nil {
