@@ -99,6 +99,15 @@ function fitSoon() {
   setTimeout(fitFigures, 400);
 }
 window.addEventListener("resize", fitSoon);
+// A figure drawn late (after a worker's answer, on a loaded machine) changes the page's height
+// after the last fit: on a projector, fit again whenever it does (the lab's planes too, through
+// the resize event). A fit that changes nothing changes no size, so this settles.
+let refit = 0;
+new ResizeObserver(() => {
+  if (fitting || !document.body.classList.contains("presenter")) return;
+  cancelAnimationFrame(refit);
+  refit = requestAnimationFrame(() => window.dispatchEvent(new Event("resize")));
+}).observe(document.body);
 
 // Presenter mode: P, the button, or ?present in the address (a teacher can bookmark it).
 function setPresenter(on) {

@@ -72,7 +72,9 @@ test("presenter mode at 1024×768, 1280×720, 1366×768 and 1920×1080: every se
       if (s === "digits") await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
       else if (s === "listen") await page.waitForSelector("body[data-listen-ready=true]", { timeout: 60000 });
       else if (s !== "lab") await page.waitForSelector(`body[data-lesson="${s}"]`, { timeout: 30000 });
-      await page.waitForTimeout(700); // the figures fit themselves once drawn
+      // The figures fit themselves once drawn (a worker's answer may come late on a loaded machine).
+      await page.waitForFunction((h) => document.documentElement.scrollHeight <= h, height, { timeout: 5000 }).catch(() => {});
+      await page.waitForTimeout(300);
       const [scrollH, scrollW] = await page.evaluate(() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]);
       if (scrollH > height) problems.push(`${s} at ${width}×${height} scrolls: ${scrollH} px tall`);
       if (scrollW > width) problems.push(`${s} at ${width}×${height} scrolls sideways: ${scrollW} px wide`);
@@ -89,6 +91,7 @@ test("presenter mode shows what a caption points at: the loss chart, the network
     for (const [scene, what] of [["overfitting", ".pane canvas.chart"], ["two-layers", ".pane .network svg"]]) {
       await page.selectOption("#preset", scene);
       await page.waitForFunction((sel) => document.querySelector(sel) && document.querySelector(sel).getClientRects().length, what);
+      await page.waitForFunction((h) => document.documentElement.scrollHeight <= h, height, { timeout: 5000 }).catch(() => {});
       await page.waitForTimeout(300);
       const shown = await page.locator(what).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
       assert.equal(shown.length, 2, `${scene}: both panes' ${what}`);
