@@ -455,8 +455,13 @@ func writeError(w http.ResponseWriter, err error) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Outputs past what a float holds (a model whose weights are too large): a sentence.
+		status, b = http.StatusUnprocessableEntity, []byte(`{"error":"the network's numbers overflowed (infinite or not a number): this model's weights are too large to read this"}`)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	w.Write(append(b, '\n'))
 }

@@ -3,7 +3,9 @@ package api
 import (
 	"encoding/json"
 	"io/fs"
+	"math"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,5 +89,15 @@ func TestHearBadRequests(t *testing.T) {
 	w := do(handler(t), "POST", "/api/hear", "audio/mpeg", "x")
 	if w.Code != http.StatusNotImplemented || !strings.Contains(w.Body.String(), "does not listen") {
 		t.Errorf("without a listening model: %d %s", w.Code, w.Body)
+	}
+}
+
+// An answer holding a number JSON cannot write is a 422 with a sentence, not an empty 200.
+func TestANonFiniteAnswerIsASentence(t *testing.T) {
+	w := httptest.NewRecorder()
+	writeJSON(w, http.StatusOK, Prediction{Outputs: []float32{float32(math.Inf(1))}})
+	var e struct{ Error string }
+	if w.Code != http.StatusUnprocessableEntity || json.Unmarshal(w.Body.Bytes(), &e) != nil || !strings.Contains(e.Error, "overflowed") {
+		t.Errorf("%d %s", w.Code, w.Body)
 	}
 }

@@ -609,7 +609,8 @@ export function show(hash) {
   requestAnimationFrame(fitCanvases); // it may have been hidden when the window changed
   if (hash === "#lab" || hash === "" || hash === "#") { saveURL(); return; }
   const { state: s, error } = fromHash(hash, catalogue);
-  if (JSON.stringify(s) !== JSON.stringify(state)) applyState(s, error);
+  // A bad link falls back to the default scene with a sentence, even if that is what shows.
+  if (error || JSON.stringify(s) !== JSON.stringify(state)) applyState(s, error);
 }
 
 // hide is called when another section opens: the lab stops playing.

@@ -93,6 +93,11 @@ func (r *Router) handler(page string) (Handler, error) {
 
 func marshal(v any) []byte {
 	b, err := json.Marshal(v)
+	var inf *json.UnsupportedValueError
+	if errors.As(err, &inf) {
+		// A model whose weights are too large gives sums past what a float holds: say so.
+		return errorReply(errors.New("the network's numbers overflowed (infinite or not a number): this model's weights are too large to read this"))
+	}
 	if err != nil {
 		return errorReply(fmt.Errorf("internal error: the reply could not be written: %v", err))
 	}

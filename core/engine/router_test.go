@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"regexp"
 	"slices"
@@ -139,5 +140,14 @@ func TestEveryPageHandlesExactlyItsDocumentedMessages(t *testing.T) {
 		if text, _ := m["error"].(string); !strings.Contains(text, "use one of "+types[0]) {
 			t.Errorf("page %s: the router let an unknown type through or did not list the known ones: %v", page, m)
 		}
+	}
+}
+
+// A reply holding a number JSON cannot write (a crafted model's overflow) is a sentence.
+func TestANonFiniteReplyIsASentence(t *testing.T) {
+	var m map[string]any
+	json.Unmarshal(marshal(map[string]any{"outputs": []float64{1, math.Inf(1), math.NaN()}}), &m)
+	if m["type"] != "error" || !strings.Contains(m["error"].(string), "overflowed") || strings.Contains(m["error"].(string), "internal") {
+		t.Errorf("got %v", m)
 	}
 }
