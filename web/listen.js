@@ -97,9 +97,10 @@ async function findFSDD() {
 
 let mic = null; // {ctx, stream, node, chunks}
 
-async function startTalking() {
+// startTalking opens the microphone while button is held; use(pcm, rate) gets the recording.
+async function startTalking(button = $("#talk"), use = hearRecording) {
   if (mic) return;
-  mic = { chunks: [] };
+  mic = { chunks: [], button, use };
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
     if (!mic) { stream.getTracks().forEach((t) => t.stop()); return; } // let go already
@@ -111,7 +112,7 @@ async function startTalking() {
     source.connect(node);
     node.connect(ctx.destination);
     Object.assign(mic, { ctx, stream, node });
-    $("#talk").classList.add("talking");
+    button.classList.add("talking");
     $("#micStatus").textContent = "Listening… say one digit, then let go.";
   } catch (err) {
     mic = null;
@@ -122,8 +123,9 @@ async function startTalking() {
 async function stopTalking() {
   const m = mic;
   mic = null;
-  $("#talk").classList.remove("talking");
-  if (!m || !m.ctx) return;
+  if (!m) return;
+  m.button.classList.remove("talking");
+  if (!m.ctx) return;
   m.node.disconnect();
   m.stream.getTracks().forEach((t) => t.stop());
   const rate = m.ctx.sampleRate;
@@ -133,8 +135,44 @@ async function stopTalking() {
   let at = 0;
   for (const c of m.chunks) { pcm.set(c, at); at += c.length; }
   if (n < rate / 10) { $("#micStatus").textContent = "That was too short: hold the button while you speak."; return; }
+  await m.use(pcm, rate);
+}
+
+async function hearRecording(pcm, rate) {
   const r = await hear({ rate, bytes: { pcm: pcm.buffer } });
   $("#micStatus").textContent = r.type === "heard" ? `Heard ${r.seconds.toFixed(2)} s of speech.` : r.error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Teach it your voice: the person's own recordings, kept in the worker (this tab only), and a
+// short fine-tuning on them with some of FSDD replayed so nothing is forgotten.
+
+function showCounts(e) {
+  if (e.type !== "examples") return;
+  const total = e.counts.reduce((a, b) => a + b, 0);
+  $("#teachCounts").textContent = total ? e.counts.map((n, d) => `${d}: ${n}`).join(" · ") : "No examples yet.";
+  $("#teachLearn").disabled = total < 2;
+  $("#teachClear").disabled = total === 0;
+  document.body.dataset.examples = total;
+}
+
+async function addExample(bytes, rate) {
+  const e = await worker.ask({ type: "addExample", digit: Number($("#teachDigit").value), rate, bytes });
+  showCounts(e);
+}
+
+async function teach() {
+  $("#teachLearn").disabled = true;
+  $("#teachStatus").textContent = "Learning your voice…";
+  const t = await worker.ask({ type: "teach", epochs: 15 });
+  $("#teachLearn").disabled = false;
+  if (t.type !== "taught") { $("#teachStatus").textContent = t.error; return; }
+  const pct = (v) => `${Math.round(100 * v)}%`;
+  $("#teachStatus").textContent = t.held
+    ? `Of your ${t.held} held-back recordings, ${pct(t.before)} were read right before and ${pct(t.after)} now (learnt from ${t.taught}). It listens with your voice in mind now.`
+    : `Learnt from ${t.taught} recordings (give two or more of a digit to hold some back and see the difference).`;
+  $("#listenModelInfo").textContent = "taught your voice, in this tab";
+  document.body.dataset.taught = JSON.stringify(t);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,6 +364,25 @@ export async function start(module, showNotice) {
     if (r.type === "heard") $("#micStatus").textContent = `${file.name}: heard ${r.seconds.toFixed(2)} s of speech.`;
   });
   $("#handsFree").addEventListener("click", () => (free ? stopHandsFree() : startHandsFree()));
+  const record = $("#teachRecord");
+  record.addEventListener("pointerdown", (e) => {
+    e.preventDefault();
+    record.setPointerCapture(e.pointerId);
+    startTalking(record, (pcm, rate) => addExample({ pcm: pcm.buffer }, rate));
+  });
+  record.addEventListener("pointerup", stopTalking);
+  record.addEventListener("pointercancel", stopTalking);
+  $("#teachFiles").addEventListener("change", async () => {
+    for (const file of $("#teachFiles").files) {
+      const digit = Number(file.name[0]);
+      if (!/^[0-9]/.test(file.name)) { notice(`${file.name} does not start with its digit (7_anything.mp3).`, true); continue; }
+      $("#teachDigit").value = String(digit);
+      await addExample({ mp3: await file.arrayBuffer() });
+    }
+    $("#teachFiles").value = "";
+  });
+  $("#teachLearn").addEventListener("click", teach);
+  $("#teachClear").addEventListener("click", async () => { showCounts(await worker.ask({ type: "clearExamples" })); $("#teachStatus").textContent = ""; });
   $("#ltStart").addEventListener("click", train);
   $("#ltStop").addEventListener("click", () => { if (training) training.stopped = true; });
   $("#ltUse").addEventListener("click", useTrained);

@@ -109,6 +109,11 @@
 //	                                           each epoch)
 //	{type: "trainStop"}                        Progress (the network so far is kept as trained)
 //	{type: "useTrained"}                       Loaded (the network trained here now listens)
+//	{type: "addExample", digit, rate?}         Examples (one of the person's own recordings, kept
+//	  + bytes "mp3" or "pcm"                   in the tab; counts per digit)
+//	{type: "clearExamples"}                    Examples
+//	{type: "teach", epochs}                    Taught (the model fine-tuned on the examples, a third
+//	                                           held back: before/after on those; it now listens)
 package engine
 
 // Messages are the message types each page's handler takes, exactly as listed above; the router
@@ -118,7 +123,8 @@ var Messages = map[string][]string{
 	"digits": {"loadModel", "models", "presets", "useModel", "classify", "loadMNIST", "trainStart", "trainSlice",
 		"trainStop", "evaluate", "testImage", "weights", "exportModel"},
 	"lessons": {"neuron", "activations", "approximate", "fitStart", "fitTrain", "terrain", "descend", "backprop"},
-	"listen":  {"loadModel", "hear", "weights", "loadFSDD", "trainStart", "trainSlice", "trainStop", "useTrained"},
+	"listen": {"loadModel", "hear", "weights", "loadFSDD", "trainStart", "trainSlice", "trainStop", "useTrained",
+		"addExample", "clearExamples", "teach"},
 }
 
 // Envelope is what every message carries besides its body.

@@ -1,6 +1,7 @@
 package sound
 
 import (
+	"errors"
 	"fmt"
 
 	"somehow/core/nn"
@@ -55,4 +56,64 @@ func Accuracy(net *nn.Network, clips []Clip) (float64, error) {
 		return 0, err
 	}
 	return ev.Accuracy(), nil
+}
+
+// Teaching is one fine-tuning on a person's own recordings, and how it went.
+type Teaching struct {
+	Net *nn.Network
+	// Before and After are the shares of the held-back recordings read right by the model as it
+	// was and as it is now; Held and Taught count the recordings held back and learnt from.
+	Before, After float64
+	Held, Taught  int
+}
+
+// Teach fine-tunes a copy of net on a person's recordings: a third of each digit's (at least one
+// where there are two or more) are held back to judge it, the rest are learnt from, mixed with
+// replay (recordings it already knew, so it forgets nothing), for epochs epochs at a small
+// learning rate. net itself is unchanged.
+func Teach(net *nn.Network, examples, replay []Clip, epochs int, seed uint64) (Teaching, error) {
+	if epochs < 1 || epochs > 200 {
+		return Teaching{}, fmt.Errorf("epochs must be between 1 and 200, not %d", epochs)
+	}
+	var byDigit [10][]Clip
+	for _, c := range examples {
+		byDigit[c.Digit] = append(byDigit[c.Digit], c)
+	}
+	var held, taught []Clip
+	for _, cs := range byDigit {
+		n := len(cs) / 3
+		if n == 0 && len(cs) >= 2 {
+			n = 1
+		}
+		held, taught = append(held, cs[len(cs)-n:]...), append(taught, cs[:len(cs)-n]...)
+	}
+	if len(taught) == 0 {
+		return Teaching{}, errors.New("say a few examples of each digit first: there is nothing to learn from")
+	}
+	t := Teaching{Held: len(held), Taught: len(taught)}
+	var err error
+	if t.Before, err = Accuracy(net, held); err != nil {
+		return Teaching{}, err
+	}
+	t.Net = net.Clone()
+	// The person's recordings count as much as the replay: each is repeated to match it.
+	train := append([]Clip(nil), replay...)
+	for k := 0; k < max(1, len(replay)/len(taught)); k++ {
+		train = append(train, taught...)
+	}
+	opt := nn.Optimizer{Kind: nn.Adam, LearningRate: 0.0003}
+	tr, err := nn.NewTrainer(t.Net, &opt, 16, seed)
+	if err != nil {
+		return Teaching{}, err
+	}
+	set := &Set{Clips: train, Augment: true, Seed: seed, Epoch: func() int { return tr.Epochs }}
+	for range epochs {
+		if _, err := tr.Epoch(set, nil); err != nil {
+			return Teaching{}, err
+		}
+	}
+	if t.After, err = Accuracy(t.Net, held); err != nil {
+		return Teaching{}, err
+	}
+	return t, nil
 }

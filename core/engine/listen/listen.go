@@ -24,7 +24,9 @@ type Handler struct {
 	clips   []sound.Clip
 	bundle  *sound.Bundle
 	run     *sound.Run
-	now     func() time.Time
+	// examples are the person's own recordings, kept in this tab only.
+	examples []sound.Clip
+	now      func() time.Time
 }
 
 // New returns a handler with no model yet.
@@ -42,6 +44,9 @@ type Request struct {
 	BudgetMs float64 `json:"budgetMs,omitempty"`
 	// Limit reads only the bundle's first clips (loadFSDD; for tests: 0 = all).
 	Limit int `json:"limit,omitempty"`
+	// Digit is what an example says (addExample); Epochs how long teach learns.
+	Digit  *int `json:"digit,omitempty"`
+	Epochs int  `json:"epochs,omitempty"`
 }
 
 // TrainSpec is a training on FSDD: which clips are held out ("fsdd": its test split; a speaker's
@@ -61,6 +66,26 @@ type FSDDLoaded struct {
 	Done     bool     `json:"done"`
 	Speakers []string `json:"speakers,omitempty"` // once done
 }
+
+// Examples is the reply to addExample and clearExamples: how many recordings of each digit the
+// person has given.
+type Examples struct {
+	Type   string  `json:"type"` // "examples"
+	Counts [10]int `json:"counts"`
+}
+
+// Taught is the reply to teach: the share of the held-back recordings read right before and
+// after (the taught network now listens).
+type Taught struct {
+	Type   string  `json:"type"` // "taught"
+	Before float64 `json:"before"`
+	After  float64 `json:"after"`
+	Held   int     `json:"held"`
+	Taught int     `json:"taught"`
+}
+
+// MaxExamples bounds the recordings a person gives.
+const MaxExamples = 200
 
 // Progress is the reply to the training messages.
 type Progress struct {
@@ -170,6 +195,36 @@ func (h *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 			h.trained = h.run.Model()
 		}
 		return Progress{"progress", h.run.Progress()}, nil, nil
+	case "addExample":
+		if req.Digit == nil || *req.Digit < 0 || *req.Digit > 9 {
+			return nil, nil, errors.New("say which digit the example is: 0 to 9")
+		}
+		if len(h.examples) >= MaxExamples {
+			return nil, nil, fmt.Errorf("at most %d examples are kept: clear them to start again", MaxExamples)
+		}
+		features, _, err := h.features(req, in)
+		if err != nil {
+			return nil, nil, err
+		}
+		h.examples = append(h.examples, sound.Clip{Digit: *req.Digit, Speaker: "you", Index: len(h.examples), Features: features})
+		return h.counts(), nil, nil
+	case "clearExamples":
+		h.examples = nil
+		return h.counts(), nil, nil
+	case "teach":
+		if h.model == nil {
+			return nil, nil, errors.New("no model is loaded yet")
+		}
+		var replay []sound.Clip
+		for i := 0; i < len(h.clips) && len(replay) < 300; i += max(1, len(h.clips)/300) {
+			replay = append(replay, h.clips[i]) // what it knew, so it forgets nothing
+		}
+		t, err := sound.Teach(h.model.Net, h.examples, replay, max(req.Epochs, 1), 1)
+		if err != nil {
+			return nil, nil, err
+		}
+		h.model = &nn.Model{Name: "taught", Net: t.Net}
+		return Taught{Type: "taught", Before: t.Before, After: t.After, Held: t.Held, Taught: t.Taught}, nil, nil
 	case "useTrained":
 		if h.trained == nil {
 			return nil, nil, errors.New("nothing has been trained yet")
@@ -209,24 +264,7 @@ func (h *Handler) hear(req Request, in map[string][]byte) (any, map[string][]byt
 	if h.model == nil {
 		return nil, nil, errors.New("no model is loaded yet")
 	}
-	var features, trimmed []float32
-	var err error
-	switch {
-	case in["mp3"] != nil:
-		features, trimmed, err = sound.FeaturesMP3(in["mp3"])
-	case in["pcm"] != nil:
-		pcm := in["pcm"]
-		if len(pcm)%4 != 0 || len(pcm) > MaxPCMBytes {
-			return nil, nil, fmt.Errorf("the microphone's samples must be float32, at most %d seconds", sound.MaxSeconds)
-		}
-		samples := make([]float32, len(pcm)/4)
-		for i := range samples {
-			samples[i] = math.Float32frombits(binary.LittleEndian.Uint32(pcm[4*i:]))
-		}
-		features, trimmed, err = sound.Features(samples, req.Rate)
-	default:
-		return nil, nil, errors.New("hear needs the bytes of an MP3 file (mp3) or of a recording (pcm)")
-	}
+	features, trimmed, err := h.features(req, in)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -239,6 +277,33 @@ func (h *Handler) hear(req Request, in map[string][]byte) (any, map[string][]byt
 	}
 	r.Millis = float64(h.now().Sub(start).Microseconds()) / 1000
 	return r, bytes, nil
+}
+
+// features reads the bytes "mp3" (a file) or "pcm" (float32 little-endian samples at req.Rate).
+func (h *Handler) features(req Request, in map[string][]byte) (features, trimmed []float32, err error) {
+	switch {
+	case in["mp3"] != nil:
+		return sound.FeaturesMP3(in["mp3"])
+	case in["pcm"] != nil:
+		pcm := in["pcm"]
+		if len(pcm)%4 != 0 || len(pcm) > MaxPCMBytes {
+			return nil, nil, fmt.Errorf("the microphone's samples must be float32, at most %d seconds", sound.MaxSeconds)
+		}
+		samples := make([]float32, len(pcm)/4)
+		for i := range samples {
+			samples[i] = math.Float32frombits(binary.LittleEndian.Uint32(pcm[4*i:]))
+		}
+		return sound.Features(samples, req.Rate)
+	}
+	return nil, nil, errors.New("send the bytes of an MP3 file (mp3) or of a recording (pcm)")
+}
+
+func (h *Handler) counts() Examples {
+	e := Examples{Type: "examples"}
+	for _, c := range h.examples {
+		e.Counts[c.Digit]++
+	}
+	return e
 }
 
 // budget is a slice's time: what was asked for, at most 200 ms (40 ms if unsaid).
