@@ -11,7 +11,7 @@ import (
 
 // csp lets the page load only its own files; Go's WebAssembly needs 'wasm-unsafe-eval'.
 const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-	"img-src 'self' data: blob:; worker-src 'self'; connect-src 'self'; object-src 'none'; " +
+	"img-src 'self' data: blob:; media-src 'self' blob:; worker-src 'self'; connect-src 'self'; object-src 'none'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // SecurityHeaders are the headers every response carries, as name, value pairs.

@@ -652,6 +652,9 @@ function fillFromCatalogue() {
   $("#points").max = l.maxPoints;
   $("#classes").max = l.maxClasses;
   for (const el of paneEls) {
+    $(".m-lr", el.root).max = l.maxLearningRate;
+    $(".m-batch", el.root).max = l.maxBatch;
+    $(".m-hidden", el.root).title = `Neurons per hidden layer, e.g. 8,8 (0 to ${l.maxHiddenLayers} layers of 1 to ${l.maxHiddenUnits})`;
     for (const [sel, use] of [[".m-activation", "hidden"], [".m-output", "classes"]]) {
       const select = $(sel, el.root);
       select.textContent = "";

@@ -59,11 +59,16 @@ async function hear(msg, caption) {
 const clipName = () => `${$("#clipDigit").value}_${$("#clipSpeaker").value}_${Number($("#clipIndex").value) || 0}.mp3`;
 
 async function playClip() {
-  const name = clipName(), url = "assets/fsdd/mp3/" + name;
+  const name = clipName();
+  // Fetched once: the audio element plays a copy, the worker reads the bytes.
+  const res = await fetch("assets/fsdd/mp3/" + name).catch(() => null);
+  if (!res || !res.ok) { notice(`${name} could not be fetched${res ? ` (${res.status})` : ""}: FSDD has takes 0 to 49.`, true); return; }
+  const mp3 = await res.arrayBuffer();
   const audio = $("#clipAudio");
-  audio.src = url;
+  URL.revokeObjectURL(audio.src);
+  audio.src = URL.createObjectURL(new Blob([mp3], { type: "audio/mpeg" }));
   audio.play().catch(() => {}); // a page may not play sound until it is clicked: reading goes on
-  const r = await hear({ fetch: { mp3: url } });
+  const r = await hear({ bytes: { mp3 } });
   if (r.type === "heard") $("#micStatus").textContent = `${name}: ${$("#clipSpeaker").value} saying ${$("#clipDigit").value}.`;
 }
 

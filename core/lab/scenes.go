@@ -1,9 +1,6 @@
 package lab
 
-import (
-	"somehow/core/data"
-	"somehow/core/nn"
-)
+import "somehow/core/nn"
 
 // Scene is a setup a teacher picks in one click: the points, both panes' models, how many
 // epochs a frame trains, and the one line under the controls that says what it shows.
@@ -105,8 +102,6 @@ type Catalogue struct {
 	Scenes      map[string]Scene    `json:"scenes"`
 	SceneNames  []string            `json:"sceneNames"`
 	Activations []nn.ActivationInfo `json:"activations"`
-	// DataKinds are the kinds of points the lab generates ("none": only those placed by hand).
-	DataKinds []string `json:"dataKinds"`
 }
 
 // Limits are the lab's bounds, as the page shows them beside its fields.
@@ -127,7 +122,6 @@ type Limits struct {
 // NewCatalogue returns the lab's catalogue.
 func NewCatalogue() Catalogue {
 	c := Catalogue{Type: "catalogue", Scenes: Scenes, SceneNames: SceneNames, Activations: nn.Activations(),
-		DataKinds: append(append([]string{}, data.Kinds...), "none"),
 		Limits: Limits{Extent: Extent, MaxPoints: MaxPoints, MaxClasses: MaxClasses, MaxHiddenLayers: MaxHiddenLayers,
 			MaxHiddenUnits: MaxHiddenUnits, MaxBatch: MaxBatch, MaxEpochs: MaxEpochs, MaxLearningRate: MaxLearningRate,
 			MaxWeight: MaxWeight, HeatmapSize: HeatmapSize, ThumbnailSize: ThumbnailSize}}

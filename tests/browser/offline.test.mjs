@@ -11,7 +11,8 @@ test("after the first visit, digits, training on MNIST and the lab work with the
   const page = await env.page("#digits");
   await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
   // The service worker has cached the app shell and controls the page.
-  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active && navigator.serviceWorker.controller, null, { timeout: 60000 });
+  // (An async predicate would pass at once: waitForFunction takes the promise as the answer.)
+  await page.waitForFunction(() => navigator.serviceWorker.controller && navigator.serviceWorker.controller.state === "activated", null, { timeout: 60000 });
   // MNIST is kept in the background, without the page asking for it.
   const kept = () => page.evaluate(async () => {
     for (const f of ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]) {

@@ -230,8 +230,7 @@ func (h *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 			return nil, nil, errors.New("nothing has been trained yet")
 		}
 		h.model = h.trained
-		a := h.model.Net.Arch
-		return Loaded{Type: "model", Architecture: a.String(), Parameters: a.Parameters(), TestError: h.model.TestError}, nil, nil
+		return loaded(h.model), nil, nil
 	case "weights":
 		if h.model == nil {
 			return nil, nil, errors.New("no model is loaded yet")
@@ -254,8 +253,12 @@ func (h *Handler) loadModel(file []byte) (any, map[string][]byte, error) {
 		return nil, nil, fmt.Errorf("that model (%s) does not listen: it needs %d×%d inputs (a spectrogram) and 10 outputs", m.Net.Arch, sound.Bands, sound.Frames)
 	}
 	h.model = m
+	return loaded(m), nil, nil
+}
+
+func loaded(m *nn.Model) Loaded {
 	a := m.Net.Arch
-	return Loaded{Type: "model", Architecture: a.String(), Parameters: a.Parameters(), TestError: m.TestError}, nil, nil
+	return Loaded{Type: "model", Architecture: a.String(), Parameters: a.Parameters(), TestError: m.TestError}
 }
 
 // hear reads the bytes "mp3" (a file) or "pcm" (float32 little-endian samples at req.Rate).
