@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"log"
 	"mime"
@@ -21,6 +22,7 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -50,8 +52,8 @@ func main() {
 // Limits that keep one client from holding the server: a slow or endless request body is cut
 // off (the largest body, a 1 MB predict, takes well under readTimeout), writes have time for
 // MNIST's 9.9 MB on a slow school network, idle connections close; one address holds at most
-// maxPerClient connections (more are closed at once), and past maxConnections in all, new ones
-// wait for a free place.
+// maxPerClient connections, and past maxConnections in all the oldest idle ones make room
+// (limitListener).
 const (
 	readTimeout    = 10 * time.Second
 	writeTimeout   = 60 * time.Second
@@ -74,6 +76,8 @@ func serve(addr, web, assets string) error {
 		return err
 	}
 	srv := newServer(handler)
+	limited := limitListener(ln, maxConnections, maxPerClient)
+	srv.ConnState = limited.State
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	go func() {
@@ -83,7 +87,7 @@ func serve(addr, web, assets string) error {
 		srv.Shutdown(shutdown)
 	}()
 	log.Printf("Somehow is at http://%s/", ln.Addr())
-	if err := srv.Serve(limitListener(ln, maxConnections, maxPerClient)); !errors.Is(err, http.ErrServerClosed) {
+	if err := srv.Serve(limited); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
@@ -114,8 +118,9 @@ func siteHandler(web, assets string) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The same API the edge worker serves; one client cannot take all of its CPU.
-	mux.Handle("/api/", perClientLimit(apiHandler, apiRate, apiBurst))
+	// The same API the edge worker serves; one client cannot take all of its CPU, and however
+	// many send canvases, small predicts find a free core.
+	mux.Handle("/api/", perClientLimit(heavyLane(apiHandler, max(1, runtime.NumCPU()-1), heavyQueue), apiRate, apiBurst))
 	return api.WithSecurityHeaders(mux), nil
 }
 
@@ -251,8 +256,9 @@ const (
 
 // perClientLimit answers 429 to a client that asks more than rate requests a second on average
 // (burst at once), so that one busy client cannot slow everyone else's requests. A request costs
-// by its size, one token a started 64 KB of body, since parsing a body is what costs CPU: a
-// small predict is one token, a 300×300 canvas (180 KB and up) three or more.
+// by its size, one token a started tokenBytes of body, since parsing and preparing a body is
+// what costs CPU: a small predict is one token, a 300×300 canvas (180 KB and up, ~16 ms of
+// CPU) twelve or more.
 func perClientLimit(h http.Handler, rate, burst float64) http.Handler {
 	type bucket struct {
 		tokens float64
@@ -261,10 +267,7 @@ func perClientLimit(h http.Handler, rate, burst float64) http.Handler {
 	var mu sync.Mutex
 	buckets := map[string]*bucket{}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
+		host := clientKey(r.RemoteAddr)
 		now := time.Now()
 		mu.Lock()
 		if len(buckets) > 10000 { // forget clients that have been quiet long enough to be full again
@@ -283,9 +286,9 @@ func perClientLimit(h http.Handler, rate, burst float64) http.Handler {
 		b.last = now
 		cost := 1.0
 		if r.ContentLength < 0 { // chunked: priced as the largest body
-			cost = api.MaxBodyBytes / (64 << 10)
+			cost = api.MaxBodyBytes / tokenBytes
 		} else if r.ContentLength > 0 {
-			cost = float64((r.ContentLength + 64<<10 - 1) / (64 << 10))
+			cost = float64((r.ContentLength + tokenBytes - 1) / tokenBytes)
 		}
 		allowed := b.tokens >= cost
 		if allowed {
@@ -294,69 +297,217 @@ func perClientLimit(h http.Handler, rate, burst float64) http.Handler {
 		mu.Unlock()
 		if !allowed {
 			w.Header().Set("Retry-After", "1")
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(http.StatusTooManyRequests)
-			fmt.Fprintln(w, `{"error": "too many requests from this address; wait a second and try again"}`)
+			refuseJSON(w, http.StatusTooManyRequests, "too many requests from this address; wait a second and try again")
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// limitListener accepts at most total connections at once (the rest wait in the kernel's
-// backlog) and at most perClient from one address (more are closed as they arrive), so one
-// client cannot use up the server's file descriptors.
-func limitListener(ln net.Listener, total, perClient int) net.Listener {
-	return &limitedListener{Listener: ln, slots: make(chan struct{}, total), perClient: perClient, open: map[string]int{}}
-}
+// tokenBytes is the body size one token of the per-client limit pays for.
+const tokenBytes = 16 << 10
 
-type limitedListener struct {
-	net.Listener
-	slots     chan struct{}
-	perClient int
-	mu        sync.Mutex
-	open      map[string]int // connections per address
-}
+// heavyQueue is how many heavy requests may wait for the heavy lane; more get 503.
+const heavyQueue = 16
 
-func (l *limitedListener) Accept() (net.Conn, error) {
-	l.slots <- struct{}{}
-	for {
-		c, err := l.Listener.Accept()
+// heavyLane lets at most n heavy requests (a body over tokenBytes, such as a canvas, or an MP3
+// to hear) be parsed and read at once, with at most heavyQueue more waiting (the rest are told
+// to come back in a second). A body is read before it queues, so a slow one holds no place.
+func heavyLane(h http.Handler, n, queue int) http.Handler {
+	running := make(chan struct{}, n)
+	waiting := make(chan struct{}, n+queue)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		heavy := r.Method == http.MethodPost && (r.ContentLength < 0 || r.ContentLength > tokenBytes || r.URL.Path == "/api/hear")
+		if !heavy || r.ContentLength > api.MaxBodyBytes { // an oversized body is refused unread
+			h.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, api.MaxBodyBytes+1))
 		if err != nil {
-			<-l.slots
-			return nil, err
+			refuseJSON(w, http.StatusBadRequest, "could not read the whole body")
+			return
 		}
-		host, _, _ := net.SplitHostPort(c.RemoteAddr().String())
-		l.mu.Lock()
-		full := l.open[host] >= l.perClient
-		if !full {
-			l.open[host]++
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		select {
+		case waiting <- struct{}{}:
+			defer func() { <-waiting }()
+		default:
+			w.Header().Set("Retry-After", "1")
+			refuseJSON(w, http.StatusServiceUnavailable, "the server is busy reading other drawings; try again in a second")
+			return
 		}
-		l.mu.Unlock()
-		if full {
-			c.Close()
-			continue
+		select {
+		case running <- struct{}{}:
+			defer func() { <-running }()
+		case <-r.Context().Done():
+			return
 		}
-		return &limitedConn{Conn: c, release: func() {
-			l.mu.Lock()
-			if l.open[host]--; l.open[host] == 0 {
-				delete(l.open, host)
-			}
-			l.mu.Unlock()
-			<-l.slots
-		}}, nil
+		h.ServeHTTP(w, r)
+	})
+}
+
+// refuseJSON answers as the API does: a status and {"error": sentence}.
+func refuseJSON(w http.ResponseWriter, status int, sentence string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "{\"error\": %q}\n", sentence)
+}
+
+// limitListener holds at most total connections at once and at most perClient from one client
+// (clientKey), so no set of addresses can use up the server's file descriptors, and it never
+// stops accepting: a client past its share gives up its own oldest idle connection or is
+// refused at once; at the total, the oldest idle connection anywhere goes (an idle keep-alive
+// costs its client only a reconnect), or else the oldest of the client holding the most; and
+// past three quarters of the total, connections idle for more than idleUnderPressure are closed.
+// A connection is idle between requests, and before its first byte. The server must report
+// its connections' states to State (http.Server.ConnState).
+func limitListener(ln net.Listener, total, perClient int) *connLimiter {
+	return &connLimiter{Listener: ln, total: total, perClient: perClient,
+		idleUnderPressure: 2 * time.Second, conns: map[*trackedConn]struct{}{}, perKey: map[string]int{}}
+}
+
+type connLimiter struct {
+	net.Listener
+	total, perClient int
+	// idleUnderPressure is how long a connection may stay idle while the server is nearly full.
+	idleUnderPressure time.Duration
+	mu                sync.Mutex
+	conns             map[*trackedConn]struct{}
+	perKey            map[string]int // connections per client
+}
+
+type trackedConn struct {
+	net.Conn
+	key       string
+	opened    time.Time
+	idleSince time.Time // zero while a request is read or answered
+	once      sync.Once
+	limiter   *connLimiter
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() { c.limiter.forget(c) })
+	return c.Conn.Close()
+}
+
+func (l *connLimiter) forget(c *trackedConn) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.conns[c]; ok {
+		delete(l.conns, c)
+		if l.perKey[c.key]--; l.perKey[c.key] == 0 {
+			delete(l.perKey, c.key)
+		}
 	}
 }
 
-type limitedConn struct {
-	net.Conn
-	once    sync.Once
-	release func()
+// State follows each connection between requests (idle) and in one (active).
+func (l *connLimiter) State(c net.Conn, s http.ConnState) {
+	tc, ok := c.(*trackedConn)
+	if !ok {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch s {
+	case http.StateIdle:
+		tc.idleSince = time.Now()
+	case http.StateActive, http.StateHijacked:
+		tc.idleSince = time.Time{}
+	}
 }
 
-func (c *limitedConn) Close() error {
-	c.once.Do(c.release)
-	return c.Conn.Close()
+func (l *connLimiter) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		tc := &trackedConn{Conn: c, key: clientKey(c.RemoteAddr().String()), opened: time.Now(), limiter: l}
+		tc.idleSince = tc.opened
+		shed, ok := l.admit(tc)
+		for _, old := range shed {
+			old.Close()
+		}
+		if !ok {
+			c.Close()
+			continue
+		}
+		return tc, nil
+	}
+}
+
+// admit decides whether tc may stay and which open connections make room for it (already
+// forgotten; the caller closes them outside the lock).
+func (l *connLimiter) admit(tc *trackedConn) (shed []*trackedConn, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	drop := func(c *trackedConn) {
+		delete(l.conns, c)
+		if l.perKey[c.key]--; l.perKey[c.key] == 0 {
+			delete(l.perKey, c.key)
+		}
+		shed = append(shed, c)
+	}
+	if l.perKey[tc.key] >= l.perClient {
+		old := l.oldest(func(c *trackedConn) bool { return c.key == tc.key && !c.idleSince.IsZero() })
+		if old == nil {
+			return shed, false
+		}
+		drop(old)
+	}
+	if len(l.conns) >= l.total*3/4 {
+		for c := range l.conns {
+			if !c.idleSince.IsZero() && tc.opened.Sub(c.idleSince) > l.idleUnderPressure {
+				drop(c)
+			}
+		}
+	}
+	if len(l.conns) >= l.total {
+		old := l.oldest(func(c *trackedConn) bool { return !c.idleSince.IsZero() })
+		if old == nil {
+			most := ""
+			for k, n := range l.perKey {
+				if n > l.perKey[most] {
+					most = k
+				}
+			}
+			old = l.oldest(func(c *trackedConn) bool { return c.key == most })
+		}
+		drop(old)
+	}
+	l.conns[tc] = struct{}{}
+	l.perKey[tc.key]++
+	return shed, true
+}
+
+// oldest is the connection open longest of those that match.
+func (l *connLimiter) oldest(match func(*trackedConn) bool) *trackedConn {
+	var found *trackedConn
+	for c := range l.conns {
+		if match(c) && (found == nil || c.opened.Before(found.opened)) {
+			found = c
+		}
+	}
+	return found
+}
+
+// clientKey is who a connection or request comes from, for the per-client limits: an IPv4
+// address, or an IPv6 /64 (one machine or home is given a whole /64 and can pick any address
+// in it).
+func clientKey(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return host
+	}
+	if v4 := ip.To4(); v4 != nil {
+		return v4.String()
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // sameMachine tells a browser on this machine (make run, opened on localhost) from one across a

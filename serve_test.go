@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -132,71 +135,165 @@ func TestPerClientLimit(t *testing.T) {
 	}
 }
 
-// Past the cap, a new connection waits until one of the open ones closes.
-func TestConnectionCap(t *testing.T) {
-	accepted, _ := dialLimited(t, 2, 100, 3)
-	first := <-accepted
-	<-accepted
-	select {
-	case <-accepted:
-		t.Fatal("a third connection was accepted past a cap of 2")
-	case <-time.After(200 * time.Millisecond):
-	}
-	first.Close()
-	select {
-	case c := <-accepted:
-		c.Close()
-	case <-time.After(2 * time.Second):
-		t.Fatal("closing a connection did not let the waiting one in")
-	}
-}
-
-// One address past its share of connections is closed at once, and others still get in.
-func TestPerClientConnectionCap(t *testing.T) {
-	accepted, conns := dialLimited(t, 100, 2, 3)
-	<-accepted
-	<-accepted
-	// The third was closed by the server: reading from it ends.
-	conns[2].SetReadDeadline(time.Now().Add(2 * time.Second))
-	if _, err := conns[2].Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Errorf("the third connection from one address was not closed: %v", err)
-	}
-	select {
-	case <-accepted:
-		t.Error("a third connection from one address was accepted")
-	default:
-	}
-}
-
-// dialLimited serves a listener limited to total and perClient connections and makes n
-// connections to it from one address; accepted receives each connection the server takes.
-func dialLimited(t *testing.T, total, perClient, n int) (accepted chan net.Conn, conns []net.Conn) {
+// limitedServer serves a quick handler through a listener limited to total and perClient
+// connections, as serve does, and returns its address.
+func limitedServer(t *testing.T, total, perClient int) (string, *connLimiter) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	limited := limitListener(ln, total, perClient)
-	t.Cleanup(func() { limited.Close() })
-	accepted = make(chan net.Conn, n)
-	go func() {
-		for {
-			c, err := limited.Accept()
-			if err != nil {
-				return
-			}
-			accepted <- c
-		}
-	}()
-	for range n {
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		conns = append(conns, c)
+	srv := newServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	srv.ConnState = limited.State
+	go srv.Serve(limited)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String(), limited
+}
+
+// dialFrom opens a connection to addr from the loopback address ip (127.0.0.0/8 is all this
+// machine's), so the server sees another client.
+func dialFrom(t *testing.T, addr, ip string) net.Conn {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 2 * time.Second}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return accepted, conns
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// ask sends one keep-alive request on c and reads the answer, within two seconds; it reports
+// whether an answer came.
+func ask(c net.Conn) bool {
+	c.SetDeadline(time.Now().Add(2 * time.Second))
+	defer c.SetDeadline(time.Time{})
+	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		return false
+	}
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, res.Body)
+	return res.StatusCode == 200
+}
+
+// closedByServer says whether the server has closed c (a read ends at once).
+func closedByServer(c net.Conn) bool {
+	c.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	_, err := c.Read(make([]byte, 1))
+	return err != nil && !errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// Idle keep-alive connections from many addresses filled the cap and every new client waited
+// (issue 23: 4160 idle connections from 65 addresses, nothing answered for 15 s). Now the
+// oldest idle connection makes room and a new client is answered at once.
+func TestIdleConnectionsFromManyAddressesLockNobodyOut(t *testing.T) {
+	addr, _ := limitedServer(t, 8, 2)
+	var idle []net.Conn
+	for i := range 8 {
+		c := dialFrom(t, addr, fmt.Sprintf("127.0.5.%d", 1+i/2))
+		if !ask(c) {
+			t.Fatalf("connection %d was not answered", i)
+		}
+		idle = append(idle, c)
+	}
+	start := time.Now()
+	if !ask(dialFrom(t, addr, "127.0.6.1")) {
+		t.Fatal("a new client got no answer while idle connections filled the server")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("a new client waited %v", d)
+	}
+	if !closedByServer(idle[0]) {
+		t.Error("the oldest idle connection was not the one closed")
+	}
+	if closedByServer(idle[7]) {
+		t.Error("the newest idle connection was closed")
+	}
+}
+
+// One address past its share: its own oldest idle connection goes; if all of its connections
+// are busy (a request under way, however slow), the new one is refused and others still get in.
+func TestPerClientConnectionCap(t *testing.T) {
+	addr, _ := limitedServer(t, 100, 2)
+	first, second := dialFrom(t, addr, "127.0.7.1"), dialFrom(t, addr, "127.0.7.1")
+	ask(first)
+	ask(second)
+	third := dialFrom(t, addr, "127.0.7.1")
+	if !ask(third) || !closedByServer(first) || closedByServer(second) {
+		t.Fatal("a client past its share did not give up its own oldest idle connection")
+	}
+	// Both busy: a request begun and never finished.
+	io.WriteString(second, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+	io.WriteString(third, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+	time.Sleep(100 * time.Millisecond)
+	fourth := dialFrom(t, addr, "127.0.7.1")
+	if !closedByServer(fourth) {
+		t.Error("a third connection from a client whose two are busy was accepted")
+	}
+	if closedByServer(second) || closedByServer(third) {
+		t.Error("a busy connection was closed to let in one from the same client")
+	}
+	if !ask(dialFrom(t, addr, "127.0.7.2")) {
+		t.Error("another client was not answered")
+	}
+}
+
+// When every connection is busy and the server is full, the client holding the most gives one
+// up: a new client still gets in.
+func TestAFullServerOfBusyConnectionsStillTakesANewClient(t *testing.T) {
+	addr, _ := limitedServer(t, 4, 3)
+	var busy []net.Conn
+	for _, ip := range []string{"127.0.8.1", "127.0.8.1", "127.0.8.1", "127.0.8.2"} {
+		c := dialFrom(t, addr, ip)
+		io.WriteString(c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+		busy = append(busy, c)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if !ask(dialFrom(t, addr, "127.0.8.3")) {
+		t.Fatal("a new client got no answer from a server full of busy connections")
+	}
+	if !closedByServer(busy[0]) || closedByServer(busy[3]) {
+		t.Error("the connection given up was not the oldest of the client holding the most")
+	}
+}
+
+// Nearly full, a connection idle for longer than idleUnderPressure is closed.
+func TestIdleTimeShortensUnderPressure(t *testing.T) {
+	addr, limited := limitedServer(t, 8, 8)
+	limited.idleUnderPressure = 50 * time.Millisecond
+	var idle []net.Conn
+	for range 6 {
+		c := dialFrom(t, addr, "127.0.9.1")
+		ask(c)
+		idle = append(idle, c)
+	}
+	time.Sleep(100 * time.Millisecond)
+	ask(dialFrom(t, addr, "127.0.9.2"))
+	for i, c := range idle {
+		if !closedByServer(c) {
+			t.Errorf("idle connection %d stayed open on a nearly full server", i)
+		}
+	}
+}
+
+// An IPv6 client is its /64: one machine can pick any address in it.
+func TestClientKey(t *testing.T) {
+	for addr, want := range map[string]string{
+		"10.1.2.3:5000":                 "10.1.2.3",
+		"[::ffff:10.1.2.3]:80":          "10.1.2.3",
+		"[2001:db8:1:2:aaaa::1]:443":    "2001:db8:1:2::/64",
+		"[2001:db8:1:2:ffff:ffff::9]:1": "2001:db8:1:2::/64",
+		"[2001:db8:1:3::1]:1":           "2001:db8:1:3::/64",
+		"not an address":                "not an address",
+	} {
+		if got := clientKey(addr); got != want {
+			t.Errorf("clientKey(%q) = %q, want %q", addr, got, want)
+		}
+	}
 }
 
 // Files are gzipped for a browser across a network, and sent as they are to one on this machine.
@@ -222,5 +319,56 @@ func TestCompressionOnlyAcrossANetwork(t *testing.T) {
 		if want == "" && w.Body.String() != text {
 			t.Errorf("from %s: the file as served differs from the file", addr)
 		}
+	}
+}
+
+// Heavy requests (large bodies) take turns on their lane and past its queue are told to come
+// back; small requests never wait behind them (issue 23: 32 addresses sending canvases pushed
+// a small predict's p99 to 880 ms).
+func TestHeavyRequestsQueueAndSmallOnesPass(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{}, 10)
+	h := heavyLane(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > tokenBytes {
+			started <- struct{}{}
+			<-release
+		}
+	}), 1, 1)
+	heavy := func() chan int {
+		done := make(chan int, 1)
+		go func() {
+			r := httptest.NewRequest("POST", "/api/predict", strings.NewReader(strings.Repeat(" ", 100<<10)))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			done <- w.Code
+		}()
+		return done
+	}
+	first := heavy()
+	<-started
+	second := heavy() // waits its turn
+	time.Sleep(50 * time.Millisecond)
+	third := heavy() // no room to wait
+	select {
+	case code := <-third:
+		if code != http.StatusServiceUnavailable {
+			t.Errorf("a heavy request past the queue: %d", code)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("a heavy request past the queue waited")
+	}
+	small := httptest.NewRecorder()
+	h.ServeHTTP(small, httptest.NewRequest("POST", "/api/predict", strings.NewReader("{}")))
+	if small.Code != 200 {
+		t.Errorf("a small request while the lane is busy: %d", small.Code)
+	}
+	select {
+	case <-started:
+		t.Fatal("two heavy requests ran at once on a lane of one")
+	default:
+	}
+	close(release)
+	if <-first != 200 || <-second != 200 {
+		t.Error("the queued heavy requests were not answered")
 	}
 }
