@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -186,6 +187,11 @@ func DecodePredict(r io.Reader) (Input, error) {
 	if len(body) > MaxBodyBytes {
 		return Input{}, bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes", MaxBodyBytes)
 	}
+	// Counted before anything is parsed (one pass at memchr speed): a body with more numbers
+	// than the largest canvas has pixels is refused before it costs the 15 ms a canvas does.
+	if n := bytes.Count(body, []byte{','}); n > MaxCanvasSide*MaxCanvasSide+8 {
+		return Input{}, bad(http.StatusRequestEntityTooLarge, "the body holds more numbers than the largest canvas (%d×%d) has pixels", MaxCanvasSide, MaxCanvasSide)
+	}
 	if err := strictKeys(body); err != nil {
 		return Input{}, err
 	}
@@ -209,6 +215,9 @@ func DecodePredict(r io.Reader) (Input, error) {
 		return Input{}, bad(http.StatusBadRequest, "the body has more than one JSON value")
 	}
 	numbers := func(raw json.RawMessage, name string) ([]float64, error) {
+		if v, ok := numberList(raw); ok {
+			return v, nil
+		}
 		var v []float64
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return nil, bad(http.StatusBadRequest, "the body is not the JSON this API takes: %q must be a list of numbers", name)
@@ -272,6 +281,94 @@ func DecodePredict(r io.Reader) (Input, error) {
 		return Input{Drawing: gray, Width: c.Width, Height: c.Height, Model: req.Model}, nil
 	}
 	return Input{}, bad(http.StatusBadRequest, `the body needs "image" (784 numbers) or "canvas" (width, height, pixels)`)
+}
+
+// numberList reads a JSON list of numbers, such as a canvas's 90000 pixels, five times faster
+// than encoding/json's reflection does; it declines (false) anything but a plain list of JSON
+// numbers, which encoding/json then reads or describes.
+func numberList(raw []byte) ([]float64, bool) {
+	i := 0
+	space := func() {
+		for i < len(raw) && (raw[i] == ' ' || raw[i] == '\n' || raw[i] == '\t' || raw[i] == '\r') {
+			i++
+		}
+	}
+	space()
+	if i == len(raw) || raw[i] != '[' {
+		return nil, false
+	}
+	i++
+	out := make([]float64, 0, bytes.Count(raw, []byte{','})+1)
+	space()
+	if i < len(raw) && raw[i] == ']' {
+		i++
+		space()
+		return out, i == len(raw)
+	}
+	for {
+		space()
+		start := i
+		if !jsonNumber(raw, &i) {
+			return nil, false
+		}
+		v, err := strconv.ParseFloat(string(raw[start:i]), 64)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, v)
+		space()
+		if i == len(raw) {
+			return nil, false
+		}
+		if raw[i] == ']' {
+			i++
+			space()
+			return out, i == len(raw)
+		}
+		if raw[i] != ',' {
+			return nil, false
+		}
+		i++
+	}
+}
+
+// jsonNumber moves *i past one number as JSON writes it (-?int(.digits)?([eE][+-]?digits)?),
+// reporting whether there was one.
+func jsonNumber(b []byte, i *int) bool {
+	j := *i
+	digits := func() bool {
+		k := j
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		return j > k
+	}
+	if j < len(b) && b[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(b) && b[j] == '0':
+		j++
+	case !digits():
+		return false
+	}
+	if j < len(b) && b[j] == '.' {
+		j++
+		if !digits() {
+			return false
+		}
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	*i = j
+	return true
 }
 
 // ServeHTTP answers /api/models and /api/predict.

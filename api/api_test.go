@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -125,6 +126,7 @@ func TestPredictBadRequests(t *testing.T) {
 		{"pad-sized canvas limit", "POST", "/api/predict", "application/json", `{"canvas":{"width":512,"height":512,"pixels":[]}}`, 400, "between 1×1 and 300×300"},
 		{"long model name", "POST", "/api/predict", "application/json", strings.Replace(img(784, "0"), "{", `{"model":"`+strings.Repeat("m", 100000)+`",`, 1), 404, "no model named"},
 		{"both", "POST", "/api/predict", "application/json", `{"image":[],"canvas":{"width":1,"height":1,"pixels":[1]}}`, 400, "not both"},
+		{"too many pixels", "POST", "/api/predict", "application/json", `{"canvas":{"width":512,"height":512,"pixels":[` + strings.Repeat("0,", 512*512-1) + `0]}}`, 413, "more numbers than the largest canvas (300×300)"},
 		{"huge canvas", "POST", "/api/predict", "application/json", `{"canvas":{"width":100000,"height":100000,"pixels":[]}}`, 400, "between 1×1"},
 		{"canvas length", "POST", "/api/predict", "application/json", `{"canvas":{"width":2,"height":2,"pixels":[1]}}`, 400, "has 4 pixels"},
 		{"empty canvas", "POST", "/api/predict", "application/json", `{"canvas":{"width":2,"height":2,"pixels":[0,0,0,0]}}`, 400, "empty"},
@@ -243,4 +245,52 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.left -= n
 	c.sent += n
 	return n, nil
+}
+
+// What a canvas costs the server: a 300×300 drawing, parsed, checked and read.
+func BenchmarkPredictCanvas(b *testing.B) {
+	h := handler(b)
+	px, _ := json.Marshal(map[string]any{"canvas": map[string]any{"width": 300, "height": 300, "pixels": sevenCanvas(300, 300)}})
+	body := string(px)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if w := do(h, "POST", "/api/predict", "application/json", body); w.Code != 200 {
+			b.Fatal(w.Body.String())
+		}
+	}
+}
+
+// What a canvas refused for its size costs.
+func BenchmarkPredictOversizedCanvas(b *testing.B) {
+	h := handler(b)
+	body := `{"canvas":{"width":512,"height":512,"pixels":[` + strings.Repeat("0,", 512*512-1) + `0]}}`
+	for b.Loop() {
+		if w := do(h, "POST", "/api/predict", "application/json", body); w.Code != 413 {
+			b.Fatal(w.Body.String())
+		}
+	}
+}
+
+// The fast reader of number lists agrees with encoding/json on what it takes, and declines
+// what it does not (encoding/json then reads or describes it).
+func TestNumberListAgreesWithEncodingJSON(t *testing.T) {
+	for i, raw := range []string{
+		`[]`, ` [ ] `, `[0]`, `[1,0,0.5]`, `[ 1 , 2 ]`, "[\n1,\t2\r]", `[-0]`, `[1e3,1E-3,1.5e+2,0.25]`,
+		`[01]`, `[.5]`, `[1.]`, `[+1]`, `[1e]`, `[--1]`, `[1,]`, `[,1]`, `[1 2]`, `[NaN]`, `[Infinity]`,
+		`[0x10]`, `[1_0]`, `["1"]`, `[null]`, `[true]`, `[[1]]`, `[1]x`, `[1`, `1`, `{}`, ``, `[1,2]]`,
+		`[1e400]`, `[-1e400]`, `[1e-400]`,
+	} {
+		fast, ok := numberList([]byte(raw))
+		var slow []float64
+		err := json.Unmarshal([]byte(raw), &slow)
+		if ok && (err != nil || fmt.Sprint(fast) != fmt.Sprint(slow)) {
+			t.Errorf("%q: fast %v, encoding/json %v (%v)", raw, fast, slow, err)
+		}
+		if plain := i < 8; plain && !ok {
+			t.Errorf("%q: a plain list of numbers was declined", raw)
+		}
+		if !ok && err == nil && raw != `[null]` {
+			t.Errorf("%q: declined, but encoding/json reads %v", raw, slow)
+		}
+	}
 }
