@@ -162,22 +162,79 @@ func Parse(data []byte) (*Model, error) {
 	return &Model{Name: hdr.Name, Net: net, Deskew: hdr.Deskew, TestError: hdr.TestError}, nil
 }
 
-// checkOutputsFinite runs inputs a model will meet (all 0, all 1, a ramp between) through the
-// network: weights so large that a weighted sum overflows would read every input as class 0.
+// MaxModelInput is the largest input a loaded model is promised to read without overflow: a
+// pixel is at most 1, a spectrogram's value (normalised over 1280 cells) at most 36.
+const MaxModelInput = 64
+
+// checkOutputsFinite bounds every weighted sum the network can make for inputs of at most
+// MaxModelInput in size, layer by layer (each unit's bound is the sum of its weights' sizes
+// times its inputs' bounds, plus its bias's), so that a crafted model cannot overflow on an
+// input no test tried (a model whose weights are orthogonal to a few probe inputs passed them).
 func (n *Network) checkOutputsFinite() error {
-	in := n.Arch.Inputs
-	x := make([]float32, 3*in)
-	for i := range in {
-		x[in+i] = 1
-		x[2*in+i] = float32(i%17) / 16
+	const limit = 1e30 // float32 holds 3.4e38; a sum within this bound cannot overflow
+	overflow := errors.New("the model's weights are so large that its weighted sums could overflow: it would read some inputs as nothing at all")
+	squash := func(a Activation, b float64) float64 {
+		if lo, hi := activations[a].lo, activations[a].hi; !math.IsInf(lo, 0) && !math.IsInf(hi, 0) {
+			return math.Max(math.Abs(lo), math.Abs(hi))
+		}
+		return b // linear, relu and leaky relu never grow a sum
 	}
-	n.Forward(x, 3)
+	// The image part: one bound a channel (every position of a channel has the same bound).
+	var bounds []float64
+	if n.Arch.Image != nil {
+		bounds = make([]float64, n.Arch.Image.Channels)
+		for i := range bounds {
+			bounds[i] = MaxModelInput
+		}
+		for _, f := range n.Features {
+			c, ok := f.(*Conv)
+			if !ok {
+				continue // a max pool takes one of its inputs
+			}
+			k, filters, channels := c.windowSize(), c.spec.Filters, c.in.Channels
+			out := make([]float64, filters)
+			for j := range filters {
+				sum := math.Abs(float64(c.Biases[j]))
+				for r := range k {
+					sum += math.Abs(float64(c.Weights[r*filters+j])) * bounds[r%channels]
+				}
+				if sum > limit {
+					return overflow
+				}
+				out[j] = squash(c.spec.Activation, sum)
+			}
+			bounds = out
+		}
+		// The dense part reads the image part's output channel-last: position by position.
+		perChannel := bounds
+		bounds = make([]float64, n.Arch.denseInputs())
+		for i := range bounds {
+			bounds[i] = perChannel[i%len(perChannel)]
+		}
+	} else {
+		bounds = make([]float64, n.Arch.Inputs)
+		for i := range bounds {
+			bounds[i] = MaxModelInput
+		}
+	}
 	for _, d := range n.Layers {
-		for _, v := range d.Sums() {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return errors.New("the model's weights are so large that its outputs overflow: it would read every input the same way")
+		out := make([]float64, d.Units)
+		for j := range d.Units {
+			out[j] = math.Abs(float64(d.Biases[j]))
+		}
+		for i := range d.Inputs {
+			row := d.Weights[i*d.Units : (i+1)*d.Units]
+			for j, w := range row {
+				out[j] += math.Abs(float64(w)) * bounds[i]
 			}
 		}
+		for j := range out {
+			if out[j] > limit {
+				return overflow
+			}
+			out[j] = squash(d.Activation, out[j])
+		}
+		bounds = out
 	}
 	return nil
 }

@@ -185,3 +185,57 @@ func TestImageModelRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// Issue 23: a 784-1-10 model whose hidden weights are orthogonal to the probe inputs (all 0,
+// all 1, a ramp) passed the old check, and a drawn 1 then gave infinite sums. The bound on
+// every weighted sum refuses it, whatever inputs a test would have tried.
+func TestWeightsOrthogonalToAnyProbeAreRefused(t *testing.T) {
+	arch, err := ParseArchitecture("784-1-10", ReLU, Softmax, CrossEntropy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := New(arch, Init{Kind: He}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// +w on one column of pixels, −w on its neighbour: blank, full and ramp-like inputs cancel.
+	for i := range net.Layers[0].Weights {
+		switch i % 28 {
+		case 10:
+			net.Layers[0].Weights[i] = 1e37
+		case 11:
+			net.Layers[0].Weights[i] = -1e37
+		default:
+			net.Layers[0].Weights[i] = 0
+		}
+	}
+	x := make([]float32, 784)
+	for y := range 28 {
+		x[y*28+10] = 1 // a drawn 1 in column 10
+	}
+	out := net.Predict(x)
+	if !math.IsNaN(float64(out[0])) && !math.IsInf(float64(out[0]), 0) {
+		t.Fatalf("the crafted model does not overflow on a drawn 1: %v", out)
+	}
+	var buf bytes.Buffer
+	if err := Save(&buf, "crafted", net); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(buf.Bytes()); err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Errorf("a model that overflows on a drawn 1 was loaded: %v", err)
+	}
+}
+
+// Issue 23: a model of few bytes can still cost seconds an input; the work is capped, with a
+// sentence naming the limit, and every preset stays far inside it.
+func TestTheWorkOfOneInputIsCapped(t *testing.T) {
+	bomb := "28x28-conv15x15x256same-conv15x15x256same-pool2-10"
+	_, err := ParseArchitecture(bomb, ReLU, Softmax, CrossEntropy)
+	if err == nil || !strings.Contains(err.Error(), "multiply-adds") || !strings.Contains(err.Error(), "limit is 50 million") {
+		t.Errorf("%s: %v", bomb, err)
+	}
+	a, err := ParseArchitecture("28x28-conv5x5x16same-pool2-conv5x5x32same-pool2-128-10", ReLU, Softmax, CrossEntropy)
+	if err != nil || a.MultiplyAdds() != 784*25*16+196*25*16*32+1568*128+128*10 {
+		t.Errorf("the conv preset: %v, %d multiply-adds", err, a.MultiplyAdds())
+	}
+}
