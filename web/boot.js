@@ -9,11 +9,35 @@ if ("serviceWorker" in navigator) {
   // Registered once the page has loaded and settled: installing fetches every file again
   // (the models are megabytes), which must not compete with the first frame.
   window.addEventListener("load", () => setTimeout(() => {
-    navigator.serviceWorker.register("sw.js").then(
-      () => {
+    const sw = navigator.serviceWorker;
+    const hadController = Boolean(sw.controller);
+    let reloading = false;
+    // A new build waits (sw.js) until this tab is reloaded into it at the person's word.
+    const offer = (waiting) => {
+      const bar = document.getElementById("update");
+      bar.hidden = false;
+      document.getElementById("updateReload").onclick = () => {
+        reloading = true;
+        waiting.postMessage({ type: "skipWaiting" });
+      };
+    };
+    sw.addEventListener("controllerchange", () => {
+      if (reloading) location.reload();
+      else if (hadController) { // another tab took the new version: this one should follow
+        document.getElementById("update").hidden = false;
+        document.getElementById("updateReload").onclick = () => location.reload();
+      }
+    });
+    sw.register("sw.js", { updateViaCache: "none" }).then(
+      (reg) => {
         document.documentElement.dataset.offlineReady = "registered";
+        if (reg.waiting && sw.controller) offer(reg.waiting);
+        reg.addEventListener("updatefound", () => {
+          const w = reg.installing;
+          w.addEventListener("statechange", () => { if (w.state === "installed" && sw.controller) offer(w); });
+        });
         // Then MNIST, in the background: training works offline after the first visit.
-        navigator.serviceWorker.ready.then((reg) => reg.active && reg.active.postMessage({ type: "keep" }));
+        sw.ready.then((r) => r.active && r.active.postMessage({ type: "keep" }));
       },
       (err) => console.warn("Offline use is not available: " + err.message),
     );

@@ -30,19 +30,20 @@ async function waitForServer(url, proc, ms = 60000) {
 
 // serve builds the server of the checkout in dir (this one unless told) and starts it on a free
 // port of this machine, serving that checkout's web/ (built beforehand: make wasm).
-export async function serve(dir = root) {
+export async function serve(dir = root, web = "web") {
   const bin = join(mkdtempSync(join(tmpdir(), "somehow-")), "serve");
   execFileSync("go", ["build", "-o", bin, "."], { cwd: dir, stdio: "inherit" });
   const port = await freePort();
-  const server = spawn(bin, ["-addr", `127.0.0.1:${port}`], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
+  const server = spawn(bin, ["-addr", `127.0.0.1:${port}`, "-web", web], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
   const base = `http://127.0.0.1:${port}/`;
   await waitForServer(base, server);
   return { base, server };
 }
 
-// start builds and starts the server and the browser. Call stop() when done.
-export async function start() {
-  const { base, server } = await serve();
+// start builds and starts the server and the browser, serving this checkout's web/ or the
+// folder web (a copy a test may change, as a new build would). Call stop() when done.
+export async function start({ web } = {}) {
+  const { base, server } = await serve(root, web);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
