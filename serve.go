@@ -312,7 +312,8 @@ const heavyQueue = 16
 
 // heavyLane lets at most n heavy requests (a body over tokenBytes, such as a canvas, or an MP3
 // to hear) be parsed and read at once, with at most heavyQueue more waiting (the rest are told
-// to come back in a second). A body is read before it queues, so a slow one holds no place.
+// to come back in a second), each place resting after use as long as it was used. A body is
+// read before it queues, so a slow one holds no place.
 func heavyLane(h http.Handler, n, queue int) http.Handler {
 	running := make(chan struct{}, n)
 	waiting := make(chan struct{}, n+queue)
@@ -338,11 +339,18 @@ func heavyLane(h http.Handler, n, queue int) http.Handler {
 		}
 		select {
 		case running <- struct{}{}:
-			defer func() { <-running }()
 		case <-r.Context().Done():
 			return
 		}
+		start := time.Now()
 		h.ServeHTTP(w, r)
+		// The lane rests as long as it worked before the next heavy request: under a flood of
+		// canvases it takes at most half of its cores, and small predicts keep the rest.
+		rest := time.Since(start)
+		go func() {
+			time.Sleep(rest)
+			<-running
+		}()
 	})
 }
 

@@ -1,7 +1,9 @@
 // Command load measures the local server under load, on loopback only: requests per second, p50
 // and p99 of a small predict for good clients, and the server's memory, at concurrency 1, 8, 32
-// and 128 with bad and slow clients mixed in; then a run of many slow-body connections. Every
-// loop is bounded in count and time. Not part of `make test`:
+// and 128 with bad and slow clients mixed in, and at 32 with 8 or 32 addresses sending 300×300
+// canvases; then a run of many slow-body connections, a flood of idle keep-alive connections
+// from many addresses, and a crafted model (weights orthogonal to simple probes) given to the
+// checkout's `somehow eval`. Every loop is bounded in count and time. Not part of `make test`:
 //
 //	go run ./tests/load [-src .] [-web web] [-seconds 5] [-slow 2000]
 //
@@ -9,6 +11,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -25,6 +28,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"somehow/core/nn"
 )
 
 func main() {
@@ -83,9 +88,20 @@ func run(src, web string, each time.Duration, slowConns int, slowFor time.Durati
 			fmt.Printf("%-5d %-9s %9.0f %8.1f %8.1f %8d %8d %9d %10.0f %9.0f%%\n", c, or(mix, "-"), r.rps, r.p50, r.p99, r.errors, r.limited, r.bad, r.maxMB, 100*cpu)
 		}
 	}
+	for _, addrs := range []int{8, 32} {
+		mix := fmt.Sprintf("canvas×%d", addrs)
+		cpu0 := cpuSeconds(server.Process.Pid)
+		r := level(base, 32, mix, each, server.Process.Pid)
+		cpu := (cpuSeconds(server.Process.Pid) - cpu0) / each.Seconds()
+		fmt.Printf("%-5d %-9s %9.0f %8.1f %8.1f %8d %8d %9d %10.0f %9.0f%%\n", 32, mix, r.rps, r.p50, r.p99, r.errors, r.limited, r.bad, r.maxMB, 100*cpu)
+	}
 	r := slowRun(base, addr, slowConns, slowFor, server.Process.Pid)
-	fmt.Printf("slow-body run: %d slow connections held open; meanwhile %d of %d good requests succeeded, p99 %.1f ms; server %.0f MB; %d slow connections were cut by the server\n",
-		r.opened, r.goodOK, r.goodTotal, r.p99, r.maxMB, r.cut)
+	fmt.Printf("slow-body run: %d slow connections opened, the server held at most %d at once and cut %d; meanwhile %d of %d good requests succeeded, p99 %.1f ms; server %.0f MB\n",
+		r.opened, r.held, r.cut, r.goodOK, r.goodTotal, r.p99, r.maxMB)
+	f := idleFlood(base, addr, 70, 64, slowFor, server.Process.Pid)
+	fmt.Printf("idle flood: %d keep-alive connections from 70 addresses (64 each), the server held at most %d; meanwhile %d of %d new good clients were answered, p99 %.1f ms, slowest %.0f ms\n",
+		f.opened, f.held, f.goodOK, f.goodTotal, f.p99, f.slowest)
+	fmt.Println("crafted model (784-1-10, weights orthogonal to blank, full and ramp inputs):", craftedModel(src))
 	return nil
 }
 
@@ -111,6 +127,18 @@ var heavyBad = func() []byte {
 		}
 	}
 	return []byte(`{"canvas":{"width":512,"height":512,"pixels":[` + string(px[:len(px)-1]) + `]}}`)
+}()
+
+// canvas300 is the largest canvas the server reads: 300×300 pixels, a good request that costs.
+var canvas300 = func() []byte {
+	px := make([]float64, 300*300)
+	for y := 60; y < 240; y++ {
+		for x := 140; x < 160; x++ {
+			px[y*300+x] = 1
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"canvas": map[string]any{"width": 300, "height": 300, "pixels": px}})
+	return b
 }()
 
 type result struct {
@@ -174,6 +202,23 @@ func level(base string, conc int, mix string, each time.Duration, pid int) resul
 			}
 		}()
 	}
+	var canvasAddrs int
+	fmt.Sscanf(mix, "canvas×%d", &canvasAddrs)
+	for i := range canvasAddrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := client(fmt.Sprintf("127.0.11.%d", 1+i))
+			for ctx.Err() == nil {
+				res, err := c.Post(base+"/api/predict", "application/json", bytes.NewReader(canvas300))
+				bad.Add(1)
+				if err == nil {
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+			}
+		}()
+	}
 	for range conc {
 		if strings.Contains(mix, "bad") {
 			wg.Add(1)
@@ -233,8 +278,8 @@ func slowBody(ctx context.Context, addr, ip string) (opened, cut bool) {
 }
 
 type slowResult struct {
-	opened, cut, goodOK, goodTotal int
-	p99, maxMB                     float64
+	opened, held, cut, goodOK, goodTotal int
+	p99, maxMB                           float64
 }
 
 // slowRun opens n slow-body connections from one address and holds them for the run, while a
@@ -243,6 +288,7 @@ func slowRun(base, addr string, n int, each time.Duration, pid int) slowResult {
 	ctx, cancel := context.WithTimeout(context.Background(), each)
 	defer cancel()
 	stopMem := watchMemory(pid)
+	stopConns := watchConnections(pid)
 	var opened, cut atomic.Int64
 	var wg sync.WaitGroup
 	for i := range n {
@@ -280,12 +326,169 @@ func slowRun(base, addr string, n int, each time.Duration, pid int) slowResult {
 		time.Sleep(20 * time.Millisecond)
 	}
 	wg.Wait()
-	r.opened, r.cut, r.maxMB = int(opened.Load()), int(cut.Load()), stopMem()
+	r.opened, r.cut, r.maxMB, r.held = int(opened.Load()), int(cut.Load()), stopMem(), stopConns()
 	sort.Float64s(lat)
 	if len(lat) > 0 {
 		r.p99 = lat[min(len(lat)-1, len(lat)*99/100)]
 	}
 	return r
+}
+
+type floodResult struct {
+	opened, held, goodOK, goodTotal int
+	p99, slowest                    float64
+}
+
+// idleFlood opens perAddr keep-alive connections from each of addrs addresses, each asking once
+// and then idling (asking again every 20 s, as a browser's keep-alive would be renewed), while
+// new good clients (each a new connection from an address of its own) ask every 50 ms.
+func idleFlood(base, addr string, addrs, perAddr int, each time.Duration, pid int) floodResult {
+	ctx, cancel := context.WithTimeout(context.Background(), each)
+	defer cancel()
+	stopConns := watchConnections(pid)
+	var opened atomic.Int64
+	var wg sync.WaitGroup
+	for a := range addrs {
+		for range perAddr {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(fmt.Sprintf("127.0.12.%d", 1+a))}, Timeout: 2 * time.Second}
+				conn, err := d.DialContext(ctx, "tcp", addr)
+				if err != nil {
+					return
+				}
+				defer conn.Close()
+				opened.Add(1)
+				br := bufio.NewReader(conn)
+				for ctx.Err() == nil {
+					conn.SetDeadline(time.Now().Add(5 * time.Second))
+					if _, err := io.WriteString(conn, "GET /api/models HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+						return
+					}
+					res, err := http.ReadResponse(br, nil)
+					if err != nil {
+						return
+					}
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					select {
+					case <-ctx.Done():
+					case <-time.After(20 * time.Second):
+					}
+				}
+			}()
+		}
+	}
+	time.Sleep(2 * time.Second)
+	var lat []float64
+	r := floodResult{}
+	for i := 0; ctx.Err() == nil; i++ {
+		c := client(fmt.Sprintf("127.0.13.%d", 1+i%250))
+		c.Timeout = 20 * time.Second
+		t0 := time.Now()
+		res, err := c.Post(base+"/api/predict", "application/json", bytes.NewReader(smallPredict))
+		r.goodTotal++
+		if err == nil {
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				r.goodOK++
+				lat = append(lat, float64(time.Since(t0).Microseconds())/1000)
+			}
+		}
+		c.CloseIdleConnections()
+		time.Sleep(50 * time.Millisecond)
+	}
+	wg.Wait()
+	r.opened, r.held = int(opened.Load()), stopConns()
+	sort.Float64s(lat)
+	if n := len(lat); n > 0 {
+		r.p99, r.slowest = lat[min(n-1, n*99/100)], lat[n-1]
+	}
+	return r
+}
+
+// watchConnections samples how many sockets the server holds open until the returned function
+// is called, which returns the largest sample: what the server held, not what clients opened.
+func watchConnections(pid int) func() int {
+	done := make(chan struct{})
+	var most atomic.Int64
+	go func() {
+		for {
+			if fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid)); err == nil {
+				n := 0
+				for _, fd := range fds {
+					if target, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil && strings.HasPrefix(target, "socket:") {
+						n++
+					}
+				}
+				if int64(n) > most.Load() {
+					most.Store(int64(n))
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}()
+	return func() int {
+		close(done)
+		return int(most.Load())
+	}
+}
+
+// craftedModel writes a 784-1-10 model whose hidden weights cancel on blank, full and ramp-like
+// inputs but overflow on a drawn 1, and says what the checkout's `somehow eval` makes of it.
+func craftedModel(src string) string {
+	arch, err := nn.ParseArchitecture("784-1-10", nn.ReLU, nn.Softmax, nn.CrossEntropy)
+	if err != nil {
+		return err.Error()
+	}
+	net, err := nn.New(arch, nn.Init{Kind: nn.He}, 1)
+	if err != nil {
+		return err.Error()
+	}
+	for i := range net.Layers[0].Weights {
+		switch i % 28 {
+		case 10:
+			net.Layers[0].Weights[i] = 1e37
+		case 11:
+			net.Layers[0].Weights[i] = -1e37
+		default:
+			net.Layers[0].Weights[i] = 0
+		}
+	}
+	path := filepath.Join(os.TempDir(), "somehow-crafted.somehow")
+	f, err := os.Create(path)
+	if err != nil {
+		return err.Error()
+	}
+	err = nn.Save(f, "crafted", net)
+	f.Close()
+	if err != nil {
+		return err.Error()
+	}
+	cmd := exec.Command("go", "run", "./cmd/somehow", "eval", path)
+	cmd.Dir = src
+	out, _ := cmd.CombinedOutput()
+	text := strings.TrimSpace(string(out))
+	switch {
+	case strings.Contains(text, "NaN"):
+		return "loaded, and read as NaN: " + firstLine(text)
+	case strings.Contains(text, "overflow"):
+		return "refused: " + firstLine(text)
+	}
+	return firstLine(text)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // watchMemory samples the server's resident memory until the returned function is called,
