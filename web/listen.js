@@ -2,7 +2,7 @@
 // read its spectrogram. The sound is turned into the spectrogram and read by the Go core in this
 // page's own worker (messages: core/engine/protocol.go); this file records, asks and paints.
 import { $, colors, featureMaps, fitCanvas, lineChart, outputBars, paintPixels, signedImage, swapButtons } from "./plot.js";
-import { connect } from "./rpc.js";
+import { connect, teach } from "./rpc.js";
 
 let worker, notice = () => {};
 let speakers = [];
@@ -166,10 +166,12 @@ async function addExample(bytes, rate) {
   showCounts(e);
 }
 
-async function teach() {
+async function learnVoice() {
   $("#teachLearn").disabled = true;
   $("#teachStatus").textContent = "Learning your voice…";
-  const t = await worker.ask({ type: "teach", epochs: 15 });
+  const t = await teach(worker, { type: "teach", epochs: 15 }, (r) => {
+    $("#teachStatus").textContent = `Learning your voice… ${Math.round(100 * r.done / Math.max(r.total, 1))}%`;
+  });
   $("#teachLearn").disabled = false;
   if (t.type !== "taught") { $("#teachStatus").textContent = t.error; return; }
   const pct = (v) => `${Math.round(100 * v)}%`;
@@ -386,7 +388,7 @@ export async function start(module, showNotice) {
     }
     $("#teachFiles").value = "";
   });
-  $("#teachLearn").addEventListener("click", teach);
+  $("#teachLearn").addEventListener("click", learnVoice);
   $("#teachClear").addEventListener("click", async () => { showCounts(await worker.ask({ type: "clearExamples" })); $("#teachStatus").textContent = ""; });
   $("#ltStart").addEventListener("click", train);
   $("#ltStop").addEventListener("click", () => { if (training) training.stopped = true; });

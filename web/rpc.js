@@ -39,3 +39,15 @@ export function connect(name, module, { notice = () => {}, worker = new Worker("
   }
   return { ask, worker };
 }
+
+// teach runs a lesson (core/nn's Lesson) in the worker a slice at a time, so the worker answers
+// other messages in between, calling show with each report; it resolves with the last reply: a
+// "taught" report, or an error.
+export async function teach(worker, start, show) {
+  let r = await worker.ask(start);
+  while (r.type === "teaching") {
+    show(r);
+    r = await worker.ask({ type: "teachSlice", budgetMs: 100 });
+  }
+  return r;
+}

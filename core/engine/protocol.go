@@ -68,8 +68,9 @@
 //	{type: "presets"}                          PresetList (the MNIST recipes, as in the CLI)
 //	{type: "useModel", name}                   Models
 //	{type: "classify", width, height,          Classified; bytes out "input" (the 28×28 the
-//	  features?} + bytes "canvas"              network saw) and, with features, "features"
-//	  (a byte a pixel)                         (an image network's maps, stage by stage)
+//	  features?} + bytes "canvas"              network saw), "centred" (the same before any
+//	  (a byte a pixel)                         deskewing: what a taught example keeps) and, with
+//	                                           features, "features" (an image network's maps)
 //	{type: "loadMNIST"} + the four files'      MNISTLoaded
 //	  bytes, named as mnist.Files
 //	{type: "trainStart", train: TrainSpec}     Progress (a fresh network; nothing trained yet)
@@ -80,6 +81,11 @@
 //	{type: "testImage", index}                 TestImage; bytes out "image"
 //	{type: "weights"}                          Weights; bytes out "weights" (784 a neuron)
 //	{type: "exportModel"}                      Exported; bytes out "file" (the model file)
+//	{type: "teach", digits} + bytes            Teaching (a lesson in a handwriting starts: a third
+//	  "examples" (784 a digit, "centred")      held back; before: the share of those read right)
+//	{type: "teachSlice", budgetMs}             Teaching: learning, then checking MNIST's test set;
+//	                                           "taught" at the end, when the taught network is
+//	                                           the model "yours" and reads the pad
 //
 // # page "lessons" (core/engine/lessons over core/lessons): the paper's chapters as figures
 //
@@ -112,8 +118,11 @@
 //	{type: "addExample", digit, rate?}         Examples (one of the person's own recordings, kept
 //	  + bytes "mp3" or "pcm"                   in the tab; counts per digit)
 //	{type: "clearExamples"}                    Examples
-//	{type: "teach", epochs}                    Taught (the model fine-tuned on the examples, a third
-//	                                           held back: before/after on those; it now listens)
+//	{type: "teach", epochs}                    nn.LessonReport "teaching" (a copy of the model starts
+//	                                           fine-tuning on the examples, a third held back;
+//	                                           before: the share of those read right now)
+//	{type: "teachSlice", budgetMs}             nn.LessonReport: "teaching" with progress, then
+//	                                           "taught" with after (the taught model now listens)
 package engine
 
 // Messages are the message types each page's handler takes, exactly as listed above; the router
@@ -121,10 +130,10 @@ package engine
 var Messages = map[string][]string{
 	"lab": {"catalogue", "setScene", "setData", "setModel", "reset", "train", "frame", "addPoint", "removePoint", "setWeight"},
 	"digits": {"loadModel", "models", "presets", "useModel", "classify", "loadMNIST", "trainStart", "trainSlice",
-		"trainStop", "evaluate", "testImage", "weights", "exportModel"},
+		"trainStop", "evaluate", "testImage", "weights", "exportModel", "teach", "teachSlice"},
 	"lessons": {"neuron", "activations", "approximate", "fitStart", "fitTrain", "terrain", "descend", "backprop"},
 	"listen": {"loadModel", "hear", "weights", "loadFSDD", "trainStart", "trainSlice", "trainStop", "useTrained",
-		"addExample", "clearExamples", "teach"},
+		"addExample", "clearExamples", "teach", "teachSlice"},
 }
 
 // Envelope is what every message carries besides its body.

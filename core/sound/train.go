@@ -58,62 +58,39 @@ func Accuracy(net *nn.Network, clips []Clip) (float64, error) {
 	return ev.Accuracy(), nil
 }
 
-// Teaching is one fine-tuning on a person's own recordings, and how it went.
-type Teaching struct {
-	Net *nn.Network
-	// Before and After are the shares of the held-back recordings read right by the model as it
-	// was and as it is now; Held and Taught count the recordings held back and learnt from.
-	Before, After float64
-	Held, Taught  int
-}
-
-// Teach fine-tunes a copy of net on a person's recordings: a third of each digit's (at least one
-// where there are two or more) are held back to judge it, the rest are learnt from, mixed with
-// replay (recordings it already knew, so it forgets nothing), for epochs epochs at a small
-// learning rate. net itself is unchanged.
-func Teach(net *nn.Network, examples, replay []Clip, epochs int, seed uint64) (Teaching, error) {
-	if epochs < 1 || epochs > 200 {
-		return Teaching{}, fmt.Errorf("epochs must be between 1 and 200, not %d", epochs)
+// NewLesson starts fine-tuning a copy of net on a person's recordings (nn.Lesson): a third of
+// each digit's held back to judge it, the rest learnt from with replay (recordings it already
+// knew, so it forgets nothing), every one augmented, for epochs passes at a small learning rate.
+func NewLesson(net *nn.Network, examples, replay []Clip, epochs int, seed uint64) (*nn.Lesson, error) {
+	labels := make([]int, len(examples))
+	for i, c := range examples {
+		labels[i] = c.Digit
 	}
-	var byDigit [10][]Clip
-	for _, c := range examples {
-		byDigit[c.Digit] = append(byDigit[c.Digit], c)
-	}
-	var held, taught []Clip
-	for _, cs := range byDigit {
-		n := len(cs) / 3
-		if n == 0 && len(cs) >= 2 {
-			n = 1
+	taughtAt, heldAt := nn.HoldBack(labels, nil)
+	pick := func(at []int) []Clip {
+		out := make([]Clip, len(at))
+		for i, j := range at {
+			out[i] = examples[j]
 		}
-		held, taught = append(held, cs[len(cs)-n:]...), append(taught, cs[:len(cs)-n]...)
+		return out
 	}
-	if len(taught) == 0 {
-		return Teaching{}, errors.New("say a few examples of each digit first: there is nothing to learn from")
+	if len(taughtAt) == 0 {
+		return nil, errors.New("say a few examples of each digit first: there is nothing to learn from")
 	}
-	t := Teaching{Held: len(held), Taught: len(taught)}
-	var err error
-	if t.Before, err = Accuracy(net, held); err != nil {
-		return Teaching{}, err
-	}
-	t.Net = net.Clone()
-	// The person's recordings count as much as the replay: each is repeated to match it.
-	train := append([]Clip(nil), replay...)
-	for k := 0; k < max(1, len(replay)/len(taught)); k++ {
-		train = append(train, taught...)
-	}
-	opt := nn.Optimizer{Kind: nn.Adam, LearningRate: 0.0003}
-	tr, err := nn.NewTrainer(t.Net, &opt, 16, seed)
-	if err != nil {
-		return Teaching{}, err
-	}
-	set := &Set{Clips: train, Augment: true, Seed: seed, Epoch: func() int { return tr.Epochs }}
-	for range epochs {
-		if _, err := tr.Epoch(set, nil); err != nil {
-			return Teaching{}, err
+	var lesson *nn.Lesson
+	epoch := func() int {
+		if lesson == nil {
+			return 0
 		}
+		return lesson.Epoch()
 	}
-	if t.After, err = Accuracy(t.Net, held); err != nil {
-		return Teaching{}, err
+	var replaySet nn.Samples
+	if len(replay) > 0 {
+		replaySet = &Set{Clips: replay, Augment: true, Seed: seed, Epoch: epoch}
 	}
-	return t, nil
+	plan := nn.DefaultLessonPlan
+	plan.Epochs = epochs
+	lesson, err := nn.NewLesson(net, &Set{Clips: pick(taughtAt), Augment: true, Seed: seed + 1, Epoch: epoch},
+		&Set{Clips: pick(heldAt)}, replaySet, plan, seed)
+	return lesson, err
 }

@@ -26,6 +26,7 @@ type Handler struct {
 	run     *sound.Run
 	// examples are the person's own recordings, kept in this tab only.
 	examples []sound.Clip
+	lesson   *nn.Lesson // a teaching under way
 	now      func() time.Time
 }
 
@@ -72,16 +73,6 @@ type FSDDLoaded struct {
 type Examples struct {
 	Type   string  `json:"type"` // "examples"
 	Counts [10]int `json:"counts"`
-}
-
-// Taught is the reply to teach: the share of the held-back recordings read right before and
-// after (the taught network now listens).
-type Taught struct {
-	Type   string  `json:"type"` // "taught"
-	Before float64 `json:"before"`
-	After  float64 `json:"after"`
-	Held   int     `json:"held"`
-	Taught int     `json:"taught"`
 }
 
 // MaxExamples bounds the recordings a person gives.
@@ -219,12 +210,26 @@ func (h *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 		for i := 0; i < len(h.clips) && len(replay) < 300; i += max(1, len(h.clips)/300) {
 			replay = append(replay, h.clips[i]) // what it knew, so it forgets nothing
 		}
-		t, err := sound.Teach(h.model.Net, h.examples, replay, max(req.Epochs, 1), 1)
+		lesson, err := sound.NewLesson(h.model.Net, h.examples, replay, max(req.Epochs, 1), 1)
 		if err != nil {
 			return nil, nil, err
 		}
-		h.model = &nn.Model{Name: "taught", Net: t.Net}
-		return Taught{Type: "taught", Before: t.Before, After: t.After, Held: t.Held, Taught: t.Taught}, nil, nil
+		h.lesson = lesson
+		return lesson.Report(), nil, nil
+	case "teachSlice":
+		if h.lesson == nil {
+			return nil, nil, errors.New("no teaching is under way: send teach first")
+		}
+		if err := h.lesson.Slice(h.budget(req.BudgetMs), h.now); err != nil {
+			h.lesson = nil
+			return nil, nil, err
+		}
+		report := h.lesson.Report()
+		if h.lesson.Done() {
+			h.model = &nn.Model{Name: "taught", Net: h.lesson.Net}
+			h.lesson = nil
+		}
+		return report, nil, nil
 	case "useTrained":
 		if h.trained == nil {
 			return nil, nil, errors.New("nothing has been trained yet")
