@@ -5,6 +5,7 @@ import { connect } from "./rpc.js";
 import { start as startExperiment } from "./experiment.js";
 import { MNIST, mnistMissing, PAPER } from "./paper.js";
 import { gallery } from "./samples.js";
+import { start as startHandwriting } from "./handwriting.js";
 
 // A little over the largest model file the worker reads (core/nn MaxModelBytes, 64 MB).
 const MAX_UPLOAD_BYTES = 65 * 2 ** 20;
@@ -28,6 +29,9 @@ let classifyBusy = false, classifyAgain = false, againAfterStroke = false;
 let strokesRead = 0; // classifications of a finished stroke, for tests and the latency readout
 let shownFilters = null; // the model whose filters are drawn
 let modelsReady = false, readWhenReady = false; // strokes made before the models load are read after
+// lastReading is the drawing on the pad as last read: its centred 28×28 image (what a taught
+// example keeps) and its strokes in a 280-pixel pad's units; null when the pad is empty.
+let lastReading = null;
 
 function strokeWidth(canvas) { return canvas.width / 14; }
 
@@ -85,6 +89,9 @@ async function classify(strokeEnd) {
     // A screen reader hears the reading when the stroke ends, not every reading while drawing.
     $("#verdict").setAttribute("aria-live", strokeEnd ? "polite" : "off");
     showOutputs(reply.outputs, reply.digit, reply.bytes.input);
+    const k = 280 / c.width;
+    lastReading = { centred: reply.bytes.centred, digit: reply.digit, strokes: strokes.map((s) => s.map(([x, y]) => [x * k, y * k])) };
+    $("#itWas").hidden = false;
     if (reply.stages) featureMaps($("#maps"), reply.stages, reply.bytes.features);
     if (strokeEnd) {
       document.body.dataset.classifyMs = (performance.now() - t0).toFixed(1);
@@ -130,6 +137,8 @@ async function showFilters(model) {
 
 function clearPad() {
   strokes.length = 0;
+  lastReading = null;
+  $("#itWas").hidden = true;
   redraw();
   greyImage($("#seen"), new Uint8Array(784), 28);
   $("#bars").textContent = "";
@@ -186,7 +195,7 @@ function wireDrawing() {
 function showModels(m) {
   const pick = $("#modelPick");
   pick.textContent = "";
-  const label = { paper: "the paper's network", best: "best MLP", conv: "conv net", trained: "trained here" };
+  const label = { paper: "the paper's network", best: "best MLP", conv: "conv net", trained: "trained here", yours: "taught your handwriting" };
   for (const info of m.models) {
     pick.add(new Option(`${label[info.name] || info.name} (${info.architecture})`, info.name));
   }
@@ -336,13 +345,13 @@ function drawTrainChart() {
   $("#tChart").dataset.points = history.length;
 }
 
-async function ensureMNIST() {
+async function ensureMNIST(status = $("#tStatus")) {
   if (mnistLoaded) return true;
-  $("#tStatus").textContent = "Loading MNIST (11 MB)…";
+  status.textContent = "Loading MNIST (11 MB)…";
   const r = await ask({ type: "loadMNIST", fetch: MNIST }, { quiet: true });
   if (r.type !== "mnist") {
     const why = (await mnistMissing()) || r.error;
-    $("#tStatus").textContent = "Could not load MNIST: " + why;
+    status.textContent = "Could not load MNIST: " + why;
     notice(why, true);
     return false;
   }
@@ -417,7 +426,7 @@ async function useModel(name) {
   if (r.type === "models") { showModels(r); classify(true); }
 }
 
-const modelLabel = (name) => ({ paper: "the paper's network", best: "the best MLP", conv: "the conv net", trained: "your network" }[name] || name);
+const modelLabel = (name) => ({ paper: "the paper's network", best: "the best MLP", conv: "the conv net", trained: "your network", yours: "the model taught your handwriting" }[name] || name);
 
 async function showEvaluation() {
   const ev = await ask({ type: "evaluate", name: "trained" });
@@ -515,6 +524,7 @@ export async function start(module, showNotice) {
   const p = await ask({ type: "presets" });
   if (p.type === "presets") { presets = p.presets; architectures = p.architectures; fillTrainForm($("#tPreset").value); showRecipeHint(); }
   startExperiment(module, notice);
+  startHandwriting({ worker, ask, notice, reading: () => lastReading, clearPad, ensureMNIST, showModels });
   drawTrainChart();
   await ask({ type: "loadModel", name: "paper", fetch: { model: "assets/models/paper.somehow" } });
   await ask({ type: "loadModel", name: "best", fetch: { model: "assets/models/best.somehow" } });

@@ -8,6 +8,8 @@
 //	somehow lab [flags]          a scene of the lab, trained without a browser, its scores every so often
 //	somehow listen train|eval [flags]  the spoken-digit reader: train it on FSDD, or score a model on
 //	                             FSDD's split and on each speaker left out
+//	somehow teach MODEL -examples FILE|DIR [flags]  teach a model a handwriting (the digits page's
+//	                             exported examples; a folder of files: one writer a file)
 //
 // Bad flags, missing files and bad model files print one line and exit with status 2.
 package main
@@ -19,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -46,7 +49,7 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return usageError{errors.New("give a command: train, eval, bench, drawn, lab or listen (somehow COMMAND -h for its flags)")}
+		return usageError{errors.New("give a command: train, eval, bench, drawn, lab, listen or teach (somehow COMMAND -h for its flags)")}
 	}
 	switch args[0] {
 	case "train":
@@ -61,11 +64,13 @@ func run(args []string, out io.Writer) error {
 		return labScene(args[1:], out)
 	case "listen":
 		return listen(args[1:], out)
+	case "teach":
+		return teachCommand(args[1:], out)
 	case "help", "-h", "--help":
-		fmt.Fprintln(out, "usage: somehow train|eval|bench|drawn|lab|listen [flags]; somehow COMMAND -h lists a command's flags")
+		fmt.Fprintln(out, "usage: somehow train|eval|bench|drawn|lab|listen|teach [flags]; somehow COMMAND -h lists a command's flags")
 		return nil
 	}
-	return usageError{fmt.Errorf("unknown command %q: use train, eval, bench, drawn, lab or listen", args[0])}
+	return usageError{fmt.Errorf("unknown command %q: use train, eval, bench, drawn, lab, listen or teach", args[0])}
 }
 
 func newFlags(name string) *flag.FlagSet {
@@ -113,6 +118,7 @@ func train(args []string, out io.Writer) error {
 	dir := fs.String("mnist", "", "folder with the four MNIST files (default: $SOMEHOW_MNIST, assets/mnist, or the Go module cache)")
 	deskew := fs.Bool("deskew", false, "straighten every image by its moments (training, test, and what the model reads later)")
 	augment := fs.Bool("augment", false, "train on randomly tilted, scaled, sheared, shifted and re-inked copies, new every epoch")
+	people := fs.Int("people", 0, "add this many of people's digits (the styles MNIST has few of, each by a new random writer) to every epoch")
 	if err := parseFlags(fs, args, out); err != nil {
 		return err
 	}
@@ -159,6 +165,9 @@ func train(args []string, out io.Writer) error {
 	}
 	if set["deskew"] {
 		o.Deskew = deskew
+	}
+	if set["people"] {
+		o.People = people
 	}
 	if set["augment"] {
 		o.Augment = augment
@@ -366,11 +375,13 @@ func bench(args []string, out io.Writer) error {
 	return nil
 }
 
-// drawn reports, for each model, its MNIST test error and its accuracy on MNIST's test digits
-// redrawn as a person draws on the pad (mnist.Drawn): another size, place, slant and pen.
+// drawn reports, for each model, its MNIST test error, its accuracy on MNIST's test digits
+// redrawn as a person draws on the pad (mnist.Drawn): another size, place, slant and pen, and
+// per style on the styles people write (mnist.People).
 func drawn(args []string, out io.Writer) error {
 	fs := newFlags("drawn")
 	n := fs.Int("n", 2000, "how many test digits to redraw")
+	perStyle := fs.Int("people", 200, "how many digits of each of people's styles (mnist.Styles) to draw, each by a new writer")
 	seed := fs.Uint64("seed", 1, "seed of the sizes, places and slants")
 	dir := fs.String("mnist", "", "folder with the MNIST files")
 	jsonOut := fs.Bool("json", false, "print one JSON object per model")
@@ -393,6 +404,7 @@ func drawn(args []string, out io.Writer) error {
 		return err
 	}
 	digits := mnist.Drawn(testSet, *n, *seed)
+	people := mnist.People(*perStyle, *seed)
 	enc := json.NewEncoder(out)
 	for _, path := range paths {
 		m, err := loadModel(path)
@@ -404,13 +416,27 @@ func drawn(args []string, out io.Writer) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		acc := mnist.DrawnAccuracy(m, digits)
+		styles, peopleAcc := mnist.PeopleAccuracy(m, people)
 		if *jsonOut {
+			perStyle := map[string]float64{}
+			for _, s := range styles {
+				perStyle[fmt.Sprintf("%d %s", s.Style.Digit, s.Style.Name)] = 100 * float64(s.Right) / float64(max(s.Read, 1))
+			}
 			if err := enc.Encode(map[string]any{"model": path, "architecture": m.Net.Arch.String(), "deskew": m.Deskew,
-				"mnist_test_error": 100 * ev.ErrorRate, "drawn_accuracy": 100 * acc, "drawn": len(digits)}); err != nil {
+				"mnist_test_error": 100 * ev.ErrorRate, "drawn_accuracy": 100 * acc, "drawn": len(digits),
+				"people_accuracy": 100 * peopleAcc, "people_styles": perStyle}); err != nil {
 				return err
 			}
-		} else {
-			fmt.Fprintf(out, "%-34s %-48s MNIST test error %5.2f%%  drawn digits read %5.1f%% of %d\n", path, m.Net.Arch, 100*ev.ErrorRate, 100*acc, len(digits))
+			continue
+		}
+		fmt.Fprintf(out, "%-34s %-48s MNIST test error %5.2f%%  drawn digits read %5.1f%% of %d  people's styles %5.1f%% of %d\n",
+			path, m.Net.Arch, 100*ev.ErrorRate, 100*acc, len(digits), 100*peopleAcc, len(people))
+		for _, s := range styles {
+			rare := ""
+			if s.Style.Rare {
+				rare = " (rare in MNIST)"
+			}
+			fmt.Fprintf(out, "    %d %-16s %5.1f%%%s\n", s.Style.Digit, s.Style.Name, 100*float64(s.Right)/float64(max(s.Read, 1)), rare)
 		}
 	}
 	return nil
@@ -597,6 +623,101 @@ func listen(args []string, out io.Writer) error {
 }
 
 // loadModel reads a model file, an error naming the file if it cannot.
+// teachCommand teaches a model a handwriting, as the digits page's "Learn my handwriting" does
+// (mnist.NewLesson, MNIST replayed), from exported example files: one file, or a folder of them,
+// each file one writer (a class: whole writers are held back).
+func teachCommand(args []string, out io.Writer) error {
+	fs := newFlags("teach")
+	from := fs.String("examples", "", "an exported examples file (.json), or a folder of them, one writer a file")
+	epochs := fs.Int("epochs", mnist.HandwritingPlan.Epochs, "passes over the examples and the replay")
+	save := fs.String("save", "", "write the taught model to this file")
+	dir := fs.String("mnist", "", "folder with the MNIST files")
+	seed := fs.Uint64("seed", 1, "seed of the shuffling and augmentation")
+	var path string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		path, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args, out); err != nil {
+		return err
+	}
+	if path == "" && fs.NArg() == 1 {
+		path = fs.Arg(0)
+	} else if fs.NArg() > 0 || path == "" || *from == "" {
+		return usageError{errors.New("usage: somehow teach MODEL -examples FILE|DIR [-epochs 4] [-save FILE] [-mnist DIR] [-seed 1]")}
+	}
+	m, err := loadModel(path)
+	if err != nil {
+		return err
+	}
+	files := []string{*from}
+	if st, err := os.Stat(*from); err != nil {
+		return err
+	} else if st.IsDir() {
+		if files, err = filepath.Glob(filepath.Join(*from, "*.json")); err != nil || len(files) == 0 {
+			return fmt.Errorf("no .json example files in %s", *from)
+		}
+	}
+	var examples []mnist.Example
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		ex, err := mnist.ReadExamples(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		for i := range ex {
+			if len(files) > 1 {
+				ex[i].Writer = filepath.Base(f)
+			}
+		}
+		examples = append(examples, ex...)
+	}
+	train, test, err := mnist.Load(*dir)
+	if err != nil {
+		return err
+	}
+	plan := mnist.HandwritingPlan
+	plan.Epochs = *epochs
+	start := time.Now()
+	lesson, err := mnist.NewLesson(m, examples, train, plan, *seed)
+	if err != nil {
+		return err
+	}
+	if err := lesson.Run(); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	was, err := nn.Evaluate(m.Net, mnist.Samples(m, test))
+	if err != nil {
+		return err
+	}
+	taught := &nn.Model{Name: m.Name + "-taught", Net: lesson.Net, Deskew: m.Deskew}
+	now, err := nn.Evaluate(taught.Net, mnist.Samples(taught, test))
+	if err != nil {
+		return err
+	}
+	taught.TestError = 100 * now.ErrorRate
+	fmt.Fprintf(out, "learnt from %d examples in %.1f s; the %d held back: %.1f%% read right before, %.1f%% after; MNIST test error %.2f%% before, %.2f%% after\n",
+		lesson.Taught, took.Seconds(), lesson.Held, 100*lesson.Before, 100*lesson.After, 100*was.ErrorRate, 100*now.ErrorRate)
+	if *save != "" {
+		f, err := os.Create(*save)
+		if err != nil {
+			return err
+		}
+		if err := nn.SaveModel(f, taught); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "saved %s\n", *save)
+	}
+	return nil
+}
+
 func loadModel(path string) (*nn.Model, error) {
 	f, err := os.Open(path)
 	if err != nil {

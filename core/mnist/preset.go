@@ -23,6 +23,9 @@ type Preset struct {
 	// Augment trains on randomly tilted, scaled, sheared, shifted and re-inked copies
 	// (digit.DefaultAugmentation), new ones every epoch.
 	Augment bool `json:"augment,omitempty"`
+	// People adds this many of people's digits (mnist.Styles, each by a new random writer) to
+	// every epoch: the styles of writing MNIST has few of.
+	People int `json:"people,omitempty"`
 }
 
 func mustArch(sizes string, hidden, output nn.Activation, loss nn.Loss) nn.Architecture {
@@ -129,10 +132,14 @@ type Overrides struct {
 	Epochs       int      `json:"epochs,omitempty"`
 	Deskew       *bool    `json:"deskew,omitempty"`
 	Augment      *bool    `json:"augment,omitempty"`
+	People       *int     `json:"people,omitempty"`
 }
 
-// MaxEpochs bounds a run's length.
-const MaxEpochs = 1000
+// MaxEpochs bounds a run's length, MaxPeople the people's digits added to an epoch.
+const (
+	MaxEpochs = 1000
+	MaxPeople = 60000
+)
 
 // Apply returns p changed by o, checked: an MNIST network (784 inputs, 10 outputs), a valid
 // optimiser, a positive batch and 1 to MaxEpochs epochs. A changed network is named "custom".
@@ -198,6 +205,9 @@ func (o Overrides) Apply(p Preset) (Preset, error) {
 	if o.Augment != nil {
 		p.Augment = *o.Augment
 	}
+	if o.People != nil {
+		p.People = *o.People
+	}
 	return p, p.Validate()
 }
 
@@ -216,6 +226,9 @@ func (p Preset) Validate() error {
 	}
 	if p.BatchSize < 1 {
 		return errors.New("the batch size must be at least 1")
+	}
+	if p.People < 0 || p.People > MaxPeople {
+		return fmt.Errorf("people's digits per epoch must be between 0 and %d, not %d", MaxPeople, p.People)
 	}
 	if err := p.Init.Validate(); err != nil {
 		return err

@@ -10,6 +10,9 @@ import (
 // Reading is what a model made of one drawing: the 28×28 input it saw, its ten outputs, and the
 // digit it reads.
 type Reading struct {
+	// Centred is the drawing cropped, scaled and centred like MNIST; Input is what the network
+	// read (Centred straightened, for a model trained on deskewed digits).
+	Centred []float32
 	Input   []float32
 	Outputs []float32
 	Digit   int
@@ -30,11 +33,12 @@ func ReadDrawing(m *nn.Model, gray []float32, width, height int) (Reading, error
 // ReadImage reads a 28×28 image already laid out like MNIST's, straightened first if m was
 // trained so.
 func ReadImage(m *nn.Model, x []float32) Reading {
+	centred := x
 	if m.Deskew {
 		x = digit.Deskew(x)
 	}
 	out := append([]float32(nil), m.Net.Predict(x)...)
-	return Reading{Input: x, Outputs: out, Digit: nn.ClassOf(out)}
+	return Reading{Centred: centred, Input: x, Outputs: out, Digit: nn.ClassOf(out)}
 }
 
 // Stage describes one stage of an image network's feature maps.

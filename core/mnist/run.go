@@ -18,7 +18,7 @@ type Run struct {
 	Net     *nn.Network
 	opt     *nn.Optimizer
 	trainer *nn.Trainer
-	train   *samples
+	train   nn.Samples
 	test    *samples
 
 	epoch    int // epochs finished and scored
@@ -63,9 +63,14 @@ func NewRun(p Preset, seed uint64, train, test *data.Images) (*Run, error) {
 		return nil, err
 	}
 	r := &Run{Preset: p, Seed: seed, Net: tr.Net, opt: tr.Opt, trainer: tr}
-	r.train = &samples{Images: train, deskew: p.Deskew, seed: seed, epoch: func() int { return tr.Epochs }}
+	epoch := func() int { return tr.Epochs }
+	mnistTrain := &samples{Images: train, deskew: p.Deskew, seed: seed, epoch: epoch}
 	if p.Augment {
-		r.train.augment = &digit.DefaultAugmentation
+		mnistTrain.augment = &digit.DefaultAugmentation
+	}
+	r.train = mnistTrain
+	if p.People > 0 {
+		r.train = nn.NewMix(mnistTrain, &peopleSet{n: p.People, deskew: p.Deskew, seed: seed, epoch: epoch})
 	}
 	r.test = &samples{Images: test, deskew: p.Deskew}
 	return r, nil

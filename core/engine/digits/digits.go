@@ -28,6 +28,8 @@ type Handler struct {
 	train   *data.Images
 	test    *data.Images
 	run     *mnist.Run
+	// teaching is a lesson in a handwriting under way, and the check of MNIST after it.
+	teaching *teaching
 	// now is the clock used for training budgets (replaced in tests).
 	now func() time.Time
 }
@@ -59,6 +61,8 @@ type Request struct {
 	// Features asks classify for an image network's feature maps too (the page asks once a
 	// stroke ends, not for every reading while the pen moves).
 	Features bool `json:"features,omitempty"`
+	// Digits are the taught examples' digits (teach), in the order of the bytes "examples".
+	Digits []int `json:"digits,omitempty"`
 }
 
 // TrainSpec is what trainStart asks for: a preset changed by the same overrides as the CLI's
@@ -216,6 +220,12 @@ func (d *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 		return d.weights(req.Name)
 	case "testImage":
 		return d.testImage(req)
+	case "teach":
+		r, err := d.teach(req, in["examples"])
+		return r, nil, err
+	case "teachSlice":
+		r, err := d.teachSlice(req)
+		return r, nil, err
 	case "exportModel":
 		m, found := d.models[d.current]
 		if !found {
@@ -279,17 +289,21 @@ func (d *Handler) classify(req Request, canvas []byte) (any, map[string][]byte, 
 	if err != nil {
 		return nil, nil, err
 	}
-	input := make([]byte, len(r.Input))
-	for i, v := range r.Input {
-		input[i] = byte(math.Round(float64(v) * 255))
-	}
 	c := Classified{Type: "classified", Model: d.current, Digit: r.Digit, Outputs: r.Outputs}
-	bytes := map[string][]byte{"input": input}
+	bytes := map[string][]byte{"input": toBytes(r.Input), "centred": toBytes(r.Centred)}
 	if req.Features && len(m.Net.Features) > 0 {
 		c.Stages, bytes["features"] = mnist.FeatureMaps(m.Net)
 	}
 	c.Millis = float64(d.now().Sub(start).Microseconds()) / 1000
 	return c, bytes, nil
+}
+
+func toBytes(x []float32) []byte {
+	b := make([]byte, len(x))
+	for i, v := range x {
+		b[i] = byte(math.Round(float64(v) * 255))
+	}
+	return b
 }
 
 // loadMNIST reads the four original files, handed over as bytes named after mnist.Files.
@@ -443,4 +457,119 @@ func (d *Handler) testImage(req Request) (any, map[string][]byte, error) {
 	out := m.Net.Predict(x)
 	return TestImage{Type: "testImage", Index: req.Index, Label: d.test.Label(req.Index), Outputs: out, Digit: nn.ClassOf(out)},
 		map[string][]byte{"image": append([]byte(nil), d.test.Image(req.Index)...)}, nil
+}
+
+// Teaching is the reply to teach and teachSlice: the lesson's report, then the check that it
+// forgot nothing (MNIST's test set read by the taught network); "taught" once both are done,
+// when the taught network is the model "yours" and reads the pad.
+type Teaching struct {
+	nn.LessonReport
+	Phase string `json:"phase"` // "learning", "checking", "done"
+	// MNISTBefore and MNISTAfter are the test errors (percent) of the model as it was and as
+	// taught; Checked counts the test digits the taught one has read so far, of CheckTotal.
+	MNISTBefore float64 `json:"mnistBefore"`
+	MNISTAfter  float64 `json:"mnistAfter"`
+	Checked     int     `json:"checked"`
+	CheckTotal  int     `json:"checkTotal"`
+}
+
+// TaughtModel is the name the taught network takes.
+const TaughtModel = "yours"
+
+type teaching struct {
+	base   *nn.Model
+	lesson *nn.Lesson
+	before float64 // percent
+	check  *nn.Evaluation
+	test   nn.Samples
+}
+
+// teach starts a lesson in the examples (one 28×28 image of ImageSize bytes each, the pad's
+// "centred" image, and its digit) for the current model, with MNIST replayed.
+func (d *Handler) teach(req Request, images []byte) (Teaching, error) {
+	_, m, err := d.model("")
+	if err != nil {
+		return Teaching{}, err
+	}
+	if d.train == nil {
+		return Teaching{}, errors.New("MNIST is not loaded yet: it is replayed while learning, so the reader forgets nothing")
+	}
+	if len(images) != len(req.Digits)*mnist.ImageSize {
+		return Teaching{}, fmt.Errorf("teach needs one %d-byte image for each of the %d digits, not %d bytes", mnist.ImageSize, len(req.Digits), len(images))
+	}
+	examples := make([]mnist.Example, len(req.Digits))
+	for i, dg := range req.Digits {
+		examples[i] = mnist.Example{Digit: dg, Image: images[i*mnist.ImageSize : (i+1)*mnist.ImageSize]}
+	}
+	lesson, err := mnist.NewLesson(m, examples, d.train, mnist.HandwritingPlan, 1)
+	if err != nil {
+		return Teaching{}, err
+	}
+	t := &teaching{base: m, lesson: lesson, before: m.TestError}
+	if t.before == 0 { // unknown: measured once the lesson is over, with the taught one
+		t.before = -1
+	}
+	d.teaching = t
+	return t.report(), nil
+}
+
+// teachSlice teaches, then checks MNIST, for about budgetMs.
+func (d *Handler) teachSlice(req Request) (Teaching, error) {
+	t := d.teaching
+	if t == nil {
+		return Teaching{}, errors.New("no lesson is under way: send teach first")
+	}
+	budget := time.Duration(req.BudgetMs * float64(time.Millisecond))
+	if math.IsNaN(req.BudgetMs) || budget <= 0 || budget > MaxSliceBudget {
+		budget = 20 * time.Millisecond
+	}
+	start := d.now()
+	if !t.lesson.Done() {
+		if err := t.lesson.Slice(budget, d.now); err != nil {
+			d.teaching = nil
+			return Teaching{}, err
+		}
+		return t.report(), nil
+	}
+	if t.check == nil {
+		if d.test == nil {
+			return Teaching{}, errors.New("MNIST is not loaded yet")
+		}
+		if t.before < 0 {
+			ev, err := nn.Evaluate(t.base.Net, mnist.Samples(t.base, d.test))
+			if err != nil {
+				return Teaching{}, err
+			}
+			t.before = 100 * ev.ErrorRate
+		}
+		t.test = mnist.Samples(t.base, d.test)
+		var err error
+		if t.check, err = nn.NewEvaluation(t.lesson.Net, t.test); err != nil {
+			return Teaching{}, err
+		}
+	}
+	for !t.check.Done() && d.now().Sub(start) < budget {
+		t.check.Next(t.lesson.Net, t.test, 250)
+	}
+	if t.check.Done() {
+		taught := &nn.Model{Name: TaughtModel, Net: t.lesson.Net, Deskew: t.base.Deskew, TestError: 100 * t.check.ErrorRate}
+		d.models[TaughtModel] = taught
+		d.current = TaughtModel
+		d.teaching = nil
+	}
+	return t.report(), nil
+}
+
+func (t *teaching) report() Teaching {
+	r := Teaching{LessonReport: t.lesson.Report(), Phase: "learning", MNISTBefore: max(t.before, 0)}
+	if t.lesson.Done() {
+		r.Type, r.Phase = "teaching", "checking"
+	}
+	if t.check != nil {
+		r.Checked, r.CheckTotal, r.MNISTAfter = t.check.Scored(), t.check.Total, 100*t.check.ErrorRate
+		if t.check.Done() {
+			r.Type, r.Phase = "taught", "done"
+		}
+	}
+	return r
 }

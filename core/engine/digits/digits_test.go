@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -243,4 +244,57 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Teaching a handwriting through the messages, as the page does: a drawing's "centred" image is
+// an example; teach starts a lesson (MNIST replayed), teachSlice goes on a slice at a time, then
+// checks MNIST's test set, and the taught network becomes the model "yours".
+func TestTeachingAHandwritingInSlices(t *testing.T) {
+	l := New()
+	loadAsset(t, l, "fast")
+	if m := do(t, l, `{"type":"teach","digits":[]}`); m["type"] != "error" || !strings.Contains(m["error"].(string), "MNIST is not loaded") {
+		t.Fatalf("teach before MNIST: %v", m)
+	}
+	loadMNIST(t, l)
+	var images []byte
+	var digits []string
+	for _, d := range []int{7, 1} {
+		for k := range 3 {
+			var c Classified
+			out := reply(t, l, `{"type":"classify","width":200,"height":200}`, map[string][]byte{"canvas": render(200, 200, drawnDigits[d], 10+4*float64(k))}, &c)
+			if len(out["centred"]) != mnist.ImageSize {
+				t.Fatalf("classify gave %d centred bytes", len(out["centred"]))
+			}
+			images = append(images, out["centred"]...)
+			digits = append(digits, strconv.Itoa(d))
+		}
+	}
+	msg := `{"type":"teach","digits":[` + strings.Join(digits, ",") + `]}`
+	if m, _ := send(t, l, msg, map[string][]byte{"examples": images[:100]}); m["type"] != "error" || !strings.Contains(m["error"].(string), "784-byte image") {
+		t.Fatalf("teach with short bytes: %v", m)
+	}
+	var r Teaching
+	reply(t, l, msg, map[string][]byte{"examples": images}, &r)
+	if r.Type != "teaching" || r.Phase != "learning" || r.Held != 2 || r.Taught != 4 || r.Total == 0 {
+		t.Fatalf("teach: %+v", r)
+	}
+	phases := map[string]bool{}
+	for i := 0; r.Type == "teaching"; i++ {
+		if i > 10000 {
+			t.Fatal("the lesson never ended")
+		}
+		reply(t, l, `{"type":"teachSlice","budgetMs":50}`, nil, &r)
+		phases[r.Phase] = true
+	}
+	if r.Type != "taught" || !phases["learning"] || !phases["checking"] || r.Checked != 10000 || r.MNISTAfter <= 0 || r.MNISTAfter > r.MNISTBefore+1 {
+		t.Fatalf("taught: %+v (phases %v)", r, phases)
+	}
+	var models Models
+	reply(t, l, `{"type":"models"}`, nil, &models)
+	if models.Current != TaughtModel {
+		t.Errorf("the taught model does not read the pad: %+v", models)
+	}
+	if m := do(t, l, `{"type":"teachSlice","budgetMs":50}`); m["type"] != "error" {
+		t.Errorf("a slice with no lesson: %v", m)
+	}
 }
