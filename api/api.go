@@ -392,18 +392,17 @@ func (h *Handler) listModels(w http.ResponseWriter, _ *http.Request) {
 
 func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 	refuse := func(err error) {
-		if h.DrainBody {
-			drain(r.Body)
-		}
+		h.drain(r)
 		writeError(w, err)
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		refuse(bad(http.StatusUnsupportedMediaType, "send the body as application/json"))
 		return
 	}
-	// Refused from its length alone: with Expect: 100-continue, nothing is sent or read.
+	// Refused from its length alone, unread (with Expect: 100-continue nothing is even sent;
+	// draining a promised 2 GB that never comes would never answer).
 	if r.ContentLength > MaxBodyBytes {
-		refuse(bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes", MaxBodyBytes))
+		writeError(w, bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes", MaxBodyBytes))
 		return
 	}
 	in, err := DecodePredict(r.Body)
@@ -412,9 +411,7 @@ func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := in.Model
-	if h.DrainBody {
-		drain(r.Body)
-	}
+	h.drain(r)
 	if name == "" {
 		name = DefaultModel
 	}
@@ -434,9 +431,7 @@ func (h *Handler) predict(w http.ResponseWriter, r *http.Request) {
 // hear reads a spoken digit: the body is an MP3 file.
 func (h *Handler) hear(w http.ResponseWriter, r *http.Request) {
 	refuse := func(err error) {
-		if h.DrainBody {
-			drain(r.Body)
-		}
+		h.drain(r)
 		writeError(w, err)
 	}
 	if h.hearing == nil {
@@ -447,8 +442,8 @@ func (h *Handler) hear(w http.ResponseWriter, r *http.Request) {
 		refuse(bad(http.StatusUnsupportedMediaType, "send the recording as an MP3 file, with Content-Type audio/mpeg"))
 		return
 	}
-	if r.ContentLength > sound.MaxMP3Bytes {
-		refuse(bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes; an MP3 of a spoken digit is far smaller", sound.MaxMP3Bytes))
+	if r.ContentLength > sound.MaxMP3Bytes { // refused unread, as in predict
+		writeError(w, bad(http.StatusRequestEntityTooLarge, "the body is over %d bytes; an MP3 of a spoken digit is far smaller", sound.MaxMP3Bytes))
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, sound.MaxMP3Bytes+1))
@@ -536,10 +531,14 @@ func describeJSON(err error) string {
 	return "it is cut short or malformed"
 }
 
-// drain reads what is left of a body (up to 16 MB) before answering. On Workers, answering while
-// the request stream is still being read made workerd restart the worker.
-func drain(body io.Reader) {
-	io.Copy(io.Discard, io.LimitReader(body, 16<<20))
+// drain reads what is left of a body before answering, where DrainBody asks for it: on Workers,
+// answering while the request stream is still being read made workerd restart the worker. A
+// body promised larger than any this API takes is left unread: waiting for a promised 2 GB that
+// never comes would never answer. One of unknown length is read up to 16 MB.
+func (h *Handler) drain(r *http.Request) {
+	if h.DrainBody && r.ContentLength <= max(MaxBodyBytes, sound.MaxMP3Bytes) {
+		io.Copy(io.Discard, io.LimitReader(r.Body, 16<<20))
+	}
 }
 
 func writeError(w http.ResponseWriter, err error) {
