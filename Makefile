@@ -39,7 +39,7 @@ web/version.js: $(filter-out web/version.js,$(WEB_FILES)) web/playground.wasm we
 # with any worker count), so these rebuild bit for bit; they are committed so nobody waits.
 # The paper's network is trained with momentum (lr 0.5, momentum 0.9, no decay): with correct
 # gradients, the paper's own lr 0.1 + decay leaves it above 50% error after 5 epochs.
-models: assets/models/paper.somehow assets/models/best.somehow assets/models/fast.somehow assets/models/conv.somehow assets/models/listen.somehow
+models: assets/models/paper.somehow assets/models/best.somehow assets/models/fast.somehow assets/models/conv.somehow assets/models/listen.somehow assets/models/listen-small.somehow
 assets/models/paper.somehow:
 	@mkdir -p assets/models
 	$(GO) run ./cmd/somehow train -preset paper -lr 0.5 -momentum 0.9 -decay 0 -epochs 10 -seed 2 -save $@
@@ -53,6 +53,9 @@ assets/models/fast.somehow:
 # split (FSDD, CC BY-SA 4.0; needs `make fsdd`), about 5 minutes here.
 assets/models/listen.somehow: | fsdd
 	$(GO) run ./cmd/somehow listen train -fold fsdd -epochs 30 -decay 0.001 -seed 1 -save $@
+# The API's listener (/api/hear, locally and at the edge): small enough for the edge's 3 MB.
+assets/models/listen-small.somehow: | fsdd
+	$(GO) run ./cmd/somehow listen train -fold fsdd -arch 40x32-conv5x5x8same-pool2-conv5x5x16same-pool4-64-10 -epochs 30 -decay 0.001 -seed 1 -save $@
 
 # The pad's default reader, a small conv net trained on augmented digits: about 25 minutes here.
 assets/models/conv.somehow:

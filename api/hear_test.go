@@ -13,34 +13,18 @@ import (
 	"testing/fstest"
 
 	"somehow/assets"
+
 	"somehow/core/sound"
-	"somehow/core/sound/soundtest"
 )
 
-// hearingHandler serves the shipped digit models and a listening model: the shipped one when
-// it is there, else a fresh small one (the answers' shape and the refusals do not need it trained).
+// hearingHandler serves the shipped models, the small listening model among them.
 func hearingHandler(t *testing.T) (*Handler, bool) {
 	t.Helper()
-	models := fstest.MapFS{}
-	for _, name := range []string{"paper.somehow", "conv.somehow"} {
-		b, err := fs.ReadFile(assets.Models, "models/"+name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		models[name] = &fstest.MapFile{Data: b}
+	h := handler(t)
+	if h.hearing == nil {
+		t.Fatal("the shipped models include no listening model")
 	}
-	shipped := true
-	b, err := os.ReadFile(filepath.Join("..", "assets", "models", "listen.somehow"))
-	if err != nil {
-		shipped = false
-		b = soundtest.SmallModel()
-	}
-	models["listen.somehow"] = &fstest.MapFile{Data: b}
-	h, err := New(models)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h, shipped
+	return h, true
 }
 
 func TestHearReadsASpokenDigit(t *testing.T) {
@@ -85,8 +69,20 @@ func TestHearBadRequests(t *testing.T) {
 			t.Errorf("%s: %d %q, want %d mentioning %q", c.name, w.Code, e.Error, c.status, c.want)
 		}
 	}
-	// Where no listening model is served (the edge today), a sentence says so.
-	w := do(handler(t), "POST", "/api/hear", "audio/mpeg", "x")
+	// Where no listening model is served, a sentence says so.
+	digitsOnly := fstest.MapFS{}
+	for _, name := range []string{"paper.somehow", "conv.somehow"} {
+		b, err := fs.ReadFile(assets.Models, "models/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		digitsOnly[name] = &fstest.MapFile{Data: b}
+	}
+	deaf, err := New(digitsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := do(deaf, "POST", "/api/hear", "audio/mpeg", "x")
 	if w.Code != http.StatusNotImplemented || !strings.Contains(w.Body.String(), "does not listen") {
 		t.Errorf("without a listening model: %d %s", w.Code, w.Body)
 	}

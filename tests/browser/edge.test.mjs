@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -88,7 +88,15 @@ test("the edge worker fits the free plan: under 3 MB compressed, and its API ans
   for (const h of ["x-content-type-options", "content-security-policy", "referrer-policy", "cross-origin-opener-policy"]) {
     assert.ok(res.headers.get(h), `/api/models at the edge lacks ${h}`);
   }
+  // It listens too (the small listening model), and a body that is no MP3 gets a sentence.
   const hear = await fetch(edge.base + "api/hear", { method: "POST", headers: { "Content-Type": "audio/mpeg" }, body: "x" });
-  assert.equal(hear.status, 501);
-  assert.match((await hear.json()).error, /does not listen/);
+  assert.equal(hear.status, 400);
+  assert.match((await hear.json()).error, /not an MP3/);
+  const clip = join(root, "assets", "fsdd", "mp3", "7_yweweler_2.mp3");
+  if (existsSync(clip)) {
+    const heard = await fetch(edge.base + "api/hear", { method: "POST", headers: { "Content-Type": "audio/mpeg" }, body: readFileSync(clip) });
+    const p = await heard.json();
+    assert.equal(heard.status, 200, JSON.stringify(p));
+    assert.equal(p.digit, 7, `a spoken 7 was heard at the edge as ${p.digit}`);
+  }
 });
