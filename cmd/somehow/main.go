@@ -247,18 +247,9 @@ func eval(args []string, out io.Writer) error {
 	fs := newFlags("eval")
 	dir := fs.String("mnist", "", "folder with the MNIST files")
 	jsonOut := fs.Bool("json", false, "print the evaluation as JSON")
-	// Allow the model path before or after the flags.
-	var path string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		path, args = args[0], args[1:]
-	}
-	if err := parseFlags(fs, args, out); err != nil {
+	path, err := modelAndFlags(fs, args, out, "usage: somehow eval MODEL [-mnist DIR] [-json]")
+	if err != nil {
 		return err
-	}
-	if path == "" && fs.NArg() == 1 {
-		path = fs.Arg(0)
-	} else if fs.NArg() > 0 || path == "" {
-		return usageError{errors.New("usage: somehow eval MODEL [-mnist DIR] [-json]")}
 	}
 	m, err := loadModel(path)
 	if err != nil {
@@ -633,17 +624,13 @@ func teachCommand(args []string, out io.Writer) error {
 	save := fs.String("save", "", "write the taught model to this file")
 	dir := fs.String("mnist", "", "folder with the MNIST files")
 	seed := fs.Uint64("seed", 1, "seed of the shuffling and augmentation")
-	var path string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		path, args = args[0], args[1:]
-	}
-	if err := parseFlags(fs, args, out); err != nil {
+	const usage = "usage: somehow teach MODEL -examples FILE|DIR [-epochs 4] [-save FILE] [-mnist DIR] [-seed 1]"
+	path, err := modelAndFlags(fs, args, out, usage)
+	if err != nil {
 		return err
 	}
-	if path == "" && fs.NArg() == 1 {
-		path = fs.Arg(0)
-	} else if fs.NArg() > 0 || path == "" || *from == "" {
-		return usageError{errors.New("usage: somehow teach MODEL -examples FILE|DIR [-epochs 4] [-save FILE] [-mnist DIR] [-seed 1]")}
+	if *from == "" {
+		return usageError{errors.New(usage)}
 	}
 	m, err := loadModel(path)
 	if err != nil {
@@ -716,6 +703,23 @@ func teachCommand(args []string, out io.Writer) error {
 		fmt.Fprintf(out, "saved %s\n", *save)
 	}
 	return nil
+}
+
+// modelAndFlags parses a command's flags with its one model file before or after them.
+func modelAndFlags(fs *flag.FlagSet, args []string, out io.Writer, usage string) (string, error) {
+	var path string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		path, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args, out); err != nil {
+		return "", err
+	}
+	if path == "" && fs.NArg() == 1 {
+		path = fs.Arg(0)
+	} else if fs.NArg() > 0 || path == "" {
+		return "", usageError{errors.New(usage)}
+	}
+	return path, nil
 }
 
 func loadModel(path string) (*nn.Model, error) {

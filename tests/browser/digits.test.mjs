@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { closeSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { start, screenshotDir } from "./harness.mjs";
+import { drawOnPad, start, screenshotDir } from "./harness.mjs";
 import { gallery } from "../../web/samples.js";
 
 let env;
@@ -27,21 +27,7 @@ const drawings = {
   7: [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]],
 };
 
-async function draw(page, strokes, steps = 6) {
-  await page.click("#clear");
-  const read = Number(await page.getAttribute("body", "data-strokes-read")) || 0;
-  const box = await page.locator("#pad").boundingBox();
-  const pt = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
-  for (const s of strokes) {
-    await page.mouse.move(...pt(s[0]));
-    await page.mouse.down();
-    for (const p of s.slice(1)) await page.mouse.move(...pt(p), { steps });
-    await page.mouse.up();
-  }
-  // The reading of the finished drawing (not one made while the pen was still moving).
-  await page.waitForFunction((n) => Number(document.body.dataset.strokesRead) >= n && document.body.dataset.classifying === "false", read + 1);
-  return Number(await page.getAttribute("#verdict", "data-digit"));
-}
+const draw = drawOnPad;
 
 test("the pad's default reader, the conv net, reads a drawn 0, 1 and 7", async () => {
   const page = await digitsPage();

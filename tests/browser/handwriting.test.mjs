@@ -5,26 +5,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { start } from "./harness.mjs";
+import { drawOnPad, start } from "./harness.mjs";
 import { gallery } from "../../web/samples.js";
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.stop(); });
-
-async function draw(page, strokes) {
-  await page.click("#clear");
-  const read = Number(await page.getAttribute("body", "data-strokes-read")) || 0;
-  const box = await page.locator("#pad").boundingBox();
-  const pt = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
-  for (const s of strokes) {
-    await page.mouse.move(...pt(s[0]));
-    await page.mouse.down();
-    for (const p of s.slice(1)) await page.mouse.move(...pt(p), { steps: 2 });
-    await page.mouse.up();
-  }
-  await page.waitForFunction((n) => Number(document.body.dataset.strokesRead) >= n && document.body.dataset.classifying === "false", read + 1);
-}
 
 test("teach it your handwriting: 20 examples kept in the browser, learnt in seconds, held-back ones read at least as well, MNIST kept", async () => {
   const page = await env.page("#digits");
@@ -38,7 +24,7 @@ test("teach it your handwriting: 20 examples kept in the browser, learnt in seco
   }
   assert.equal(mine.length, 20);
   for (const [i, g] of mine.entries()) {
-    await draw(page, g.strokes);
+    await drawOnPad(page, g.strokes, 2);
     const kept = Number(await page.getAttribute("body", "data-handwriting")) || 0;
     if (i % 2) await page.click(`#itWas button[data-digit="${g.digit}"]`); // a tap
     else { await page.locator("body").focus(); await page.keyboard.press(String(g.digit)); } // a key

@@ -75,3 +75,21 @@ export async function start({ web } = {}) {
 }
 
 export const screenshotDir = join(root, "test-results");
+
+// drawOnPad draws strokes (in the pad's unit square) on the digits page's pad with the mouse,
+// as a hand does, and waits for the reading of the finished drawing; it returns the digit read.
+export async function drawOnPad(page, strokes, steps = 6) {
+  await page.click("#clear");
+  const read = Number(await page.getAttribute("body", "data-strokes-read")) || 0;
+  const box = await page.locator("#pad").boundingBox();
+  const pt = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  for (const s of strokes) {
+    await page.mouse.move(...pt(s[0]));
+    await page.mouse.down();
+    for (const p of s.slice(1)) await page.mouse.move(...pt(p), { steps });
+    await page.mouse.up();
+  }
+  // The reading of the finished drawing (not one made while the pen was still moving).
+  await page.waitForFunction((n) => Number(document.body.dataset.strokesRead) >= n && document.body.dataset.classifying === "false", read + 1);
+  return Number(await page.getAttribute("#verdict", "data-digit"));
+}

@@ -409,37 +409,6 @@ func idleFlood(base, addr string, addrs, perAddr int, each time.Duration, pid in
 	return r
 }
 
-// watchConnections samples how many sockets the server holds open until the returned function
-// is called, which returns the largest sample: what the server held, not what clients opened.
-func watchConnections(pid int) func() int {
-	done := make(chan struct{})
-	var most atomic.Int64
-	go func() {
-		for {
-			if fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid)); err == nil {
-				n := 0
-				for _, fd := range fds {
-					if target, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil && strings.HasPrefix(target, "socket:") {
-						n++
-					}
-				}
-				if int64(n) > most.Load() {
-					most.Store(int64(n))
-				}
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(200 * time.Millisecond):
-			}
-		}
-	}()
-	return func() int {
-		close(done)
-		return int(most.Load())
-	}
-}
-
 // craftedModel writes a 784-1-10 model whose hidden weights cancel on blank, full and ramp-like
 // inputs but overflow on a drawn 1, and says what the checkout's `somehow eval` makes of it.
 func craftedModel(src string) string {
@@ -494,28 +463,58 @@ func firstLine(s string) string {
 // watchMemory samples the server's resident memory until the returned function is called,
 // which returns the largest sample in MB.
 func watchMemory(pid int) func() float64 {
+	stop := watch(50*time.Millisecond, func() int64 {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		for _, line := range strings.Split(string(b), "\n") {
+			var kb int64
+			if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil {
+				return kb
+			}
+		}
+		return 0
+	})
+	return func() float64 { return float64(stop()) / 1024 }
+}
+
+// watchConnections samples how many sockets the server holds open until the returned function
+// is called, which returns the largest sample less those it held at the start: what the server
+// held of the connections opened meanwhile, not what clients opened.
+func watchConnections(pid int) func() int {
+	sockets := func() int64 {
+		fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+		n := int64(0)
+		for _, fd := range fds {
+			if target, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil && strings.HasPrefix(target, "socket:") {
+				n++
+			}
+		}
+		return n
+	}
+	before := sockets()
+	stop := watch(200*time.Millisecond, sockets)
+	return func() int { return int(max(0, stop()-before)) }
+}
+
+// watch takes a sample every so often until the returned function is called, which returns the
+// largest.
+func watch(every time.Duration, sample func() int64) func() int64 {
 	done := make(chan struct{})
-	var maxKB atomic.Int64
+	var most atomic.Int64
 	go func() {
 		for {
-			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
-				for _, line := range strings.Split(string(b), "\n") {
-					var kb int64
-					if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil && kb > maxKB.Load() {
-						maxKB.Store(kb)
-					}
-				}
+			if v := sample(); v > most.Load() {
+				most.Store(v)
 			}
 			select {
 			case <-done:
 				return
-			case <-time.After(50 * time.Millisecond):
+			case <-time.After(every):
 			}
 		}
 	}()
-	return func() float64 {
+	return func() int64 {
 		close(done)
-		return float64(maxKB.Load()) / 1024
+		return most.Load()
 	}
 }
 
