@@ -57,7 +57,8 @@ assets/models/listen.somehow: | fsdd
 assets/models/listen-small.somehow: | fsdd
 	$(GO) run ./cmd/somehow listen train -fold fsdd -arch 40x32-conv5x5x8same-pool2-conv5x5x16same-pool4-64-10 -epochs 30 -decay 0.001 -seed 1 -save $@
 
-# The pad's default reader, a small conv net trained on augmented digits: about 25 minutes here.
+# The pad's default reader, a small conv net trained on augmented digits and people's styles of
+# writing (mnist.Styles, 12000 an epoch): about 35 minutes here.
 assets/models/conv.somehow:
 	@mkdir -p assets/models
 	$(GO) run ./cmd/somehow train -preset conv -seed 1 -save $@

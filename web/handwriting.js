@@ -148,7 +148,8 @@ export async function start(lent) {
   db = await openDB();
   for (const b of document.querySelectorAll("#itWas button")) b.addEventListener("click", () => keep(Number(b.dataset.digit)));
   document.addEventListener("keydown", (e) => {
-    if ($("#digits-page").hidden || e.ctrlKey || e.metaKey || e.altKey) return;
+    // Not on the projector: teaching is one person's (and a key there must not clear the pad).
+    if ($("#digits-page").hidden || document.body.classList.contains("presenter") || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.target.closest("input, select, textarea")) return;
     if (/^[0-9]$/.test(e.key) && page.reading()) { e.preventDefault(); keep(Number(e.key)); }
   });

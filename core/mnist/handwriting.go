@@ -129,4 +129,4 @@ func NewLesson(m *nn.Model, examples []Example, replay *data.Images, plan nn.Les
 }
 
 // HandwritingPlan is how the digits page and the CLI teach a handwriting.
-var HandwritingPlan = nn.LessonPlan{Epochs: 4, LearningRate: 0.0001, BatchSize: 16}
+var HandwritingPlan = nn.LessonPlan{Epochs: 4, LearningRate: 0.0002, BatchSize: 16}

@@ -67,7 +67,7 @@ var Presets = map[string]Preset{
 	},
 	"conv": {
 		Name:        "conv",
-		Description: "the pad's reader: 28x28, conv 5x5x16 same, ReLU, pool 2, conv 5x5x32 same, ReLU, pool 2, 128 ReLU, softmax 10, cross-entropy, SGD lr 0.05 momentum 0.9 with decay 0.001, batch 64, He init, 15 epochs on augmented, deskewed digits",
+		Description: "the pad's reader: 28x28, conv 5x5x16 same, ReLU, pool 2, conv 5x5x32 same, ReLU, pool 2, 128 ReLU, softmax 10, cross-entropy, SGD lr 0.05 momentum 0.9 with decay 0.001, batch 64, He init, 15 epochs on augmented, deskewed digits and 12000 of people's digits an epoch",
 		Arch:        mustArch("28x28-conv5x5x16same-pool2-conv5x5x32same-pool2-128-10", nn.ReLU, nn.Softmax, nn.CrossEntropy),
 		Init:        nn.Init{Kind: nn.He},
 		Optimizer:   nn.Optimizer{Kind: nn.SGD, LearningRate: 0.05, Momentum: 0.9, Decay: 0.001},
@@ -75,6 +75,7 @@ var Presets = map[string]Preset{
 		Epochs:      15,
 		Augment:     true,
 		Deskew:      true,
+		People:      12000,
 	},
 	"convnetjs": {
 		Name:        "convnetjs",
