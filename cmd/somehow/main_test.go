@@ -33,6 +33,9 @@ func TestBadUsageIsOneClearError(t *testing.T) {
 		{[]string{"bench", "-workers", "0"}, "not a positive number"},
 		{[]string{"lab", "-scene", "nope"}, "there is no scene"},
 		{[]string{"lab", "-every", "0"}, "every between"},
+		{[]string{"teach", "x.somehow"}, "usage"},
+		{[]string{"teach", "../../assets/models/fast.somehow", "-examples", filepath.Join(dir, "none.json")}, "no such file"},
+		{[]string{"teach", "../../assets/models/fast.somehow", "-examples", bad}, "not a Somehow handwriting file"},
 	}
 	for _, c := range cases {
 		err := run(c.args, &bytes.Buffer{})
@@ -102,5 +105,36 @@ func TestLabScene(t *testing.T) {
 	}
 	if last.Epoch != 300 || len(last.Panes) != 2 || last.Panes[0].TrainAccuracy > 0.8 || last.Panes[1].TrainAccuracy < 0.95 {
 		t.Errorf("after 300 epochs of XOR: %+v (the perceptron must stay below 80%%, the network reach 95%%)", last)
+	}
+}
+
+// somehow teach learns a handwriting from an exported file, as the page does, and saves the
+// taught model with every field (deskewing too).
+func TestTeachFromAnExportedFile(t *testing.T) {
+	if _, err := mnist.Dir(); err != nil {
+		t.Skip(err)
+	}
+	var examples []mnist.Example
+	for _, d := range mnist.People(1, 3) {
+		e, err := d.Example()
+		if err != nil {
+			t.Fatal(err)
+		}
+		examples = append(examples, e)
+	}
+	dir := t.TempDir()
+	file, out := filepath.Join(dir, "mine.json"), filepath.Join(dir, "mine.somehow")
+	b, _ := json.Marshal(mnist.ExampleFile{Format: mnist.ExampleFormat, Examples: examples})
+	os.WriteFile(file, b, 0o644)
+	var buf bytes.Buffer
+	if err := run([]string{"teach", "../../assets/models/conv.somehow", "-examples", file, "-epochs", "1", "-save", out}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "held back") || !strings.Contains(buf.String(), "MNIST test error") {
+		t.Errorf("output: %s", buf.String())
+	}
+	m, err := loadModel(out)
+	if err != nil || !m.Deskew || m.TestError <= 0 {
+		t.Errorf("the taught model: %v, deskew %v, test error %v", err, m != nil && m.Deskew, m)
 	}
 }
