@@ -83,7 +83,7 @@ func imagesOf(examples []Example, at []int) *data.Images {
 }
 
 // ReplaySize is how many MNIST training images a lesson replays.
-const ReplaySize = 600
+const ReplaySize = 300
 
 // NewLesson starts teaching model m a handwriting: the examples are split (nn.HoldBack: a third
 // of each digit, or a third of the writers when several wrote them), the rest learnt, augmented
