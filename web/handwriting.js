@@ -1,5 +1,5 @@
-// Teach it your handwriting: a person says which digit a drawing was (a digit key, or a tap on
-// the digit under the pad); the drawing becomes one of their examples, kept in this browser
+// Teach it your handwriting: a person says which digit a drawing was (a digit key, a tap on its
+// bar, or on the digit under the bars); the drawing becomes one of their examples, kept in this browser
 // (IndexedDB) until they delete it. "Learn my handwriting" fine-tunes the reader in the worker
 // (core/nn's Lesson, with MNIST replayed so it forgets nothing: messages teach/teachSlice), shows
 // before/after on the examples it held back and MNIST's test error, and the taught model
@@ -147,6 +147,11 @@ export async function start(lent) {
   page = lent;
   db = await openDB();
   for (const b of document.querySelectorAll("#itWas button")) b.addEventListener("click", () => keep(Number(b.dataset.digit)));
+  // A tap on a digit's bar says the same (the buttons are the keyboard's way).
+  $("#bars").addEventListener("click", (e) => {
+    const li = e.target.closest("#bars li");
+    if (li && page.reading() && !document.body.classList.contains("presenter")) keep([...li.parentNode.children].indexOf(li));
+  });
   document.addEventListener("keydown", (e) => {
     // Not on the projector: teaching is one person's (and a key there must not clear the pad).
     if ($("#digits-page").hidden || document.body.classList.contains("presenter") || e.ctrlKey || e.metaKey || e.altKey) return;

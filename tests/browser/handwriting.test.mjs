@@ -1,5 +1,5 @@
 // Teach it your handwriting, in real headless Chromium: a person draws digits with the mouse,
-// says which digit each was (a digit key, or a tap under the reading), the examples stay in the
+// says which digit each was (a digit key, a tap on its bar or on the digit under the reading), the examples stay in the
 // browser, and "Learn my handwriting" fine-tunes the reader in the worker, with before/after on
 // the ones held back and MNIST's test error.
 import { test, before, after } from "node:test";
@@ -26,7 +26,8 @@ test("teach it your handwriting: 20 examples kept in the browser, learnt in seco
   for (const [i, g] of mine.entries()) {
     await drawOnPad(page, g.strokes, 2);
     const kept = Number(await page.getAttribute("body", "data-handwriting")) || 0;
-    if (i % 2) await page.click(`#itWas button[data-digit="${g.digit}"]`); // a tap
+    if (i % 4 === 1) await page.click(`#itWas button[data-digit="${g.digit}"]`); // a tap on the digit
+    else if (i % 4 === 3) await page.click(`#bars li:nth-child(${g.digit + 1})`); // a tap on its bar
     else { await page.locator("body").focus(); await page.keyboard.press(String(g.digit)); } // a key
     await page.waitForFunction((n) => Number(document.body.dataset.handwriting) === n, kept + 1);
   }
