@@ -25,7 +25,8 @@ web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 # The build's version and file list, for the service worker: a hash of everything it caches and
 # the files themselves. A changed file means a new version, and browsers fetch the files once.
 # SOMEHOW_LATER are kept in the background after the first visit (MNIST, for training offline).
-SHIPPED_MODELS := $(wildcard assets/models/*.somehow)
+# The models the page loads (listen-small is the API's alone: the service worker need not keep it).
+SHIPPED_MODELS := $(filter-out assets/models/listen-small.somehow,$(wildcard assets/models/*.somehow))
 web/version.js: $(filter-out web/version.js,$(WEB_FILES)) web/playground.wasm web/wasm_exec.js $(SHIPPED_MODELS)
 	@{ echo "self.SOMEHOW_VERSION = \"$$(cat $(sort $(filter-out web/version.js,$^)) | sha256sum | cut -c1-16)\";"; \
 	   echo "self.SOMEHOW_FILES = ["; \
