@@ -87,7 +87,10 @@ function wav(...clips) {
   const dir = mkdtempSync(join(tmpdir(), "somehow-mic-"));
   const parts = clips.map((c, k) => {
     const part = join(dir, `${k}.wav`);
-    execFileSync("sox", [join(fsdd, c), "-r", "48000", part, "pad", "0.3", "1.0"]);
+    // A second of quiet first: the fake microphone starts playing when the page opens it, and on
+    // a loaded machine the page's listening may start a moment later (a first word cut short
+    // was once read "6" for "3").
+    execFileSync("sox", [join(fsdd, c), "-r", "48000", part, "pad", k === 0 ? "1.0" : "0.3", "1.0"]);
     return part;
   });
   const out = join(dir, "voice.wav");
