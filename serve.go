@@ -1,7 +1,8 @@
 // Command somehow's local server (`make run`): serves the playground page, its WebAssembly and
 // the assets on localhost, compressed, with security headers, and the same API as the edge.
 //
-//	go run . [-addr localhost:8080] [-web web] [-assets assets]
+//	go run . [-addr localhost:8080] [-web web] [-assets assets] [-db data/somehow.db]
+//	go run . -addr :8080   (`make class`: every address of this machine, for a class's phones)
 //	go run . -write-headers dist/_headers   (the same headers, for a static host; then exit)
 package main
 
@@ -29,19 +30,21 @@ import (
 
 	"somehow/api"
 	modelfiles "somehow/assets"
+	"somehow/class"
 )
 
 func main() {
 	addr := flag.String("addr", "localhost:8080", "address to listen on")
 	web := flag.String("web", "web", "folder with the page (index.html, app.js, playground.wasm, ...)")
 	assets := flag.String("assets", "assets", "folder with the models and data the page loads")
+	db := flag.String("db", "data/somehow.db", "the SQLite file that keeps the classes (made if missing)")
 	headersFile := flag.String("write-headers", "", "write the security headers as a static host's _headers file to this path and exit")
 	flag.Parse()
 	var err error
 	if *headersFile != "" {
 		err = os.WriteFile(*headersFile, []byte(api.HeadersFile()), 0o644)
 	} else {
-		err = serve(*addr, *web, *assets)
+		err = serve(*addr, *web, *assets, *db)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "somehow:", err)
@@ -63,15 +66,20 @@ const (
 )
 
 // serve runs the site until interrupted.
-func serve(addr, web, assets string) error {
+func serve(addr, web, assets, dbPath string) error {
 	if _, err := os.Stat(filepath.Join(web, "playground.wasm")); err != nil {
 		return fmt.Errorf("%s/playground.wasm is missing: start the server with `make run`, which builds it", web)
 	}
-	handler, err := siteHandler(web, assets)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	store, closeDB, err := openClasses(dbPath)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	handler, err := siteHandler(web, assets, store, lanLinks(ln.Addr()))
 	if err != nil {
 		return err
 	}
@@ -87,6 +95,9 @@ func serve(addr, web, assets string) error {
 		srv.Shutdown(shutdown)
 	}()
 	log.Printf("Somehow is at http://%s/", ln.Addr())
+	if links := lanLinks(ln.Addr())(nil); len(links) > 0 {
+		log.Printf("phones on this network can join a class at %s", strings.Join(links, " or "))
+	}
 	if err := srv.Serve(limited); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -98,8 +109,9 @@ func newServer(h http.Handler) *http.Server {
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: 64 << 10}
 }
 
-// siteHandler serves the page from web, /assets/ from assets, and the API.
-func siteHandler(web, assets string) (http.Handler, error) {
+// siteHandler serves the page from web, /assets/ from assets, and the API; with a store, classes
+// too, their join links at links' origins (nil: the page's own).
+func siteHandler(web, assets string, store *class.Store, links func(*http.Request) []string) (http.Handler, error) {
 	mime.AddExtensionType(".wasm", "application/wasm")
 	mime.AddExtensionType(".js", "text/javascript; charset=utf-8")
 	mux := http.NewServeMux()
@@ -120,7 +132,16 @@ func siteHandler(web, assets string) (http.Handler, error) {
 	}
 	// The same API the edge worker serves; one client cannot take all of its CPU, and however
 	// many send canvases, small predicts find a free core.
-	mux.Handle("/api/", perClientLimit(heavyLane(apiHandler, max(1, runtime.NumCPU()-1), heavyQueue), apiRate, apiBurst))
+	limited := perClientLimit(heavyLane(apiHandler, max(1, runtime.NumCPU()-1), heavyQueue), apiRate, apiBurst)
+	mux.Handle("/api/", limited)
+	if store != nil {
+		mux.Handle("/api/class", limited) // not redirected to /api/class/
+		apiHandler.EnableClasses(store, api.ClassOptions{Links: links, Events: true})
+		// A class's phones often share one school address: joining and sending are limited per
+		// class and per phone (package class), not per address, so they skip the address's
+		// bucket. Opening a class (POST /api/class) keeps it.
+		mux.Handle("/api/class/", apiHandler)
+	}
 	return api.WithSecurityHeaders(mux), nil
 }
 
@@ -267,7 +288,7 @@ func perClientLimit(h http.Handler, rate, burst float64) http.Handler {
 	var mu sync.Mutex
 	buckets := map[string]*bucket{}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host := clientKey(r.RemoteAddr)
+		host := api.ClientKey(r.RemoteAddr)
 		now := time.Now()
 		mu.Lock()
 		if len(buckets) > 10000 { // forget clients that have been quiet long enough to be full again
@@ -431,7 +452,7 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		tc := &trackedConn{Conn: c, key: clientKey(c.RemoteAddr().String()), opened: time.Now(), limiter: l}
+		tc := &trackedConn{Conn: c, key: api.ClientKey(c.RemoteAddr().String()), opened: time.Now(), limiter: l}
 		tc.idleSince = tc.opened
 		shed, ok := l.admit(tc)
 		for _, old := range shed {
@@ -498,24 +519,6 @@ func (l *connLimiter) oldest(match func(*trackedConn) bool) *trackedConn {
 		}
 	}
 	return found
-}
-
-// clientKey is who a connection or request comes from, for the per-client limits: an IPv4
-// address, or an IPv6 /64 (one machine or home is given a whole /64 and can pick any address
-// in it).
-func clientKey(addr string) string {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		host = addr
-	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return host
-	}
-	if v4 := ip.To4(); v4 != nil {
-		return v4.String()
-	}
-	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // sameMachine tells a browser on this machine (make run, opened on localhost) from one across a

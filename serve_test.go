@@ -26,7 +26,7 @@ func testSite(t *testing.T) *httptest.Server {
 			t.Fatal(err)
 		}
 	}
-	h, err := siteHandler(web, "assets")
+	h, err := siteHandler(web, "assets", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,8 +292,8 @@ func TestClientKey(t *testing.T) {
 		"[2001:db8:1:3::1]:1":           "2001:db8:1:3::/64",
 		"not an address":                "not an address",
 	} {
-		if got := clientKey(addr); got != want {
-			t.Errorf("clientKey(%q) = %q, want %q", addr, got, want)
+		if got := api.ClientKey(addr); got != want {
+			t.Errorf("api.ClientKey(%q) = %q, want %q", addr, got, want)
 		}
 	}
 }
@@ -305,7 +305,7 @@ func TestCompressionOnlyAcrossANetwork(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(web, "app.js"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h, err := siteHandler(web, "assets")
+	h, err := siteHandler(web, "assets", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,3 +78,14 @@ func ReadIDX(r io.Reader) (*IDX, error) {
 	}
 	return &IDX{Dims: dims, Data: buf.Bytes()}, nil
 }
+
+// Bytes is the IDX file of x, uncompressed, as ReadIDX reads it back (MNIST's own layout: a
+// 28×28 image set is 3 dimensions, count × 28 × 28; labels are one).
+func (x *IDX) Bytes() []byte {
+	out := make([]byte, 4+4*len(x.Dims), 4+4*len(x.Dims)+len(x.Data))
+	out[2], out[3] = 0x08, byte(len(x.Dims))
+	for i, d := range x.Dims {
+		binary.BigEndian.PutUint32(out[4+4*i:], uint32(d))
+	}
+	return append(out, x.Data...)
+}

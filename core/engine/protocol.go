@@ -81,8 +81,9 @@
 //	{type: "testImage", index}                 TestImage; bytes out "image"
 //	{type: "weights"}                          Weights; bytes out "weights" (784 a neuron)
 //	{type: "exportModel"}                      Exported; bytes out "file" (the model file)
-//	{type: "teach", digits} + bytes            Teaching (a lesson in a handwriting starts: a third
-//	  "examples" (784 a digit, "centred")      held back; before: the share of those read right)
+//	{type: "teach", digits, writers?} + bytes  Teaching (a lesson in a handwriting starts: a third
+//	  "examples" (784 a digit, "centred")      held back, whole writers where writers are given;
+//	                                           before: the share of those read right)
 //	{type: "teachSlice", budgetMs}             Teaching: learning, then checking MNIST's test set;
 //	                                           "taught" at the end, when the taught network is
 //	                                           the model "yours" and reads the pad

@@ -260,7 +260,13 @@ func (p Person) Draw(d int, rng *rand.Rand) PeopleDigit {
 
 // Example is the drawing as a taught example: the 28×28 image the pad makes of it.
 func (d PeopleDigit) Example() (Example, error) {
-	x, err := digit.Preprocess(digit.Gray(Ink(d.Strokes)), PadSide, PadSide)
+	return ExampleOf(d.Strokes, d.Label)
+}
+
+// ExampleOf makes strokes on the pad (pad pixels) into a taught example of label: the 28×28
+// image the pad makes of them, centred like MNIST.
+func ExampleOf(strokes []Stroke, label int) (Example, error) {
+	x, err := digit.Preprocess(digit.Gray(Ink(strokes)), PadSide, PadSide)
 	if err != nil {
 		return Example{}, err
 	}
@@ -268,7 +274,12 @@ func (d PeopleDigit) Example() (Example, error) {
 	for i, v := range x {
 		img[i] = byte(math.Round(float64(v) * 255))
 	}
-	return Example{Digit: d.Label, Image: img}, nil
+	return Example{Digit: label, Image: img}, nil
+}
+
+// ReadStrokes reads strokes on the pad (pad pixels) as the pad reads its drawing.
+func ReadStrokes(m *nn.Model, strokes []Stroke) (Reading, error) {
+	return ReadDrawing(m, digit.Gray(Ink(strokes)), PadSide, PadSide)
 }
 
 // peopleSet is n of people's digits for training: digit i is style i mod len(Styles), written by

@@ -63,6 +63,9 @@ type Request struct {
 	Features bool `json:"features,omitempty"`
 	// Digits are the taught examples' digits (teach), in the order of the bytes "examples".
 	Digits []int `json:"digits,omitempty"`
+	// Writers say who drew each taught example (a class's phones), so that nobody's digits are
+	// both learnt and held back; none: one person.
+	Writers []string `json:"writers,omitempty"`
 }
 
 // TrainSpec is what trainStart asks for: a preset changed by the same overrides as the CLI's
@@ -497,9 +500,15 @@ func (d *Handler) teach(req Request, images []byte) (Teaching, error) {
 	if len(images) != len(req.Digits)*mnist.ImageSize {
 		return Teaching{}, fmt.Errorf("teach needs one %d-byte image for each of the %d digits, not %d bytes", mnist.ImageSize, len(req.Digits), len(images))
 	}
+	if req.Writers != nil && len(req.Writers) != len(req.Digits) {
+		return Teaching{}, fmt.Errorf("teach needs a writer for each of the %d digits, or none, not %d", len(req.Digits), len(req.Writers))
+	}
 	examples := make([]mnist.Example, len(req.Digits))
 	for i, dg := range req.Digits {
 		examples[i] = mnist.Example{Digit: dg, Image: images[i*mnist.ImageSize : (i+1)*mnist.ImageSize]}
+		if req.Writers != nil {
+			examples[i].Writer = req.Writers[i]
+		}
 	}
 	lesson, err := mnist.NewLesson(m, examples, d.train, mnist.HandwritingPlan, 1)
 	if err != nil {
