@@ -2,9 +2,9 @@ package api
 
 // A class: phones draw, the projector reads the whole class (package class keeps it).
 //
-//	POST   /api/class                    open a class → {code, key, expires, links, qr}
+//	POST   /api/class                    open a class → {code, key, expires, links, local}
 //	GET    /api/class/{code}             {code, asked, expires, modelVersion, live}
-//	GET    /api/class/{code}/invite      {links, qr}: the join link(s) and their QR code
+//	GET    /api/class/{code}/invite      {links, local}: the join link(s)
 //	POST   /api/class/{code}/join        a phone joins → {device, name, colour}
 //	POST   /api/class/{code}/drawings    a phone sends {device, client, asked, said?, strokes}
 //	                                     → the drawing as read {id, digit, outputs, ...}
@@ -37,8 +37,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	qrcode "github.com/skip2/go-qrcode"
 
 	"somehow/class"
 	"somehow/core/data"
@@ -201,17 +199,16 @@ func (c *classes) teacher(next func(w http.ResponseWriter, r *http.Request, code
 	}
 }
 
-// Invite is how phones join: the links (one for each address the server has, the first the
-// likeliest) and the first one's QR code, as rows of "1" (dark) and "0" with its quiet zone.
+// Invite is how phones join: the links, one for each address the server has, the likeliest
+// first. (The page's worker draws the QR code: the edge worker has no room for the encoder.)
 type Invite struct {
 	Links []string `json:"links"`
-	QR    []string `json:"qr"`
 	// Local says the page was served on this machine only and no other address was found:
 	// phones cannot reach it.
 	Local bool `json:"local,omitempty"`
 }
 
-func (c *classes) inviteFor(r *http.Request, code string) (Invite, error) {
+func (c *classes) inviteFor(r *http.Request, code string) Invite {
 	var origins []string
 	if c.opts.Links != nil {
 		origins = c.opts.Links(r)
@@ -232,21 +229,7 @@ func (c *classes) inviteFor(r *http.Request, code string) (Invite, error) {
 		host = h
 	}
 	inv.Local = host == "localhost" || net.ParseIP(host).IsLoopback()
-	q, err := qrcode.New(inv.Links[0], qrcode.Medium)
-	if err != nil {
-		return inv, err
-	}
-	for _, row := range q.Bitmap() {
-		b := make([]byte, len(row))
-		for i, dark := range row {
-			b[i] = '0'
-			if dark {
-				b[i] = '1'
-			}
-		}
-		inv.QR = append(inv.QR, string(b))
-	}
-	return inv, nil
+	return inv
 }
 
 func (c *classes) open(w http.ResponseWriter, r *http.Request) {
@@ -256,15 +239,10 @@ func (c *classes) open(w http.ResponseWriter, r *http.Request) {
 		writeError(w, classError(err))
 		return
 	}
-	inv, err := c.inviteFor(r, o.Code)
-	if err != nil {
-		writeError(w, classError(err))
-		return
-	}
 	writeJSON(w, http.StatusCreated, struct {
 		class.Opened
 		Invite
-	}{o, inv})
+	}{o, c.inviteFor(r, o.Code)})
 }
 
 // ClassInfo is GET /api/class/{code}.
@@ -302,12 +280,7 @@ func (c *classes) invite(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	inv, err := c.inviteFor(r, code)
-	if err != nil {
-		writeError(w, classError(err))
-		return
-	}
-	writeJSON(w, http.StatusOK, inv)
+	writeJSON(w, http.StatusOK, c.inviteFor(r, code))
 }
 
 func (c *classes) join(w http.ResponseWriter, r *http.Request) {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -69,6 +70,10 @@ func invalid(format string, args ...any) error { return &Invalid{fmt.Sprintf(for
 type Store struct {
 	db  *sql.DB
 	now func() time.Time
+	// migrated is set once the schema is up to date: at the edge the database can only be
+	// reached while a request is being answered, so New leaves it to the first use.
+	mu       sync.Mutex
+	migrated bool
 }
 
 // migrations are the schema's versions, in order: each a list of statements (one statement a
@@ -121,30 +126,56 @@ var SchemaVersion = len(migrations)
 
 // Open brings db's schema up to date and returns the store. now is the clock (nil: time.Now).
 func Open(ctx context.Context, db *sql.DB, now func() time.Time) (*Store, error) {
+	s := New(db, now)
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// New is a store whose schema is brought up to date when first used.
+func New(db *sql.DB, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
+	return &Store{db: db, now: now}
+}
+
+func (s *Store) ready(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.migrated {
+		return nil
+	}
+	if err := migrate(ctx, s.db); err != nil {
+		return err
+	}
+	s.migrated = true
+	return nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
-		return nil, fmt.Errorf("the class database cannot be used: %w", err)
+		return fmt.Errorf("the class database cannot be used: %w", err)
 	}
 	var version int
 	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&version); err != nil {
-		return nil, err
+		return err
 	}
 	if version > len(migrations) {
-		return nil, fmt.Errorf("the class database is at schema version %d, newer than this program's %d", version, len(migrations))
+		return fmt.Errorf("the class database is at schema version %d, newer than this program's %d", version, len(migrations))
 	}
 	for v := version; v < len(migrations); v++ {
 		for _, stmt := range migrations[v] {
 			if _, err := db.ExecContext(ctx, stmt); err != nil {
-				return nil, fmt.Errorf("migrating the class database to version %d: %w", v+1, err)
+				return fmt.Errorf("migrating the class database to version %d: %w", v+1, err)
 			}
 		}
 		if _, err := db.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, v+1); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return &Store{db: db, now: now}, nil
+	return nil
 }
 
 func (s *Store) ms() int64 { return s.now().UnixMilli() }
@@ -202,6 +233,9 @@ func hashOf(token string) string {
 // Create opens a class for the client at opener (an address key; kept only to count the classes
 // it opens in an hour).
 func (s *Store) Create(ctx context.Context, opener string) (Opened, error) {
+	if err := s.ready(ctx); err != nil {
+		return Opened{}, err
+	}
 	now := s.ms()
 	if err := s.sweep(ctx, now); err != nil {
 		return Opened{}, err
@@ -232,7 +266,12 @@ func (s *Store) Create(ctx context.Context, opener string) (Opened, error) {
 }
 
 // Sweep deletes everything of the classes past their time (opening a class sweeps too).
-func (s *Store) Sweep(ctx context.Context) error { return s.sweep(ctx, s.ms()) }
+func (s *Store) Sweep(ctx context.Context) error {
+	if err := s.ready(ctx); err != nil {
+		return err
+	}
+	return s.sweep(ctx, s.ms())
+}
 
 // sweep deletes everything of the classes past their time. A class's row stays a day longer,
 // holding nothing of anybody, so that its code says "ended" rather than "no such class".
@@ -269,6 +308,9 @@ type classRow struct {
 
 func (s *Store) class(ctx context.Context, code string) (classRow, error) {
 	var c classRow
+	if err := s.ready(ctx); err != nil {
+		return c, err
+	}
 	err := s.db.QueryRowContext(ctx, `SELECT code, key_hash, asked, expires, model_version FROM classes WHERE code = ?`, code).
 		Scan(&c.Code, &c.keyHash, &c.Asked, &c.Expires, &c.ModelVersion)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -5,8 +5,13 @@
 import { $ } from "./plot.js";
 
 // The compiled WebAssembly module (the Go core), downloaded and compiled once: boot.js starts it
-// before the page has loaded, and every section's workers are handed the same one.
-const module = window.somehowEngine || WebAssembly.compileStreaming(fetch("playground.wasm"));
+// before the page has loaded, and every section's workers are handed the same one. A phone that
+// opens a class's join link needs none: there it is fetched only when something first asks.
+let compiling = null;
+const joining = location.hash.startsWith("#class=");
+const module = window.somehowEngine || {
+  then: (ok, fail) => (compiling ||= WebAssembly.compileStreaming(fetch("playground.wasm"))).then(ok, fail),
+};
 
 // The sections, in the order of the tabs: the addresses each answers to, its tab title, its
 // module. The lab answers to #lab, #lab=… and no address at all.
@@ -15,6 +20,7 @@ const SECTIONS = [
   { name: "lab", title: "The lab", answers: (h) => h === "" || h === "lab" || h.startsWith("lab="), load: () => import("./lab.js") },
   { name: "digits", title: "Digits", answers: (h) => h === "digits" || h.startsWith("digits"), load: () => import("./digits.js") },
   { name: "listen", title: "Listen", answers: (h) => h === "listen", load: () => import("./listen.js") },
+  { name: "class", title: "Class", answers: (h) => h === "class" || h.startsWith("class="), load: () => import("./class.js") },
   { name: "lessons", title: "Lessons", answers: (h) => LESSONS.includes(h), load: () => import("./lessons.js"), lessons: LESSONS },
 ];
 
@@ -140,7 +146,7 @@ document.addEventListener("keydown", (e) => {
 });
 if (new URLSearchParams(location.search).has("present")) setPresenter(true);
 window.addEventListener("hashchange", route);
-// The lab starts whatever the address: its workers were started by boot.js, and its tab link
-// carries the scene.
-if (sectionOf(location.hash).name !== "lab") startSection(SECTIONS[0], "");
+// The lab starts whatever the address (its workers were started by boot.js, and its tab link
+// carries the scene), but for a phone joining a class: it only draws and sends.
+if (sectionOf(location.hash).name !== "lab" && !joining) startSection(SECTIONS[0], "");
 route();

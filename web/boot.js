@@ -3,8 +3,12 @@
 // hands the compiled module to the workers. Once the page has loaded, the service worker (sw.js)
 // is registered, so the next visit works without a network.
 "use strict";
-window.somehowEngine = WebAssembly.compileStreaming(fetch("playground.wasm"));
-window.somehowLabWorkers = [new Worker("worker.js"), new Worker("worker.js")];
+// Not for a phone opening a class's join link: it only draws and sends (app.js fetches the engine
+// later if it is ever needed).
+if (!location.hash.startsWith("#class=")) {
+  window.somehowEngine = WebAssembly.compileStreaming(fetch("playground.wasm"));
+  window.somehowLabWorkers = [new Worker("worker.js"), new Worker("worker.js")];
+}
 if ("serviceWorker" in navigator) {
   // Registered once the page has loaded and settled: installing fetches every file again
   // (the models are megabytes), which must not compete with the first frame.

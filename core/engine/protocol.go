@@ -87,6 +87,8 @@
 //	{type: "teachSlice", budgetMs}             Teaching: learning, then checking MNIST's test set;
 //	                                           "taught" at the end, when the taught network is
 //	                                           the model "yours" and reads the pad
+//	{type: "qr", text}                         QR {size, rows} (a class's join link, for the
+//	                                           projector: rows of "1" dark and "0")
 //
 // # page "lessons" (core/engine/lessons over core/lessons): the paper's chapters as figures
 //
@@ -131,7 +133,7 @@ package engine
 var Messages = map[string][]string{
 	"lab": {"catalogue", "setScene", "setData", "setModel", "reset", "train", "frame", "addPoint", "removePoint", "setWeight"},
 	"digits": {"loadModel", "models", "presets", "useModel", "classify", "loadMNIST", "trainStart", "trainSlice",
-		"trainStop", "evaluate", "testImage", "weights", "exportModel", "teach", "teachSlice"},
+		"trainStop", "evaluate", "testImage", "weights", "exportModel", "teach", "teachSlice", "qr"},
 	"lessons": {"neuron", "activations", "approximate", "fitStart", "fitTrain", "terrain", "descend", "backprop"},
 	"listen": {"loadModel", "hear", "weights", "loadFSDD", "trainStart", "trainSlice", "trainStop", "useTrained",
 		"addExample", "clearExamples", "teach", "teachSlice"},

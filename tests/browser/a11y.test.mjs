@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { start } from "./harness.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const sections = ["lab", "digits", "listen", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
+const sections = ["lab", "digits", "listen", "class", "neuron", "activations", "approximation", "overfitting", "gradient-descent", "backprop", "initialisation"];
 
 let env, context;
 before(async () => {
@@ -15,6 +15,15 @@ before(async () => {
   context = await env.browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 900 } });
 });
 after(async () => { await env?.stop(); });
+
+async function audit(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
 
 test("axe finds no serious or critical violations on any section", async () => {
   const found = [];
@@ -24,15 +33,21 @@ test("axe finds no serious or critical violations on any section", async () => {
     await page.waitForSelector("body[data-ready=true]");
     if (s === "digits") await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
     else if (s === "listen") await page.waitForSelector("body[data-listen-ready=true]", { timeout: 60000 });
-    else if (s !== "lab") await page.waitForSelector(`body[data-lesson="${s}"]`);
+    else if (s === "class") {
+      // The teacher's projector with a class open, and a phone that joined it.
+      await page.click("#classOpen");
+      await page.waitForSelector("#classQR[data-size]");
+    } else if (s !== "lab") await page.waitForSelector(`body[data-lesson="${s}"]`);
     await page.waitForTimeout(500);
-    await page.addScriptTag({ content: axeSource });
-    const result = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ["violations"] });
-      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`);
-    });
-    for (const v of result) found.push(`#${s}: ${v}`);
+    for (const v of await audit(page)) found.push(`#${s}: ${v}`);
+    if (s === "class") {
+      const phone = await context.newPage();
+      await phone.setViewportSize({ width: 390, height: 844 });
+      await phone.goto(env.base + "#class=" + (await page.getAttribute("body", "data-class-code")));
+      await phone.waitForSelector("#phoneName:not(:empty)");
+      for (const v of await audit(phone)) found.push(`#class= (a phone): ${v}`);
+      await phone.close();
+    }
     await page.close();
   }
   assert.deepEqual(found, []);

@@ -31,10 +31,12 @@ async function waitForServer(url, proc, ms = 60000) {
 // serve builds the server of the checkout in dir (this one unless told) and starts it on a free
 // port of this machine, serving that checkout's web/ (built beforehand: make wasm).
 export async function serve(dir = root, web = "web") {
-  const bin = join(mkdtempSync(join(tmpdir(), "somehow-")), "serve");
+  const tmp = mkdtempSync(join(tmpdir(), "somehow-"));
+  const bin = join(tmp, "serve");
   execFileSync("go", ["build", "-o", bin, "."], { cwd: dir, stdio: "inherit" });
   const port = await freePort();
-  const server = spawn(bin, ["-addr", `127.0.0.1:${port}`, "-web", web], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
+  // Each test run keeps its classes in a database of its own.
+  const server = spawn(bin, ["-addr", `127.0.0.1:${port}`, "-web", web, "-db", join(tmp, "classes.db")], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
   const base = `http://127.0.0.1:${port}/`;
   await waitForServer(base, server);
   return { base, server };

@@ -6,13 +6,16 @@
 package main
 
 import (
+	"database/sql"
 	"io/fs"
 	"net/http"
 
 	"github.com/syumai/workers"
+	_ "github.com/syumai/workers/cloudflare/d1" // the "d1" database/sql driver
 
 	"somehow/api"
 	"somehow/assets"
+	"somehow/class"
 )
 
 func main() {
@@ -25,6 +28,13 @@ func main() {
 		panic(err)
 	}
 	h.DrainBody = true // workerd restarts the worker when a request's body is left unread
+	// Classes in D1 (the binding DB in wrangler.jsonc), with the same queries as SQLite locally.
+	// Each request may meet another instance of the worker, so the projector polls.
+	db, err := sql.Open("d1", "DB")
+	if err != nil {
+		panic(err)
+	}
+	h.EnableClasses(class.New(db, nil), api.ClassOptions{})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api.WithSecurityHeaders(h)) // the same headers as the local server's
 	workers.Serve(mux)

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	qrcode "github.com/skip2/go-qrcode"
 	"math"
 	"sort"
 	"strings"
@@ -66,6 +67,41 @@ type Request struct {
 	// Writers say who drew each taught example (a class's phones), so that nobody's digits are
 	// both learnt and held back; none: one person.
 	Writers []string `json:"writers,omitempty"`
+	// Text is what a QR code says (qr).
+	Text string `json:"text,omitempty"`
+}
+
+// QR is a QR code: Size×Size modules, each row a string of "1" (dark) and "0", with its quiet
+// zone.
+type QR struct {
+	Type string   `json:"type"` // "qr"
+	Size int      `json:"size"`
+	Rows []string `json:"rows"`
+}
+
+// QRCode encodes text (a class's join link: the projector shows it for phones to scan) at error
+// correction level M, readable from the back of a room with a smudge on the screen.
+func QRCode(text string) (QR, error) {
+	if text == "" || len(text) > 1000 {
+		return QR{}, errors.New("a QR code says 1 to 1000 characters")
+	}
+	q, err := qrcode.New(text, qrcode.Medium)
+	if err != nil {
+		return QR{}, err
+	}
+	r := QR{Type: "qr"}
+	for _, row := range q.Bitmap() {
+		b := make([]byte, len(row))
+		for i, dark := range row {
+			b[i] = '0'
+			if dark {
+				b[i] = '1'
+			}
+		}
+		r.Rows = append(r.Rows, string(b))
+	}
+	r.Size = len(r.Rows)
+	return r, nil
 }
 
 // TrainSpec is what trainStart asks for: a preset changed by the same overrides as the CLI's
@@ -228,6 +264,9 @@ func (d *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 		return r, nil, err
 	case "teachSlice":
 		r, err := d.teachSlice(req)
+		return r, nil, err
+	case "qr":
+		r, err := QRCode(req.Text)
 		return r, nil, err
 	case "exportModel":
 		m, found := d.models[d.current]

@@ -298,3 +298,29 @@ func TestTeachingAHandwritingInSlices(t *testing.T) {
 		t.Errorf("a slice with no lesson: %v", m)
 	}
 }
+
+// A join link's QR code: square, a quiet zone of four light modules, and the three finder
+// patterns (7×7 rings with a 3×3 centre) at its corners, where a phone's camera looks for them.
+func TestQRCodeOfAJoinLink(t *testing.T) {
+	q, err := QRCode("http://192.168.1.20:8080/#class=ABC234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Size != len(q.Rows) || q.Size < 21+8 || (q.Size-8-17)%4 != 0 {
+		t.Fatalf("a %d-module code with %d rows", q.Size, len(q.Rows))
+	}
+	finder := []string{"1111111", "1000001", "1011101", "1011101", "1011101", "1000001", "1111111"}
+	for _, at := range [][2]int{{4, 4}, {4, q.Size - 11}, {q.Size - 11, 4}} {
+		for i, want := range finder {
+			if got := q.Rows[at[0]+i][at[1] : at[1]+7]; got != want {
+				t.Fatalf("finder at %v, row %d: %s, want %s", at, i, got, want)
+			}
+		}
+	}
+	if strings.Contains(q.Rows[0]+q.Rows[3], "1") {
+		t.Fatal("the quiet zone has dark modules")
+	}
+	if _, err := QRCode(""); err == nil {
+		t.Fatal("an empty text made a code")
+	}
+}
