@@ -536,7 +536,8 @@ func describeJSON(err error) string {
 // body promised larger than any this API takes is left unread: waiting for a promised 2 GB that
 // never comes would never answer. One of unknown length is read up to 16 MB.
 func (h *Handler) drain(r *http.Request) {
-	if h.DrainBody && r.ContentLength <= max(MaxBodyBytes, sound.MaxMP3Bytes) {
+	// At the edge a request without a body (a GET) has a nil Body.
+	if h.DrainBody && r.Body != nil && r.ContentLength <= max(MaxBodyBytes, sound.MaxMP3Bytes) {
 		io.Copy(io.Discard, io.LimitReader(r.Body, 16<<20))
 	}
 }

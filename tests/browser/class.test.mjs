@@ -4,7 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { start, screenshotDir } from "./harness.mjs";
+import { start, serve, screenshotDir } from "./harness.mjs";
+import { classAPI } from "./class-api.mjs";
 import jsQR from "jsqr";
 import { gallery } from "../../web/samples.js";
 
@@ -190,5 +191,14 @@ test("a class: phones join by link and by code, draw with touch, the projector r
     for (const p of [teacher, ...phones.map((x) => x.page)]) assert.deepEqual(p.consoleErrors.filter((e) => !/status of 4\d\d|ERR_INTERNET_DISCONNECTED/.test(e)), []); // refusals and the phone taken offline on purpose
   } finally {
     await site.stop();
+  }
+});
+
+test("the class API on the local server (SQLite): every route, who may use it, limits and hostile bodies", { timeout: 120000 }, async () => {
+  const { base, server } = await serve();
+  try {
+    await classAPI(base);
+  } finally {
+    server.kill();
   }
 });

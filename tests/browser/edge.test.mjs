@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { root, screenshotDir } from "./harness.mjs";
 import { startEdge } from "./edge.mjs";
+import { classAPI } from "./class-api.mjs";
 
 let edge, browser;
 const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
@@ -99,4 +100,8 @@ test("the edge worker fits the free plan: under 3 MB compressed, and its API ans
     assert.equal(heard.status, 200, JSON.stringify(p));
     assert.equal(p.digit, 7, `a spoken 7 was heard at the edge as ${p.digit}`);
   }
+});
+
+test("the class API at the edge (D1 under local workerd) answers as the local server does", { timeout: 180000 }, async () => {
+  await classAPI(edge.base);
 });
