@@ -60,6 +60,8 @@ type Handler struct {
 	// while the request stream was still being read made workerd restart the worker; the local
 	// server leaves it unset and refuses an oversized body from its Content-Length unread.
 	DrainBody bool
+	// classes are the class routes, when enabled (EnableClasses).
+	classes *classes
 }
 
 // served is one model and its pool of networks for concurrent predictions.

@@ -67,6 +67,7 @@ type classes struct {
 	readers map[string]classReader
 	live    *hub
 	misses  *missLimiter
+	busy    *classBuckets
 }
 
 type classReader struct {
@@ -76,7 +77,7 @@ type classReader struct {
 
 // EnableClasses adds the class routes, kept in store.
 func (h *Handler) EnableClasses(store *class.Store, opts ClassOptions) {
-	c := &classes{store: store, opts: opts, h: h, readers: map[string]classReader{}, live: newHub(), misses: newMissLimiter()}
+	c := &classes{store: store, opts: opts, h: h, readers: map[string]classReader{}, live: newHub(), misses: newMissLimiter(), busy: newClassBuckets()}
 	m := h.mux
 	m.HandleFunc("POST /api/class", c.open)
 	m.HandleFunc("GET /api/class/{code}", c.info)
@@ -94,6 +95,7 @@ func (h *Handler) EnableClasses(store *class.Store, opts ClassOptions) {
 	m.HandleFunc("/api/class/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, bad(http.StatusNotFound, "no such class endpoint, or not with %s", r.Method))
 	})
+	h.classes = c
 }
 
 // ClientAddress is who a request comes from, as limits count clients: the edge's
@@ -161,6 +163,11 @@ func (c *classes) code(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if code == "" {
 		c.misses.miss(who)
 		writeError(w, bad(http.StatusNotFound, "%q is not a class code: a code is %d letters and digits, as the projector shows it", clip(r.PathValue("code"), 20), class.CodeLength))
+		return "", false
+	}
+	if wait := c.busy.take(code); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		writeError(w, bad(http.StatusTooManyRequests, "this class is sending more than the server takes from one class: try again in a moment"))
 		return "", false
 	}
 	return code, true
@@ -354,13 +361,11 @@ func (c *classes) send(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	reading, err := c.read(r.Context(), code, info.ModelVersion, req.Strokes)
-	if err != nil {
-		writeError(w, classError(err))
-		return
-	}
-	d, err := c.store.Add(r.Context(), code, req.Device, class.Sent{Client: req.Client, Asked: req.Asked, Said: said,
-		Strokes: req.Strokes, Digit: reading.Digit, Outputs: reading.Outputs})
+	d, err := c.store.Add(r.Context(), code, req.Device, class.Sent{Client: req.Client, Asked: req.Asked, Said: said, Strokes: req.Strokes},
+		func() (int, []float32, error) {
+			reading, err := c.read(r.Context(), code, info.ModelVersion, req.Strokes)
+			return reading.Digit, reading.Outputs, err
+		})
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -809,4 +814,54 @@ func (l *missLimiter) miss(who string) {
 		}
 	}
 	l.misses[who] = append(l.recent(who, now), now)
+}
+
+// classBuckets share the server between classes: each class may make classRate requests a second
+// on average (classBurst at once), whatever addresses its phones have, so a class flooding the
+// server (or a flood sent in one class's name) waits while the other classes carry on. 200
+// phones polling every 2.5 s and sending a drawing every 10 s are about 100 a second.
+type classBuckets struct {
+	mu      sync.Mutex
+	buckets map[string]*classBucket
+	now     func() time.Time
+}
+
+type classBucket struct {
+	tokens float64
+	last   time.Time
+}
+
+const (
+	classRate  = 250.0
+	classBurst = 500.0
+)
+
+func newClassBuckets() *classBuckets {
+	return &classBuckets{buckets: map[string]*classBucket{}, now: time.Now}
+}
+
+// take spends one of the class's tokens, or says how long until there is one.
+func (cb *classBuckets) take(code string) time.Duration {
+	cb.mu.Lock()
+	defer cb.mu.Unlock()
+	now := cb.now()
+	if len(cb.buckets) > 10000 { // forget the full ones: a class that has rested has its burst back
+		for k, b := range cb.buckets {
+			if now.Sub(b.last).Seconds()*classRate >= classBurst {
+				delete(cb.buckets, k)
+			}
+		}
+	}
+	b, ok := cb.buckets[code]
+	if !ok {
+		b = &classBucket{tokens: classBurst, last: now}
+		cb.buckets[code] = b
+	}
+	b.tokens = min(classBurst, b.tokens+now.Sub(b.last).Seconds()*classRate)
+	b.last = now
+	if b.tokens < 1 {
+		return time.Duration((1 - b.tokens) / classRate * float64(time.Second))
+	}
+	b.tokens--
+	return 0
 }

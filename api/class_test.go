@@ -26,14 +26,14 @@ import (
 
 // classServer is the API with classes kept in a real SQLite file, on a clock the test moves.
 type classServer struct {
-	t     *testing.T
+	t     testing.TB
 	h     *Handler
 	srv   *httptest.Server
 	mu    sync.Mutex
 	clock time.Time
 }
 
-func newClassServer(t *testing.T, events bool) *classServer {
+func newClassServer(t testing.TB, events bool) *classServer {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "classes.db")+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)")
 	if err != nil {
@@ -47,6 +47,7 @@ func newClassServer(t *testing.T, events bool) *classServer {
 	}
 	cs.h = handler(t)
 	cs.h.EnableClasses(store, ClassOptions{Events: events})
+	cs.h.classes.busy.now = cs.now // a class's share of the server refills as the test's clock moves
 	cs.srv = httptest.NewServer(cs.h)
 	t.Cleanup(cs.srv.Close)
 	return cs
@@ -127,7 +128,7 @@ func (cs *classServer) join(code string) class.Device {
 
 // people are digits drawn on the pad by made-up writers in people's styles (mnist.People), which
 // the shipped reader reads right.
-func people(t *testing.T) map[int][][]class.Point {
+func people(t testing.TB) map[int][][]class.Point {
 	out := map[int][][]class.Point{}
 	for _, d := range mnist.People(1, 7) {
 		if _, ok := out[d.Label]; ok {
@@ -474,4 +475,76 @@ func ink(strokes [][]class.Point) []float32 {
 		g[i] = float32(v) / 255
 	}
 	return g
+}
+
+// One class flooding the server waits; another class does not notice.
+func TestAClassFloodWaitsAndOtherClassesCarryOn(t *testing.T) {
+	cb := newClassBuckets()
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	cb.now = func() time.Time { return now }
+	for i := range int(classBurst) {
+		if wait := cb.take("FLOOD1"); wait != 0 {
+			t.Fatalf("request %d of the burst waits %v", i, wait)
+		}
+	}
+	if wait := cb.take("FLOOD1"); wait <= 0 {
+		t.Fatal("past its burst, the flooding class does not wait")
+	}
+	if wait := cb.take("QUIET2"); wait != 0 {
+		t.Fatalf("another class waits %v", wait)
+	}
+	now = now.Add(time.Second)
+	for i := range int(classRate) - 1 {
+		if wait := cb.take("FLOOD1"); wait != 0 {
+			t.Fatalf("a second later, request %d waits %v", i, wait)
+		}
+	}
+}
+
+// What a phone's Send and its poll for its own drawings cost the server, SQLite included
+// (go test -run XX -bench Class ./api/).
+func BenchmarkClassSend(b *testing.B) {
+	cs := newClassServer(b, false)
+	o := cs.open()
+	seven := people(nil)[7]
+	var phones []class.Device
+	for range 200 {
+		phones = append(phones, cs.join(o.Code))
+	}
+	h := cs.h
+	b.ResetTimer()
+	for i := range b.N {
+		p := phones[i%len(phones)]
+		body, _ := json.Marshal(SendRequest{Device: p.Token, Client: fmt.Sprint(i), Asked: 7, Strokes: seven})
+		if i%len(phones) == 0 && i > 0 {
+			cs.wait(time.Minute) // past the phones' minute
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/class/"+o.Code+"/drawings", bytes.NewReader(body)))
+		if rec.Code != 201 {
+			b.Fatal(rec.Code, rec.Body.String())
+		}
+	}
+}
+
+func BenchmarkClassMine(b *testing.B) {
+	cs := newClassServer(b, false)
+	o := cs.open()
+	p := cs.join(o.Code)
+	for i := range 10 {
+		cs.call("POST", "/api/class/"+o.Code+"/drawings", "", SendRequest{Device: p.Token, Client: fmt.Sprint(i), Asked: 7, Strokes: people(nil)[7]}, nil)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if i%200 == 0 {
+			cs.wait(time.Second)
+		}
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/api/class/"+o.Code+"/mine", nil)
+		req.Header.Set("X-Somehow-Device", p.Token)
+		cs.h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
 }

@@ -486,7 +486,7 @@ func (d Drawing) Label() int { return d.Said }
 // Right says whether the network read it as meant.
 func (d Drawing) Right() bool { return d.Digit == d.Said }
 
-// Sent is a drawing as a phone sends it, already read by the class's reader.
+// Sent is a drawing as a phone sends it, and the class's reader's reading of it.
 type Sent struct {
 	Client  string
 	Asked   int
@@ -496,9 +496,10 @@ type Sent struct {
 	Outputs []float32
 }
 
-// Add keeps a phone's drawing. The same client id from the same phone is the same drawing: a
-// resend after a lost answer returns the first one, unchanged.
-func (s *Store) Add(ctx context.Context, code, token string, d Sent) (Drawing, error) {
+// Add keeps a phone's drawing, read by read (called only once every limit has let it through:
+// reading is a drawing's dearest part). The same client id from the same phone is the same
+// drawing: a resend after a lost answer returns the first one, unchanged.
+func (s *Store) Add(ctx context.Context, code, token string, d Sent, read func() (digit int, outputs []float32, err error)) (Drawing, error) {
 	if _, err := s.class(ctx, code); err != nil {
 		return Drawing{}, err
 	}
@@ -527,6 +528,11 @@ func (s *Store) Add(ctx context.Context, code, token string, d Sent) (Drawing, e
 	}
 	if recent >= DrawingsPerDeviceMinute {
 		return Drawing{}, ErrTooFast
+	}
+	if read != nil {
+		if d.Digit, d.Outputs, err = read(); err != nil {
+			return Drawing{}, err
+		}
 	}
 	strokes, _ := json.Marshal(d.Strokes)
 	outputs, _ := json.Marshal(d.Outputs)

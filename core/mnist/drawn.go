@@ -163,14 +163,31 @@ func redraw(pts [][2]float64, rng *rand.Rand) []byte {
 
 // dot inks a disc of radius r at (x, y), anti-aliased at its edge.
 func dot(canvas []byte, x, y, r float64) {
+	// Inside r-0.5 a pixel is ink whatever the distance, beyond r+0.5 paper: only the ring
+	// between needs its distance (Hypot, as always, so the pixels are the same bits).
+	inner, outer := max(0, r-0.5), r+0.5
+	inner2, outer2 := inner*inner, outer*outer
 	for py := int(y - r - 1); py <= int(y+r+1); py++ {
+		if py < 0 || py >= PadSide {
+			continue
+		}
+		dy := float64(py) + 0.5 - y
+		row := canvas[py*PadSide : (py+1)*PadSide]
 		for px := int(x - r - 1); px <= int(x+r+1); px++ {
-			if px < 0 || py < 0 || px >= PadSide || py >= PadSide {
+			if px < 0 || px >= PadSide || row[px] == 255 {
 				continue
 			}
-			d := math.Hypot(float64(px)+0.5-x, float64(py)+0.5-y)
-			if v := byte(255 * math.Max(0, math.Min(1, r+0.5-d))); v > canvas[py*PadSide+px] {
-				canvas[py*PadSide+px] = v
+			dx := float64(px) + 0.5 - x
+			switch d2 := dx*dx + dy*dy; {
+			case d2 >= outer2*1.0000001:
+				continue
+			case d2 <= inner2*0.9999999:
+				row[px] = 255
+				continue
+			}
+			d := math.Hypot(dx, dy)
+			if v := byte(255 * math.Max(0, math.Min(1, r+0.5-d))); v > row[px] {
+				row[px] = v
 			}
 		}
 	}

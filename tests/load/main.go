@@ -3,9 +3,10 @@
 // and 128 with bad and slow clients mixed in, and at 32 with 8 or 32 addresses sending 300×300
 // canvases; then a run of many slow-body connections, a flood of idle keep-alive connections
 // from many addresses, and a crafted model (weights orthogonal to simple probes) given to the
-// checkout's `somehow eval`. Every loop is bounded in count and time. Not part of `make test`:
+// checkout's `somehow eval`; then classes (classes.go): one of 200 phones, 50 of 30, and 50 of 30
+// with a flood from one address. Every loop is bounded in count and time. Not part of `make test`:
 //
-//	go run ./tests/load [-src .] [-web web] [-seconds 5] [-slow 2000]
+//	go run ./tests/load [-src .] [-web web] [-seconds 5] [-slow 2000] [-class-seconds 20] [-only classes]
 //
 // -src builds the server from another checkout (to measure a version before a change).
 package main
@@ -38,14 +39,17 @@ func main() {
 	seconds := flag.Float64("seconds", 5, "seconds per concurrency level")
 	slow := flag.Int("slow", 5000, "connections in the slow-body run, all from one address")
 	slowSeconds := flag.Float64("slow-seconds", 20, "seconds of the slow-body run")
+	classSeconds := flag.Float64("class-seconds", 20, "seconds of each class run")
+	only := flag.String("only", "", `"classes": only the class runs`)
 	flag.Parse()
-	if err := run(*src, *web, time.Duration(*seconds*float64(time.Second)), *slow, time.Duration(*slowSeconds*float64(time.Second))); err != nil {
+	if err := run(*src, *web, time.Duration(*seconds*float64(time.Second)), *slow, time.Duration(*slowSeconds*float64(time.Second)),
+		time.Duration(*classSeconds*float64(time.Second)), *only); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
 }
 
-func run(src, web string, each time.Duration, slowConns int, slowFor time.Duration) error {
+func run(src, web string, each time.Duration, slowConns int, slowFor, classFor time.Duration, only string) error {
 	bin := filepath.Join(os.TempDir(), "somehow-load-server")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Dir, build.Stdout, build.Stderr = src, os.Stderr, os.Stderr
@@ -60,7 +64,12 @@ func run(src, web string, each time.Duration, slowConns int, slowFor time.Durati
 	ln.Close()
 	webAbs, _ := filepath.Abs(web)
 	assets, _ := filepath.Abs(filepath.Join(src, "assets"))
-	server := exec.Command(bin, "-addr", addr, "-web", webAbs, "-assets", assets)
+	db, err := os.MkdirTemp("", "somehow-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(db)
+	server := exec.Command(bin, "-addr", addr, "-web", webAbs, "-assets", assets, "-db", filepath.Join(db, "classes.db"))
 	server.Stderr = io.Discard
 	if err := server.Start(); err != nil {
 		return err
@@ -77,6 +86,9 @@ func run(src, web string, each time.Duration, slowConns int, slowFor time.Durati
 		}
 	}
 	fmt.Printf("server %s built from %s; %v per level\n", addr, src, each)
+	if only == "classes" {
+		return classRuns(base, classFor, server.Process.Pid)
+	}
 	fmt.Println("good clients: each its own address, a small predict every 50 ms; bad: as many clients on one address")
 	fmt.Println("posting 512×512 canvases (0.5 MB) as fast as they can; slow: as many connections on one address sending a byte a second")
 	fmt.Printf("%-5s %-9s %9s %8s %8s %8s %8s %9s %10s %10s\n", "conc", "with", "good/s", "p50 ms", "p99 ms", "errors", "limited", "bad sent", "server MB", "server CPU")
@@ -102,7 +114,7 @@ func run(src, web string, each time.Duration, slowConns int, slowFor time.Durati
 	fmt.Printf("idle flood: %d keep-alive connections from 70 addresses (64 each), the server held at most %d; meanwhile %d of %d new good clients were answered, p99 %.1f ms, slowest %.0f ms\n",
 		f.opened, f.held, f.goodOK, f.goodTotal, f.p99, f.slowest)
 	fmt.Println("crafted model (784-1-10, weights orthogonal to blank, full and ramp inputs):", craftedModel(src))
-	return nil
+	return classRuns(base, classFor, server.Process.Pid)
 }
 
 // smallPredict is the body of a small, good request: a 28×28 image.
