@@ -360,8 +360,9 @@ type Device struct {
 	Colour string `json:"colour"`
 }
 
+// colours are the phones' colours (no red: the projector marks misread digits in red).
 var colours = []struct{ name, hex string }{
-	{"red", "#d62728"}, {"orange", "#e6770b"}, {"gold", "#b8860b"}, {"green", "#2ca02c"},
+	{"olive", "#6b7f1a"}, {"orange", "#e6770b"}, {"gold", "#b8860b"}, {"green", "#2ca02c"},
 	{"teal", "#138d90"}, {"blue", "#1f77b4"}, {"purple", "#7b4fb8"}, {"pink", "#d6409f"},
 	{"brown", "#8c564b"}, {"grey", "#6b6b6b"}, {"navy", "#27408b"}, {"lime", "#5c9e00"},
 }

@@ -359,12 +359,13 @@ async function closeClass() {
 // ---------------------------------------------------------------------------------------------
 // A phone.
 
-const phone = { code: null, me: null, asked: -1, said: null, strokes: [], drawing: null, timer: 0, sending: false };
+const phone = { code: null, me: null, asked: null, said: null, strokes: [], drawing: null, timer: 0, sending: false };
 
 async function joinPhone(code) {
   room.stop?.();
   showOnly("#classPhone");
   phone.code = code;
+  phone.asked = null; // shown at the first answer, whatever it is
   $("#phoneCode").textContent = code;
   let me = load(phoneKey(code));
   if (!me) {
@@ -478,6 +479,7 @@ function wirePhonePad() {
 // send keeps the drawing in the outbox (it survives a reload and a lost network) and sends it.
 function send() {
   if (!phone.strokes.length) { $("#phoneStatus").textContent = "Draw the digit first."; return; }
+  if (phone.asked === null) { $("#phoneStatus").textContent = "A moment: the class is being asked what to draw."; refresh(); return; }
   if (phone.asked < 0 && phone.said === null) { $("#phoneStatus").textContent = "Say which digit it is first (the buttons above)."; return; }
   const c = $("#phonePad"), k = PAD / c.width;
   const clamp = (v) => Math.min(PAD, Math.max(0, Math.round(v * k * 10) / 10));

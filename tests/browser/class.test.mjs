@@ -66,6 +66,8 @@ test("a class: phones join by link and by code, draw with touch, the projector r
         await page.click("#classJoin");
       }
       await page.waitForFunction(() => document.querySelector("#phoneName").textContent !== "");
+      // A new class asks for any digit: the phone says so and offers the digits to name it.
+      await page.waitForFunction(() => document.querySelector("#phoneAsk").textContent === "Draw any digit, and say which" && !document.querySelector("#phoneSaid").hidden);
       phones.push({ page, cdp: await context.newCDPSession(page), name: await page.textContent("#phoneName") });
     }
     assert.equal(new Set(phones.map((p) => p.name)).size, 5, "every phone has a name of its own");
@@ -118,8 +120,8 @@ test("a class: phones join by link and by code, draw with touch, the projector r
     await drawWithTouch(p2.page, p2.cdp, first(1));
     await p2.page.click("#phoneSaid [data-digit='1']");
     await p2.page.click("#phoneSend");
-    await p2.page.waitForFunction(() => document.body.dataset.phoneWaiting === "1");
-    assert.match(await p2.page.textContent("#phoneStatus"), /waiting for the network/);
+    await p2.page.waitForFunction(() => /1 drawing waiting for the network/.test(document.querySelector("#phoneStatus").textContent));
+    assert.equal(await p2.page.getAttribute("body", "data-phone-waiting"), "1");
     await p2.page.reload(); // even across a reload
     await p2.page.context().setOffline(false);
     await p2.page.waitForFunction(() => document.body.dataset.phoneWaiting === "0", null, { timeout: 15000 });
