@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -117,4 +118,34 @@ func TestAnAcknowledgedDrawingSurvivesKillMinus9(t *testing.T) {
 			t.Fatalf("drawing %d came back as %+v", acked[i], d)
 		}
 	}
+}
+
+// Listening on every address, the join links are this machine's own non-loopback IPv4
+// addresses, private ones first; listening on localhost there are none (the page says so).
+func TestLANLinks(t *testing.T) {
+	if got := lanLinks(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080})(nil); got != nil {
+		t.Fatalf("on localhost: %v", got)
+	}
+	links := lanLinks(&net.TCPAddr{IP: net.IPv4zero, Port: 8080})(nil)
+	addrs, _ := net.InterfaceAddrs()
+	want := 0
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
+			want++
+		}
+	}
+	if len(links) != want {
+		t.Fatalf("%d links for %d addresses: %v", len(links), want, links)
+	}
+	for i, l := range links {
+		host, port, err := net.SplitHostPort(strings.TrimPrefix(l, "http://"))
+		ip := net.ParseIP(host)
+		if err != nil || port != "8080" || ip == nil || ip.IsLoopback() {
+			t.Fatalf("link %q", l)
+		}
+		if i > 0 && ip.IsPrivate() && !net.ParseIP(strings.Split(strings.TrimPrefix(links[i-1], "http://"), ":")[0]).IsPrivate() {
+			t.Fatalf("a private address after a public one: %v", links)
+		}
+	}
+	t.Logf("join links here: %v", links)
 }

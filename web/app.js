@@ -73,13 +73,14 @@ function route() {
 
 // On a projector every section fits the screen: the open section's figures (its canvases and
 // drawings over 120 px tall, but the lab's planes, which fit themselves) shrink together until
-// nothing scrolls. Each fit starts from the figures' own sizes.
+// nothing scrolls. Not the class's: its board grows with the class and scrolls, and its QR code
+// must stay large enough to scan from the back of the room. Each fit starts from the figures' own sizes.
 let fitting = false;
 function fitFigures() {
   if (fitting) return;
   fitting = true;
   const figures = [...document.querySelectorAll("main:not([hidden]) :is(canvas, svg)")]
-    .filter((f) => !f.closest(".pane") && !f.closest("[hidden]"));
+    .filter((f) => !f.closest(".pane") && !f.closest("[hidden]") && !f.closest("[data-fit=none]"));
   for (const f of figures) f.style.removeProperty("max-width");
   if (document.body.classList.contains("presenter")) {
     const shown = figures.filter((f) => f.getClientRects().length && f.getBoundingClientRect().height > 120);
