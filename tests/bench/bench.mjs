@@ -3,7 +3,9 @@
 // demo network trained by Somehow and by ConvNetJS in the same run (both timed on the first few
 // thousand images and scaled to 60 000: ConvNetJS takes many minutes an epoch).
 // Run: make bench-browser (installs TF.js and ConvNetJS into tests/bench/node_modules first);
-// BENCH=mlp or BENCH=conv runs only that half.
+// BENCH=mlp or BENCH=conv runs only that half, RUNS=3 repeats it all and gives each ratio's spread.
+// TF.js runs twice: as fast as it goes here (its threaded SIMD build, the page cross-origin
+// isolated) and on one thread.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { join, extname, dirname } from "node:path";
@@ -28,7 +30,10 @@ function tfjsServer() {
     if (rest.includes("..")) { res.writeHead(400).end(); return; }
     try {
       const body = await readFile(join(routes[prefix], rest));
-      res.writeHead(200, { "Content-Type": types[extname(path)] || "application/octet-stream" }).end(body);
+      // Cross-origin isolated (COOP + COEP): SharedArrayBuffer exists, so TF.js's wasm backend
+      // can run its threaded build, its fastest here.
+      res.writeHead(200, { "Content-Type": types[extname(path)] || "application/octet-stream",
+        "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" }).end(body);
     } catch { res.writeHead(404).end(); }
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
@@ -56,7 +61,8 @@ async function somehowEpoch(env, preset, trainLimit = 0) {
 const env = await start();
 const server = await tfjsServer();
 try {
-  const results = [], ratios = [];
+  const runs = Number(process.env.RUNS || 1);
+  const ratioRuns = {};
   const only = process.env.BENCH || "";
   const port = server.address().port;
   const foreign = async (url) => {
@@ -67,21 +73,28 @@ try {
     await page.close();
     return r;
   };
-  if (only !== "conv") {
-    const mlp = [];
-    for (const preset of ["fast", "paper"]) mlp.push(await somehowEpoch(env, preset));
-    const tfjs = await foreign("tfjs.html");
-    results.push(...mlp, { preset: "fast (TF.js wasm)", ...tfjs });
-    if (tfjs.seconds) ratios.push(`Go core / TF.js on 784-128-10: ${(mlp[0].seconds_per_epoch / tfjs.seconds).toFixed(2)}x the time`);
+  const ratio = (name, v) => { (ratioRuns[name] ||= []).push(v); console.log(`${name}: ${v.toFixed(2)}x the time`); };
+  for (let run = 1; run <= runs; run++) {
+    const results = [];
+    if (only !== "conv") {
+      const mlp = [];
+      for (const preset of ["fast", "paper"]) mlp.push(await somehowEpoch(env, preset));
+      // TF.js at its fastest here (wasm, SIMD, as many threads as it takes), and on one thread.
+      const threaded = await foreign("tfjs.html");
+      const single = await foreign("tfjs.html?threads=1");
+      results.push(...mlp, { preset: "fast (TF.js wasm, threads)", ...threaded }, { preset: "fast (TF.js wasm, 1 thread)", ...single });
+      if (threaded.seconds) ratio(`Go core / TF.js (wasm, SIMD, ${threaded.threadsCount} threads) on 784-128-10`, mlp[0].seconds_per_epoch / threaded.seconds);
+      if (single.seconds) ratio("Go core / TF.js (wasm, SIMD, 1 thread) on 784-128-10", mlp[0].seconds_per_epoch / single.seconds);
+    }
+    if (only !== "mlp") {
+      const conv = await somehowEpoch(env, "convnetjs", 6000);
+      const convnetjs = await foreign("convnetjs.html?examples=2000");
+      results.push(conv, { preset: "convnetjs (ConvNetJS 0.3.0, 2000 images, scaled)", ...convnetjs });
+      if (convnetjs.seconds_per_epoch) ratio("Go core / ConvNetJS on its MNIST demo network", conv.seconds_per_epoch / convnetjs.seconds_per_epoch);
+    }
+    console.log(`run ${run} of ${runs}:`, JSON.stringify(results, null, 1));
   }
-  if (only !== "mlp") {
-    const conv = await somehowEpoch(env, "convnetjs", 6000);
-    const convnetjs = await foreign("convnetjs.html?examples=2000");
-    results.push(conv, { preset: "convnetjs (ConvNetJS 0.3.0, 2000 images, scaled)", ...convnetjs });
-    if (convnetjs.seconds_per_epoch) ratios.push(`Go core / ConvNetJS on its MNIST demo network: ${(conv.seconds_per_epoch / convnetjs.seconds_per_epoch).toFixed(2)}x the time`);
-  }
-  console.log(JSON.stringify(results, null, 1));
-  for (const line of ratios) console.log(line);
+  for (const [name, vs] of Object.entries(ratioRuns)) console.log(`${name}: ${Math.min(...vs).toFixed(2)}-${Math.max(...vs).toFixed(2)}x over ${vs.length} run(s)`);
 } finally {
   server.close();
   await env.stop();

@@ -6,6 +6,10 @@
 
 async function run() {
   tf.wasm.setWasmPaths("/wasm/");
+  // ?threads=1 holds it to one thread; otherwise TF.js takes as many as it likes (its threaded
+  // build needs the page cross-origin isolated, which the bench server's headers make it).
+  const threads = Number(new URLSearchParams(location.search).get("threads")) || 0;
+  if (threads) tf.wasm.setThreadsCount(threads);
   await tf.setBackend("wasm");
   await tf.ready();
   const images = await idx("/mnist/train-images-idx3-ubyte.gz");
@@ -36,6 +40,7 @@ async function run() {
     ys.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;
-  window.benchResult = { backend: tf.getBackend(), simd: await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"), threads: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"), seconds, examples: n, lastLoss: loss };
+  window.benchResult = { backend: tf.getBackend(), simd: await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"), threads: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"),
+    threadsCount: tf.wasm.getThreadsCount(), crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, seconds, examples: n, lastLoss: loss };
 }
 run().catch((e) => { window.benchResult = { error: String(e) }; });
