@@ -3,7 +3,8 @@
 // demo network trained by Somehow and by ConvNetJS in the same run (both timed on the first few
 // thousand images and scaled to 60 000: ConvNetJS takes many minutes an epoch).
 // Run: make bench-browser (installs TF.js and ConvNetJS into tests/bench/node_modules first);
-// BENCH=mlp or BENCH=conv runs only that half, RUNS=3 repeats it all and gives each ratio's spread.
+// BENCH=mlp or BENCH=conv runs only that half, RUNS=3 repeats it all and gives each ratio's spread;
+// BENCH=exchange only measures what moving gradients between workers costs (exchange.js).
 // TF.js runs twice: as fast as it goes here (its threaded SIMD build, the page cross-origin
 // isolated) and on one thread.
 import { createServer } from "node:http";
@@ -74,7 +75,7 @@ try {
     return r;
   };
   const ratio = (name, v) => { (ratioRuns[name] ||= []).push(v); console.log(`${name}: ${v.toFixed(2)}x the time`); };
-  for (let run = 1; run <= runs; run++) {
+  for (let run = 1; run <= runs && only !== "exchange"; run++) {
     const results = [];
     if (only !== "conv") {
       const mlp = [];
@@ -93,6 +94,10 @@ try {
       if (convnetjs.seconds_per_epoch) ratio("Go core / ConvNetJS on its MNIST demo network", conv.seconds_per_epoch / convnetjs.seconds_per_epoch);
     }
     console.log(`run ${run} of ${runs}:`, JSON.stringify(results, null, 1));
+  }
+  if (only === "" || only === "exchange") {
+    // What going parallel would cost: a network's gradients from a worker to the page and back.
+    console.log("moving gradients between workers, ms a round trip:", JSON.stringify(await foreign("exchange.html"), null, 1));
   }
   for (const [name, vs] of Object.entries(ratioRuns)) console.log(`${name}: ${Math.min(...vs).toFixed(2)}-${Math.max(...vs).toFixed(2)}x over ${vs.length} run(s)`);
 } finally {
