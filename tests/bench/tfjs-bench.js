@@ -6,9 +6,11 @@
 
 async function run() {
   tf.wasm.setWasmPaths("/wasm/");
-  // ?threads=1 holds it to one thread; otherwise TF.js takes as many as it likes (its threaded
-  // build needs the page cross-origin isolated, which the bench server's headers make it).
-  const threads = Number(new URLSearchParams(location.search).get("threads")) || 0;
+  // ?threads=1 holds it to one thread, ?threads=cores gives it one a core; otherwise TF.js takes
+  // as many as it likes (its threaded build needs the page cross-origin isolated, which the
+  // bench server's headers make it).
+  const asked = new URLSearchParams(location.search).get("threads");
+  const threads = asked === "cores" ? navigator.hardwareConcurrency : Number(asked) || 0;
   if (threads) tf.wasm.setThreadsCount(threads);
   await tf.setBackend("wasm");
   await tf.ready();
