@@ -301,6 +301,7 @@ func (c *classes) join(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
+	c.live.notify(code) // the projector counts the phones in
 	writeJSON(w, http.StatusCreated, d)
 }
 
@@ -449,6 +450,8 @@ type Changes struct {
 	Seq int64 `json:"seq"`
 	// More says there are more changes than one answer holds: ask again at once.
 	More bool `json:"more,omitempty"`
+	// Phones is how many phones have joined.
+	Phones int `json:"phones"`
 }
 
 const changesPerAnswer = 500
@@ -458,7 +461,11 @@ func (c *classes) changesAfter(ctx context.Context, code string, info class.Info
 	if err != nil {
 		return Changes{}, err
 	}
-	ch := Changes{Info: info, Drawings: list, Seq: after}
+	phones, err := c.store.Phones(ctx, code)
+	if err != nil {
+		return Changes{}, err
+	}
+	ch := Changes{Info: info, Drawings: list, Seq: after, Phones: phones}
 	if len(list) > changesPerAnswer {
 		ch.Drawings, ch.More = list[:changesPerAnswer], true
 	}

@@ -353,6 +353,13 @@ func (s *Store) Ask(ctx context.Context, code string, digit int) error {
 	return err
 }
 
+// Phones is how many phones have joined the class.
+func (s *Store) Phones(ctx context.Context, code string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM devices WHERE class = ?`, code).Scan(&n)
+	return n, err
+}
+
 // Device is a phone in a class: its secret token (the phone's alone) and the name the class sees.
 type Device struct {
 	Token  string `json:"device,omitempty"`

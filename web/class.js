@@ -65,7 +65,7 @@ function drawStrokes(canvas, strokes) {
 // ---------------------------------------------------------------------------------------------
 // The teacher's projector.
 
-const room = { code: null, key: null, seq: 0, drawings: new Map(), asked: -1, modelVersion: 0, stop: null, worker: null, tiles: new Map() };
+const room = { code: null, key: null, phones: 0, seq: 0, drawings: new Map(), asked: -1, modelVersion: 0, stop: null, worker: null, tiles: new Map() };
 
 function showOnly(id) {
   for (const s of ["#classStart", "#classTeacher", "#classPhone"]) $(s).hidden = s !== id;
@@ -100,7 +100,7 @@ function engine() {
 }
 
 async function enterRoom(code, key, invite) {
-  Object.assign(room, { code, key, seq: 0, asked: -1, modelVersion: 0 });
+  Object.assign(room, { code, key, phones: 0, seq: 0, asked: -1, modelVersion: 0 });
   room.drawings.clear();
   room.tiles.clear();
   $("#classBoard").textContent = "";
@@ -179,6 +179,7 @@ function ended(why) {
 }
 
 function apply(ch) {
+  room.phones = ch.phones;
   room.asked = ch.asked;
   room.modelVersion = ch.modelVersion;
   for (const d of ch.drawings) {
@@ -225,7 +226,9 @@ function render() {
   $("#classScore").textContent = n
     ? `${n} drawing${n === 1 ? "" : "s"} from ${phones.size} phone${phones.size === 1 ? "" : "s"}: ${Math.round((100 * right) / n)}% read right.` +
       (room.modelVersion ? ` Read by the network taught our handwriting (lesson ${room.modelVersion}).` : "")
-    : "No drawings yet. " + askedText(room.asked) + ", everyone!";
+    : `${room.phones ? `${room.phones} phone${room.phones === 1 ? " has" : "s have"} joined. ` : "Waiting for the first phone to join. "}` +
+      `No drawings yet. ${askedText(room.asked)}, everyone!`;
+  document.body.dataset.classPhones = room.phones || 0;
   document.body.dataset.classDrawings = n;
   document.body.dataset.classRight = right;
   confusion(conf);

@@ -71,6 +71,9 @@ test("a class: phones join by link and by code, draw with touch, the projector r
       phones.push({ page, cdp: await context.newCDPSession(page), name: await page.textContent("#phoneName") });
     }
     assert.equal(new Set(phones.map((p) => p.name)).size, 5, "every phone has a name of its own");
+    // The projector counts the phones in as they join.
+    await teacher.waitForFunction(() => document.body.dataset.classPhones === "5");
+    assert.match(await teacher.textContent("#classScore"), /^5 phones have joined\. No drawings yet\./);
     // A phone that only joins never downloads the network engine.
     const engine = await phones[0].page.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("playground.wasm")));
     assert.equal(engine, false, "a phone fetched playground.wasm");
