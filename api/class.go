@@ -52,6 +52,9 @@ type ClassOptions struct {
 	// Events keeps a server-sent event stream open for the projector (the local server); without
 	// it the projector polls (the edge, where each request may meet another instance).
 	Events bool
+	// SharedMisses counts wrong codes in the database rather than in memory, so that every
+	// instance of the edge worker sees them (the local server is one process).
+	SharedMisses bool
 }
 
 // MaxDrawingBytes bounds a drawing's body (3000 points of short numbers fit).
@@ -66,7 +69,7 @@ type classes struct {
 	mu      sync.Mutex
 	readers map[string]classReader
 	live    *hub
-	misses  *missLimiter
+	misses  missCounter
 	busy    *classBuckets
 }
 
@@ -78,6 +81,9 @@ type classReader struct {
 // EnableClasses adds the class routes, kept in store.
 func (h *Handler) EnableClasses(store *class.Store, opts ClassOptions) {
 	c := &classes{store: store, opts: opts, h: h, readers: map[string]classReader{}, live: newHub(), misses: newMissLimiter(), busy: newClassBuckets()}
+	if opts.SharedMisses {
+		c.misses = storedMisses{store}
+	}
 	m := h.mux
 	m.HandleFunc("POST /api/class", c.open)
 	m.HandleFunc("GET /api/class/{code}", c.info)
@@ -154,14 +160,14 @@ func classError(err error) error {
 // the address (codes cannot be guessed by trying).
 func (c *classes) code(w http.ResponseWriter, r *http.Request) (string, bool) {
 	who := ClientAddress(r)
-	if wait := c.misses.wait(who); wait > 0 {
+	if wait := c.misses.wait(r.Context(), who); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		writeError(w, bad(http.StatusTooManyRequests, "too many wrong class codes from this network: try again in %d minutes", int(wait.Minutes())+1))
 		return "", false
 	}
 	code := class.NormaliseCode(r.PathValue("code"))
 	if code == "" {
-		c.misses.miss(who)
+		c.misses.miss(r.Context(), who)
 		writeError(w, bad(http.StatusNotFound, "%q is not a class code: a code is %d letters and digits, as the projector shows it", clip(r.PathValue("code"), 20), class.CodeLength))
 		return "", false
 	}
@@ -176,7 +182,7 @@ func (c *classes) code(w http.ResponseWriter, r *http.Request) (string, bool) {
 // fail answers err, counting a code that names no class against the address.
 func (c *classes) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, class.ErrNoClass) {
-		c.misses.miss(ClientAddress(r))
+		c.misses.miss(r.Context(), ClientAddress(r))
 	}
 	writeError(w, classError(err))
 }
@@ -769,6 +775,24 @@ func (h *hub) notify(code string) {
 	h.mu.Unlock()
 }
 
+// missCounter counts wrong class codes by address: in memory (missLimiter) or in the class
+// database (storedMisses, the edge).
+type missCounter interface {
+	wait(ctx context.Context, who string) time.Duration
+	miss(ctx context.Context, who string)
+}
+
+// storedMisses keeps the counts in the store. If the database does not answer, nobody is held
+// back (the wrong code itself still fails).
+type storedMisses struct{ store *class.Store }
+
+func (m storedMisses) wait(ctx context.Context, who string) time.Duration {
+	d, _ := m.store.MissWait(ctx, who, missesAllowed, missWindow)
+	return d
+}
+
+func (m storedMisses) miss(ctx context.Context, who string) { m.store.Miss(ctx, who) }
+
 // missLimiter counts wrong class codes by address: past missesAllowed in missWindow, the address
 // waits until the window's oldest miss is old enough. Right codes never count, so a class of 30
 // phones behind one school address is never held back by it.
@@ -800,7 +824,7 @@ func (l *missLimiter) recent(who string, now time.Time) []time.Time {
 	return list
 }
 
-func (l *missLimiter) wait(who string) time.Duration {
+func (l *missLimiter) wait(_ context.Context, who string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -811,7 +835,7 @@ func (l *missLimiter) wait(who string) time.Duration {
 	return missWindow - now.Sub(list[len(list)-missesAllowed])
 }
 
-func (l *missLimiter) miss(who string) {
+func (l *missLimiter) miss(_ context.Context, who string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()

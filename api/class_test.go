@@ -34,8 +34,16 @@ type classServer struct {
 }
 
 func newClassServer(t testing.TB, events bool) *classServer {
+	return newClassServerWith(t, ClassOptions{Events: events}, "")
+}
+
+// newClassServerWith serves classes kept in the SQLite file at path (a new one if "").
+func newClassServerWith(t testing.TB, opts ClassOptions, path string) *classServer {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "classes.db")+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)")
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "classes.db")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +54,7 @@ func newClassServer(t testing.TB, events bool) *classServer {
 		t.Fatal(err)
 	}
 	cs.h = handler(t)
-	cs.h.EnableClasses(store, ClassOptions{Events: events})
+	cs.h.EnableClasses(store, opts)
 	cs.h.classes.busy.now = cs.now // a class's share of the server refills as the test's clock moves
 	cs.srv = httptest.NewServer(cs.h)
 	t.Cleanup(cs.srv.Close)
@@ -546,5 +554,30 @@ func BenchmarkClassMine(b *testing.B) {
 		if rec.Code != 200 {
 			b.Fatal(rec.Code)
 		}
+	}
+}
+
+// At the edge every request may meet another instance of the worker: wrong codes are counted in
+// the database, so guessing on one instance is held back on the others.
+func TestWrongCodesAreCountedAcrossInstances(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.db")
+	one := newClassServerWith(t, ClassOptions{SharedMisses: true}, path)
+	two := newClassServerWith(t, ClassOptions{SharedMisses: true}, path)
+	o := one.open()
+	for i := range missesAllowed {
+		cs := []*classServer{one, two}[i%2]
+		if st, _ := cs.call("GET", fmt.Sprintf("/api/class/ZZZZ%02d", i), "", nil, nil); st != http.StatusNotFound {
+			t.Fatalf("wrong code %d: %d", i, st)
+		}
+	}
+	for _, cs := range []*classServer{one, two} {
+		if st, msg := cs.call("GET", "/api/class/"+o.Code, "", nil, nil); st != http.StatusTooManyRequests || !strings.Contains(msg, "wrong class codes") {
+			t.Fatalf("after %d wrong codes on two instances: %d %q", missesAllowed, st, msg)
+		}
+	}
+	one.wait(missWindow + time.Second)
+	two.wait(missWindow + time.Second)
+	if st, msg := two.call("GET", "/api/class/"+o.Code, "", nil, nil); st != 200 {
+		t.Fatalf("ten minutes later: %d %q", st, msg)
 	}
 }

@@ -119,6 +119,10 @@ var migrations = [][]string{
 		`CREATE INDEX IF NOT EXISTS drawings_class_seq ON drawings (class, seq)`,
 		`CREATE INDEX IF NOT EXISTS drawings_device_created ON drawings (device, created)`,
 	},
+	{ // 2: wrong codes by address (a hash of it), so that every instance at the edge counts them
+		`CREATE TABLE IF NOT EXISTS misses (address TEXT NOT NULL, at INTEGER NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS misses_address_at ON misses (address, at)`,
+	},
 }
 
 // SchemaVersion is the version Open brings a database to.
@@ -284,6 +288,7 @@ func (s *Store) sweep(ctx context.Context, now int64) error {
 		{`DELETE FROM devices WHERE class IN (SELECT code FROM classes WHERE expires <= ?)`, now},
 		{`UPDATE classes SET model = NULL WHERE expires <= ? AND model IS NOT NULL`, now},
 		{`DELETE FROM classes WHERE expires <= ?`, now - Lifetime.Milliseconds()},
+		{`DELETE FROM misses WHERE at <= ?`, now - time.Hour.Milliseconds()},
 	} {
 		if _, err := s.db.ExecContext(ctx, q.sql, q.at); err != nil {
 			return err
@@ -351,6 +356,34 @@ func (s *Store) Ask(ctx context.Context, code string, digit int) error {
 	}
 	_, err := s.db.ExecContext(ctx, `UPDATE classes SET asked = ? WHERE code = ?`, digit, code)
 	return err
+}
+
+// Miss records a wrong class code from an address (kept as a hash, for an hour at most).
+func (s *Store) Miss(ctx context.Context, address string) error {
+	if err := s.ready(ctx); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO misses (address, at) VALUES (?, ?)`, hashOf("miss "+address), s.ms())
+	return err
+}
+
+// MissWait is how long an address must wait after allowed wrong codes within window: until its
+// allowed-th latest one is older than window (0: it may go on).
+func (s *Store) MissWait(ctx context.Context, address string, allowed int, window time.Duration) (time.Duration, error) {
+	if err := s.ready(ctx); err != nil {
+		return 0, err
+	}
+	now := s.ms()
+	var at int64
+	err := s.db.QueryRowContext(ctx, `SELECT at FROM misses WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?`,
+		hashOf("miss "+address), now-window.Milliseconds(), allowed-1).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(at+window.Milliseconds()-now) * time.Millisecond, nil
 }
 
 // Phones is how many phones have joined the class.

@@ -24,9 +24,25 @@ func openDB(t *testing.T, path string) *sql.DB {
 func TestMigrations(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.db")
 	ctx := context.Background()
+	// A database of the first version, as the first release left it, with a class in it.
+	old := openDB(t, path)
+	old.Exec(`CREATE TABLE schema_version (version INTEGER NOT NULL)`)
+	for _, stmt := range migrations[0] {
+		if _, err := old.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Exec(`INSERT INTO schema_version (version) VALUES (1)`)
+	old.Exec(`INSERT INTO classes (code, key_hash, opener, created, expires) VALUES ('ABC234', 'x', 'y', 0, 9e15)`)
 	s, err := Open(ctx, openDB(t, path), nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := s.Info(ctx, "ABC234"); err != nil {
+		t.Fatalf("the first version's class after migrating: %v", err)
+	}
+	if err := s.Miss(ctx, "10.0.0.9"); err != nil {
+		t.Fatalf("the second version's table: %v", err)
 	}
 	o, err := s.Create(ctx, "10.0.0.1")
 	if err != nil {

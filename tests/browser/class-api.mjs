@@ -123,4 +123,10 @@ export async function classAPI(base) {
   expect(await send(phones[1], "too-late"), 410, /ended/);
   expect(await call("GET", `/${code}/drawings`, { key }), 410);
   expect(await call("DELETE", "/" + other.data.code, { key: other.data.key }), 200);
+
+  // Guessing codes (two wrong ones above): after 30 in ten minutes the address waits, even with
+  // a right one.
+  const last = await call("POST", "");
+  for (let i = 0; i < 28; i++) expect(await call("GET", `/ZZZZ${String(i).padStart(2, "2")}`), 404);
+  expect(await call("GET", "/" + last.data.code), 429, /wrong class codes/);
 }

@@ -29,12 +29,13 @@ func main() {
 	}
 	h.DrainBody = true // workerd restarts the worker when a request's body is left unread
 	// Classes in D1 (the binding DB in wrangler.jsonc), with the same queries as SQLite locally.
-	// Each request may meet another instance of the worker, so the projector polls.
+	// Each request may meet another instance of the worker: the projector polls, and wrong codes
+	// are counted in D1.
 	db, err := sql.Open("d1", "DB")
 	if err != nil {
 		panic(err)
 	}
-	h.EnableClasses(class.New(db, nil), api.ClassOptions{})
+	h.EnableClasses(class.New(db, nil), api.ClassOptions{SharedMisses: true})
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api.WithSecurityHeaders(h)) // the same headers as the local server's
 	workers.Serve(mux)
