@@ -539,6 +539,7 @@ export async function start(engineModule, showNotice, hash) {
   module = engineModule;
   notice = showNotice;
   $("#classOpen").addEventListener("click", openClass);
+  $("#classOpen").disabled = false; // pressed before this module had loaded, it would do nothing
   $("#classJoinForm").addEventListener("submit", (e) => {
     e.preventDefault();
     const code = $("#classCode").value.replace(/[\s-]/g, "").toUpperCase();

@@ -105,3 +105,33 @@ test("the edge worker fits the free plan: under 3 MB compressed, and its API ans
 test("the class API at the edge (D1 under local workerd) answers as the local server does", { timeout: 180000 }, async () => {
   await classAPI(edge.base);
 });
+
+test("a class at the edge: the projector follows it by polling (no event streams there), a phone's drawing arrives", { timeout: 120000 }, async () => {
+  const teacher = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const errors = [];
+  teacher.on("pageerror", (e) => errors.push(e.message));
+  await teacher.goto(edge.base + "#class");
+  await teacher.click("#classOpen"); // waits until the button is enabled: the page's module is ready
+  await teacher.waitForSelector("#classQR[data-size]", { timeout: 60000 });
+  const code = await teacher.getAttribute("body", "data-class-code");
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await phone.goto(edge.base + "#class=" + code);
+  await phone.waitForSelector("#phoneName:not(:empty)");
+  await teacher.waitForFunction(() => document.body.dataset.classPhones === "1", null, { timeout: 5000 });
+  // A 7, drawn with the mouse on the phone's pad, named (the class asks for any digit), sent.
+  const box = await phone.locator("#phonePad").boundingBox();
+  await phone.mouse.move(box.x + 0.25 * box.width, box.y + 0.2 * box.height);
+  await phone.mouse.down();
+  for (const [x, y] of [[0.75, 0.2], [0.45, 0.85]]) await phone.mouse.move(box.x + x * box.width, box.y + y * box.height, { steps: 8 });
+  await phone.mouse.up();
+  await phone.click("#phoneSaid [data-digit='7']");
+  const sent = Date.now();
+  await phone.click("#phoneSend");
+  await teacher.waitForFunction(() => document.body.dataset.classDrawings === "1", null, { timeout: 5000 });
+  console.log(`at the edge a drawing was on the projector ${Date.now() - sent} ms after Send (polling)`);
+  assert.match(await phone.textContent("#phoneRead"), /^Read as 7/);
+  await teacher.screenshot({ path: join(screenshotDir, "edge-class.png") });
+  assert.deepEqual(errors, []);
+  await phone.close();
+  await teacher.close();
+});
