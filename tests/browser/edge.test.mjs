@@ -102,10 +102,6 @@ test("the edge worker fits the free plan: under 3 MB compressed, and its API ans
   }
 });
 
-test("the class API at the edge (D1 under local workerd) answers as the local server does", { timeout: 180000 }, async () => {
-  await classAPI(edge.base);
-});
-
 test("a class at the edge: the projector follows it by polling (no event streams there), a phone's drawing arrives", { timeout: 120000 }, async () => {
   const teacher = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   const errors = [];
@@ -134,4 +130,9 @@ test("a class at the edge: the projector follows it by polling (no event streams
   assert.deepEqual(errors, []);
   await phone.close();
   await teacher.close();
+});
+
+// Last: its 30 wrong codes hold this address back at the edge for ten minutes (counted in D1).
+test("the class API at the edge (D1 under local workerd) answers as the local server does", { timeout: 180000 }, async () => {
+  await classAPI(edge.base);
 });
