@@ -132,7 +132,7 @@ test("a class at the edge: the projector follows it by polling (no event streams
   await teacher.close();
 });
 
-// Last: its 30 wrong codes hold this address back at the edge for ten minutes (counted in D1).
+// Last: its 200 wrong codes hold this address back at the edge for ten minutes (counted in D1).
 test("the class API at the edge (D1 under local workerd) answers as the local server does", { timeout: 180000 }, async () => {
   await classAPI(edge.base);
 });
