@@ -70,6 +70,13 @@ type served struct {
 	nets  sync.Pool
 }
 
+// newServed pools networks of m for concurrent predictions.
+func newServed(m *nn.Model) *served {
+	s := &served{model: m}
+	s.nets.New = func() any { return m.Net.Clone() }
+	return s
+}
+
 // read reads the input as the page does (mnist.ReadDrawing), with a network from the pool.
 func (s *served) read(in Input) (mnist.Reading, error) {
 	net := s.nets.Get().(*nn.Network)
@@ -98,8 +105,7 @@ func New(models fs.FS) (*Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
-		s := &served{model: m}
-		s.nets.New = func() any { return m.Net.Clone() }
+		s := newServed(m)
 		if m.Net.Arch.Inputs == sound.Bands*sound.Frames && m.Net.Arch.Outputs() == 10 {
 			h.hearing = s // it listens
 			continue

@@ -3,8 +3,7 @@ package api
 // A class: phones draw, the projector reads the whole class (package class keeps it).
 //
 //	POST   /api/class                    open a class → {code, key, expires, links, local}
-//	GET    /api/class/{code}             {code, asked, expires, modelVersion, live}
-//	GET    /api/class/{code}/invite      {links, local}: the join link(s)
+//	GET    /api/class/{code}             {code, asked, expires, modelVersion, links, local, live}
 //	POST   /api/class/{code}/join        a phone joins → {device, name, colour}
 //	POST   /api/class/{code}/drawings    a phone sends {device, client, asked, said?, strokes}
 //	                                     → the drawing as read {id, digit, outputs, ...}
@@ -40,6 +39,7 @@ import (
 
 	"somehow/class"
 	"somehow/core/data"
+	"somehow/core/digit"
 	"somehow/core/mnist"
 	"somehow/core/nn"
 )
@@ -87,7 +87,6 @@ func (h *Handler) EnableClasses(store *class.Store, opts ClassOptions) {
 	m := h.mux
 	m.HandleFunc("POST /api/class", c.open)
 	m.HandleFunc("GET /api/class/{code}", c.info)
-	m.HandleFunc("GET /api/class/{code}/invite", c.invite)
 	m.HandleFunc("POST /api/class/{code}/join", c.join)
 	m.HandleFunc("POST /api/class/{code}/drawings", c.send)
 	m.HandleFunc("GET /api/class/{code}/mine", c.mine)
@@ -258,10 +257,12 @@ func (c *classes) open(w http.ResponseWriter, r *http.Request) {
 	}{o, c.inviteFor(r, o.Code)})
 }
 
-// ClassInfo is GET /api/class/{code}.
+// ClassInfo is GET /api/class/{code}: the class, how to join it, and how the projector hears of
+// new drawings.
 type ClassInfo struct {
 	class.Info
-	Live string `json:"live"` // "events" or "poll": how the projector hears of new drawings
+	Invite
+	Live string `json:"live"` // "events" or "poll"
 }
 
 func (c *classes) liveMode() string {
@@ -281,19 +282,7 @@ func (c *classes) info(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ClassInfo{info, c.liveMode()})
-}
-
-func (c *classes) invite(w http.ResponseWriter, r *http.Request) {
-	code, ok := c.code(w, r)
-	if !ok {
-		return
-	}
-	if _, err := c.store.Info(r.Context(), code); err != nil {
-		c.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c.inviteFor(r, code))
+	writeJSON(w, http.StatusOK, ClassInfo{info, c.inviteFor(r, code), c.liveMode()})
 }
 
 func (c *classes) join(w http.ResponseWriter, r *http.Request) {
@@ -398,8 +387,7 @@ func (c *classes) read(ctx context.Context, code string, version int, strokes []
 				if err != nil {
 					return mnist.Reading{}, err
 				}
-				cr = classReader{version: v, served: &served{model: m}}
-				cr.served.nets.New = func() any { return m.Net.Clone() }
+				cr = classReader{version: v, served: newServed(m)}
 				c.mu.Lock()
 				if len(c.readers) >= 32 { // a few classes' models in memory, not every class's
 					for k := range c.readers {
@@ -415,15 +403,12 @@ func (c *classes) read(ctx context.Context, code string, version int, strokes []
 			s = cr.served
 		}
 	}
-	net := s.nets.Get().(*nn.Network)
-	defer s.nets.Put(net)
-	m := *s.model
-	m.Net = net
 	st := make([]mnist.Stroke, len(strokes))
 	for i, p := range strokes {
 		st[i] = mnist.Stroke(p)
 	}
-	return mnist.ReadStrokes(&m, st)
+	// Drawn on the pad as the pad draws, then read as the pad's drawings are.
+	return s.read(Input{Drawing: digit.Gray(mnist.Ink(st)), Width: mnist.PadSide, Height: mnist.PadSide})
 }
 
 func (c *classes) mine(w http.ResponseWriter, r *http.Request) {

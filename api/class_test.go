@@ -21,6 +21,7 @@ import (
 	"somehow/assets"
 	"somehow/class"
 	"somehow/core/data"
+	"somehow/core/digit"
 	"somehow/core/mnist"
 )
 
@@ -463,7 +464,7 @@ func TestATaughtModelReadsTheClassesNextDrawings(t *testing.T) {
 	// The drawing is read by the paper's network now: its outputs are that network's.
 	var d class.Drawing
 	cs.call("POST", "/api/class/"+o.Code+"/drawings", "", SendRequest{Device: p.Token, Client: "x", Asked: 5, Strokes: people(t)[5]}, &d)
-	want, err := cs.h.models["paper"].read(Input{Drawing: ink(people(t)[5]), Width: mnist.PadSide, Height: mnist.PadSide})
+	want, err := cs.h.models["paper"].read(Input{Drawing: digit.Gray(mnist.Ink(strokesOf(people(t)[5]))), Width: mnist.PadSide, Height: mnist.PadSide})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -472,112 +473,10 @@ func TestATaughtModelReadsTheClassesNextDrawings(t *testing.T) {
 	}
 }
 
-func ink(strokes [][]class.Point) []float32 {
-	st := make([]mnist.Stroke, len(strokes))
-	for i, s := range strokes {
+func strokesOf(points [][]class.Point) []mnist.Stroke {
+	st := make([]mnist.Stroke, len(points))
+	for i, s := range points {
 		st[i] = s
 	}
-	c := mnist.Ink(st)
-	g := make([]float32, len(c))
-	for i, v := range c {
-		g[i] = float32(v) / 255
-	}
-	return g
-}
-
-// One class flooding the server waits; another class does not notice.
-func TestAClassFloodWaitsAndOtherClassesCarryOn(t *testing.T) {
-	cb := newClassBuckets()
-	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
-	cb.now = func() time.Time { return now }
-	for i := range int(classBurst) {
-		if wait := cb.take("FLOOD1"); wait != 0 {
-			t.Fatalf("request %d of the burst waits %v", i, wait)
-		}
-	}
-	if wait := cb.take("FLOOD1"); wait <= 0 {
-		t.Fatal("past its burst, the flooding class does not wait")
-	}
-	if wait := cb.take("QUIET2"); wait != 0 {
-		t.Fatalf("another class waits %v", wait)
-	}
-	now = now.Add(time.Second)
-	for i := range int(classRate) - 1 {
-		if wait := cb.take("FLOOD1"); wait != 0 {
-			t.Fatalf("a second later, request %d waits %v", i, wait)
-		}
-	}
-}
-
-// What a phone's Send and its poll for its own drawings cost the server, SQLite included
-// (go test -run XX -bench Class ./api/).
-func BenchmarkClassSend(b *testing.B) {
-	cs := newClassServer(b, false)
-	o := cs.open()
-	seven := people(nil)[7]
-	var phones []class.Device
-	for range 200 {
-		phones = append(phones, cs.join(o.Code))
-	}
-	h := cs.h
-	b.ResetTimer()
-	for i := range b.N {
-		p := phones[i%len(phones)]
-		body, _ := json.Marshal(SendRequest{Device: p.Token, Client: fmt.Sprint(i), Asked: 7, Strokes: seven})
-		if i%len(phones) == 0 && i > 0 {
-			cs.wait(time.Minute) // past the phones' minute
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/class/"+o.Code+"/drawings", bytes.NewReader(body)))
-		if rec.Code != 201 {
-			b.Fatal(rec.Code, rec.Body.String())
-		}
-	}
-}
-
-func BenchmarkClassMine(b *testing.B) {
-	cs := newClassServer(b, false)
-	o := cs.open()
-	p := cs.join(o.Code)
-	for i := range 10 {
-		cs.call("POST", "/api/class/"+o.Code+"/drawings", "", SendRequest{Device: p.Token, Client: fmt.Sprint(i), Asked: 7, Strokes: people(nil)[7]}, nil)
-	}
-	b.ResetTimer()
-	for i := range b.N {
-		if i%200 == 0 {
-			cs.wait(time.Second)
-		}
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest("GET", "/api/class/"+o.Code+"/mine", nil)
-		req.Header.Set("X-Somehow-Device", p.Token)
-		cs.h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			b.Fatal(rec.Code)
-		}
-	}
-}
-
-// At the edge every request may meet another instance of the worker: wrong codes are counted in
-// the database, so guessing on one instance is held back on the others.
-func TestWrongCodesAreCountedAcrossInstances(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "shared.db")
-	one := newClassServerWith(t, ClassOptions{SharedMisses: true}, path)
-	two := newClassServerWith(t, ClassOptions{SharedMisses: true}, path)
-	o := one.open()
-	for i := range missesAllowed {
-		cs := []*classServer{one, two}[i%2]
-		if st, _ := cs.call("GET", fmt.Sprintf("/api/class/ZZZZ%02d", i), "", nil, nil); st != http.StatusNotFound {
-			t.Fatalf("wrong code %d: %d", i, st)
-		}
-	}
-	for _, cs := range []*classServer{one, two} {
-		if st, msg := cs.call("GET", "/api/class/"+o.Code, "", nil, nil); st != http.StatusTooManyRequests || !strings.Contains(msg, "wrong class codes") {
-			t.Fatalf("after %d wrong codes on two instances: %d %q", missesAllowed, st, msg)
-		}
-	}
-	one.wait(missWindow + time.Second)
-	two.wait(missWindow + time.Second)
-	if st, msg := two.call("GET", "/api/class/"+o.Code, "", nil, nil); st != 200 {
-		t.Fatalf("ten minutes later: %d %q", st, msg)
-	}
+	return st
 }

@@ -277,11 +277,6 @@ func ExampleOf(strokes []Stroke, label int) (Example, error) {
 	return Example{Digit: label, Image: img}, nil
 }
 
-// ReadStrokes reads strokes on the pad (pad pixels) as the pad reads its drawing.
-func ReadStrokes(m *nn.Model, strokes []Stroke) (Reading, error) {
-	return ReadDrawing(m, digit.Gray(Ink(strokes)), PadSide, PadSide)
-}
-
 // peopleSet is n of people's digits for training: digit i is style i mod len(Styles), written by
 // a writer drawn from the seed, the epoch and i (new ones every epoch, the same natively and in
 // wasm), drawn on the pad and prepared as the pad prepares a drawing.
