@@ -5,7 +5,7 @@
 // keeps the class (package class, the routes in api/class.go); a phone needs no network engine.
 //
 // Addresses: #class (the teacher's, or the form to type a code), #class=CODE (a phone joining).
-import { $, canvasPoint, outputBars } from "./plot.js";
+import { $, canvasPoint, confusionTable, outputBars } from "./plot.js";
 import { connect, teach } from "./rpc.js";
 import { MNIST, mnistMissing } from "./paper.js";
 
@@ -84,7 +84,7 @@ async function openClass() {
 async function resume() {
   const t = load(TEACHER);
   if (!t) return false;
-  const r = await call("GET", `/${t.code}/invite`);
+  const r = await call("GET", `/${t.code}`);
   if (!r.ok) {
     if (r.status !== 0) save(TEACHER, null);
     $("#classStartStatus").textContent = r.status === 0 ? r.error : `Your last class ${t.code}: ${r.error}`;
@@ -231,7 +231,7 @@ function render() {
   document.body.dataset.classPhones = room.phones || 0;
   document.body.dataset.classDrawings = n;
   document.body.dataset.classRight = right;
-  confusion(conf);
+  confusionTable($("#classConfusion"), conf);
 }
 
 function tile(d, into) {
@@ -257,24 +257,6 @@ function tile(d, into) {
   t.append(c, cap, hide);
   into.appendChild(t);
   return t;
-}
-
-function confusion(conf) {
-  const table = $("#classConfusion");
-  table.textContent = "";
-  const head = table.createTHead().insertRow();
-  head.appendChild(document.createElement("th"));
-  for (let k = 0; k < 10; k++) head.appendChild(Object.assign(document.createElement("th"), { scope: "col", textContent: k }));
-  const body = table.createTBody();
-  conf.forEach((row, m) => {
-    const tr = body.insertRow();
-    tr.appendChild(Object.assign(document.createElement("th"), { scope: "row", textContent: m }));
-    row.forEach((v, k) => {
-      const td = tr.insertCell();
-      td.textContent = v || "";
-      if (v) td.className = k === m ? "right" : "wrong";
-    });
-  });
 }
 
 async function setAsked(digit) {
@@ -319,12 +301,11 @@ async function learn() {
     if (file.type !== "model") { status.textContent = file.error; return; }
     const put = await call("PUT", `/${room.code}/model`, { key: room.key, body: file.bytes.file });
     if (!put.ok) { status.textContent = put.error; return; }
-    const phonesHeld = new Set(list.slice(-r.held).map((e) => e.writer)).size;
     status.textContent = (r.held
       ? `Of the ${r.held} digits kept back, read right before: ${pct(r.before)}; now: ${pct(r.after)} (learnt from ${r.taught}).`
       : `Learnt from ${r.taught} digits.`) +
       ` MNIST test error ${r.mnistBefore.toFixed(2)}% → ${r.mnistAfter.toFixed(2)}%. Phones now read with it: draw again!`;
-    document.body.dataset.classTaught = JSON.stringify({ ...r, phonesHeld });
+    document.body.dataset.classTaught = JSON.stringify(r);
   } finally {
     learning = false;
     $("#classLearn").disabled = false;

@@ -1,6 +1,6 @@
 // The digit page: draw a digit and watch a network read it; train your own on MNIST. Everything
 // is computed by the Go core in this page's own worker (messages: core/engine/protocol.go).
-import { $, canvasPoint, colors, fitCanvas, greyImage, lineChart, featureMaps, outputBars, rgba, palette, signedImage } from "./plot.js";
+import { $, canvasPoint, colors, confusionTable, fitCanvas, greyImage, lineChart, featureMaps, outputBars, signedImage } from "./plot.js";
 import { connect } from "./rpc.js";
 import { start as startExperiment } from "./experiment.js";
 import { MNIST, mnistMissing, PAPER } from "./paper.js";
@@ -434,22 +434,7 @@ async function showEvaluation() {
   knownError.trained = ev.testError;
   $("#afterTraining").hidden = false;
   $("#evalError").textContent = `(your network: ${ev.testError.toFixed(2)}% test error)`;
-  const table = $("#confusion");
-  table.textContent = "";
-  const head = table.insertRow();
-  head.insertCell().textContent = "true ↓ read as →";
-  for (let k = 0; k < 10; k++) head.insertCell().textContent = k;
-  const maxOff = Math.max(1, ...ev.confusion.flatMap((row, i) => row.filter((_, j) => j !== i)));
-  ev.confusion.forEach((row, i) => {
-    const tr = table.insertRow();
-    tr.insertCell().textContent = i;
-    row.forEach((v, j) => {
-      const td = tr.insertCell();
-      td.textContent = v;
-      const a = i === j ? 0.25 : Math.min(1, v / maxOff) * 0.8;
-      td.style.background = rgba(i === j ? palette[2] : palette[0], a); // right: green; confused: orange
-    });
-  });
+  confusionTable($("#confusion"), ev.confusion);
   const gallery = $("#mistakes");
   gallery.textContent = "";
   for (const [k, m] of ev.mistakes.slice(0, 60).entries()) {

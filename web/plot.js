@@ -329,3 +329,23 @@ export function featureMaps(container, stages, bytes) {
     for (let c = 0; c < st.channels; c++, at += n) greyImage(canvases[c], bytes.subarray(at, at + n), st.width, st.height);
   });
 }
+
+// confusionTable fills table with a confusion matrix (rows: the digit meant, columns: the digit
+// read), the right ones green, the confused ones orange as deep as they are many.
+export function confusionTable(table, confusion) {
+  table.textContent = "";
+  const head = table.insertRow();
+  head.insertCell().textContent = "true ↓ read as →";
+  for (let k = 0; k < 10; k++) head.insertCell().textContent = k;
+  const maxOff = Math.max(1, ...confusion.flatMap((row, i) => row.filter((_, j) => j !== i)));
+  confusion.forEach((row, i) => {
+    const tr = table.insertRow();
+    tr.insertCell().textContent = i;
+    row.forEach((v, j) => {
+      const td = tr.insertCell();
+      td.textContent = v;
+      const a = i === j ? 0.25 : Math.min(1, v / maxOff) * 0.8;
+      td.style.background = rgba(i === j ? palette[2] : palette[0], a); // right: green; confused: orange
+    });
+  });
+}

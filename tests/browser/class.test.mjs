@@ -129,6 +129,9 @@ test("a class: phones join by link and by code, draw with touch, the projector r
     await p2.page.context().setOffline(false);
     await p2.page.waitForFunction(() => document.body.dataset.phoneWaiting === "0", null, { timeout: 15000 });
     await teacher.waitForFunction(() => document.body.dataset.classDrawings === "6");
+    // The projector reloaded (a teacher's laptop restarts): its class comes back with its key.
+    await teacher.reload();
+    await teacher.waitForFunction((c) => document.body.dataset.classCode === c && document.body.dataset.classDrawings === "6", code, { timeout: 30000 });
 
     // The class's hand: each phone sends its mirrored 2, 3, 4 and 7 (three of each), as the Send
     // button does, from its own page.
@@ -155,8 +158,8 @@ test("a class: phones join by link and by code, draw with touch, the projector r
     await teacher.waitForFunction(() => document.body.dataset.classTaught, null, { timeout: 300000 });
     const taught = JSON.parse(await teacher.getAttribute("body", "data-class-taught"));
     console.log("learnt the class's hand:", JSON.stringify(taught));
-    assert.equal(taught.phonesHeld, 1, "one phone of five is held back whole");
-    assert.ok(taught.held >= 12 && taught.taught >= 48, `held ${taught.held}, taught ${taught.taught}`);
+    // One phone of five held back whole: its 12 to 14 digits (a third of every digit would be 22).
+    assert.ok(taught.held >= 12 && taught.held <= 14 && taught.held + taught.taught === 66, `held ${taught.held}, taught ${taught.taught}`);
     assert.ok(taught.after > taught.before, `held-back digits read right: ${taught.before} before, ${taught.after} after`);
     // The phones' next drawings are read by the taught network.
     const p3 = phones[3];
