@@ -304,6 +304,7 @@ async function train() {
   $("#ltUse").disabled = true;
   training = { stopped: false };
   if (!(await loadFSDD())) { swapButtons($("#ltStop"), $("#ltStart")); training = null; return; }
+  await worker.team();
   let p = await worker.ask({ type: "trainStart", train: { fold: $("#ltFold").value, epochs: Number($("#ltEpochs").value), seed: 1 } });
   while (p.type === "progress" && !p.finished) {
     showProgress(p);

@@ -3,8 +3,19 @@
 // own worker with connect().
 "use strict";
 
+// trainingWorkers is how many workers share a training (core/nn/team.go): one a core, keeping a
+// core for the page, at most four, and a power of two (the batch's fixed tree of four shards
+// splits into 1, 2 or 4 whole parts); ?workers=N in the address chooses (1, 2 or 4). The result
+// is the same bits whatever the count.
+export function trainingWorkers() {
+  const asked = Number(new URLSearchParams(location.search).get("workers"));
+  if ([1, 2, 4].includes(asked)) return asked;
+  const spare = Math.min(4, (navigator.hardwareConcurrency || 1) - 1);
+  return spare >= 4 ? 4 : spare >= 2 ? 2 : 1;
+}
+
 // connect starts a worker for the page called name ("lab", "digits", "lessons"), hands it the
-// compiled WebAssembly module, and returns {ask, worker}. ask(msg, {quiet}) → Promise of the
+// compiled WebAssembly module, and returns {ask, worker, team}. ask(msg, {quiet}) → Promise of the
 // reply. msg may carry bytes: {name: ArrayBuffer | Uint8Array} (transferred, not copied) and
 // fetch: {name: url}; a reply's own bytes arrive as reply.bytes: {name: Uint8Array}. An error
 // reply ({type: "error", error}) resolves too, so a caller always hears back and decides what to
@@ -26,9 +37,29 @@ export function connect(name, module, { notice = () => {}, worker = new Worker("
     (m) => worker.postMessage({ type: "module", module: m }),
     (err) => notice("Could not load the network engine: " + err.message, true),
   );
-  function ask(msg, { quiet = false } = {}) {
+  // team() gives the worker its helpers, once: trainingWorkers() − 1 more workers running the
+  // same module, each linked to it by a MessageChannel; it resolves with the team's size.
+  let teamReady = null;
+  function team() {
+    teamReady ||= (async () => {
+      const ports = [];
+      for (let i = 1; i < trainingWorkers(); i++) {
+        const helper = new Worker("worker.js");
+        helper.onerror = (e) => notice("A training worker failed to load: " + (e.message || "unknown error"), true);
+        helper.onmessage = (e) => { if (e.data.type === "error") notice(e.data.error, true); };
+        Promise.resolve(module).then((m) => helper.postMessage({ type: "module", module: m }), () => {});
+        const channel = new MessageChannel();
+        helper.postMessage({ type: "port", port: channel.port2 }, [channel.port2]);
+        ports.push(channel.port1);
+      }
+      const r = await ask({ type: "helpers", ports }, { transfer: ports });
+      return r.type === "team" ? r.workers : 1;
+    })();
+    return teamReady;
+  }
+  function ask(msg, { quiet = false, transfer: also = [] } = {}) {
     const id = nextId++;
-    const transfer = Object.values(msg.bytes || {}).map((b) => (ArrayBuffer.isView(b) ? b.buffer : b));
+    const transfer = Object.values(msg.bytes || {}).map((b) => (ArrayBuffer.isView(b) ? b.buffer : b)).concat(also);
     return new Promise((resolve) => {
       pending.set(id, resolve);
       worker.postMessage({ page: name, ...msg, id }, transfer);
@@ -37,13 +68,14 @@ export function connect(name, module, { notice = () => {}, worker = new Worker("
       return reply;
     });
   }
-  return { ask, worker };
+  return { ask, worker, team };
 }
 
 // teach runs a lesson (core/nn's Lesson) in the worker a slice at a time, so the worker answers
 // other messages in between, calling show with each report; it resolves with the last reply: a
 // "taught" report, or an error.
 export async function teach(worker, start, show) {
+  await worker.team();
   let r = await worker.ask(start);
   while (r.type === "teaching") {
     show(r);

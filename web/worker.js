@@ -1,6 +1,8 @@
 // The web worker: runs the Go core (playground.wasm, compiled once by the page and handed to
 // each worker) and passes every message from the page to it, with its bytes. The messages are
 // documented in core/engine/protocol.go. This file only moves JSON and bytes; it never computes.
+// A worker may also be a training helper: messages arriving on the port it is handed are
+// handled the same way and answered on that port.
 "use strict";
 
 importScripts("wasm_exec.js");
@@ -12,7 +14,7 @@ const waiting = [];
 self.somehowReady = () => {
   ready = true;
   postMessage({ type: "ready" });
-  for (const msg of waiting.splice(0)) handle(msg);
+  for (const [msg, port] of waiting.splice(0)) handle(msg, port);
 };
 
 // gatherBytes collects the message's bytes for Go: "bytes" came from the page (transferred),
@@ -28,21 +30,29 @@ async function gatherBytes(msg) {
   return bytes;
 }
 
-// Messages are handled one at a time, in order, even when one has to download first.
+// Messages are handled one at a time, in order, even when one has to download first or wait
+// for helpers.
 let queue = Promise.resolve();
 
-function handle(msg) {
-  queue = queue.then(() => gatherBytes(msg)).then((bytes) => answer(msg, bytes), (err) => {
-    postMessage({ type: "error", id: msg && msg.id, error: err.message });
+function handle(msg, port = self) {
+  if (msg && msg.type === "helpers") {
+    queue = queue.then(() => {
+      const reply = self.somehowTeam(msg.ports || []);
+      postMessage({ ...reply, id: msg.id });
+    });
+    return;
+  }
+  queue = queue.then(() => gatherBytes(msg)).then((bytes) => answer(msg, bytes, port), (err) => {
+    port.postMessage({ type: "error", id: msg && msg.id, error: err.message });
   });
 }
 
-function answer(msg, bytes) {
+async function answer(msg, bytes, port) {
   let reply, out = {};
   try {
     const { id, fetch: _f, bytes: _b, ...body } = msg;
     const t0 = performance.now();
-    const result = self.somehowHandle(JSON.stringify(body), bytes);
+    const result = await self.somehowHandle(JSON.stringify(body), bytes);
     const t1 = performance.now();
     reply = JSON.parse(result.json);
     out = result.bytes || {};
@@ -55,13 +65,19 @@ function answer(msg, bytes) {
   }
   reply.id = msg && msg.id; // every reply, errors too, answers its request
   reply.bytes = out;
-  postMessage(reply, Object.values(out).map((b) => b.buffer));
+  port.postMessage(reply, Object.values(out).map((b) => b.buffer));
+}
+
+function receive(msg, port) {
+  if (ready) handle(msg, port);
+  else waiting.push([msg, port]);
 }
 
 self.onmessage = (event) => {
-  if (event.data && event.data.type === "module") start(event.data.module);
-  else if (ready) handle(event.data);
-  else waiting.push(event.data);
+  const msg = event.data;
+  if (msg && msg.type === "module") start(msg.module);
+  else if (msg && msg.type === "port") msg.port.onmessage = (e) => receive(e.data, msg.port);
+  else receive(msg, self);
 };
 
 async function start(module) {

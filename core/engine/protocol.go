@@ -32,6 +32,10 @@
 //	                                       before it wait, in order
 //	                                       {type: "error", error, fatal?} for a failure that
 //	                                       answers no request (the module did not start, Go stopped)
+//	{type: "helpers", ports}               (the training worker's side of each helper's channel:
+//	                                       its team is itself and these, 0, 1 or 3 of them)
+//	{type: "port", port}                   (a helper's side: messages arriving on the port are
+//	                                       handled like the page's, and answered on it)
 //
 // # page "lab" (core/engine/lab over core/lab): two panes learning one set of 2D points
 //
@@ -90,6 +94,19 @@
 //	{type: "qr", text}                         QR {size, rows} (a class's join link, for the
 //	                                           projector: rows of "1" dark and "0")
 //
+// # page "helper" (core/engine/helper over core/nn/team.go): a training worker's share of a batch
+//
+// The digits and listen workers train with a team: the page may start helper workers, link each
+// to the training worker with a MessageChannel and hand the training worker their ports (worker
+// messages "helpers" and "port" below). The training worker then sends each helper, on its port,
+// the shards of every batch that are its part, and waits for the answers before the step.
+//
+//	leader → helper                            helper → leader
+//	{type: "gradient", architecture, batch,    Gradient {loss}; bytes out "gradient" (the sum of
+//	  first, count} + bytes "weights",         the shards' scaled gradients, float32s in Params
+//	  "inputs", "targets" (float32s: the       order)
+//	  network's parameters, the shards' rows)
+//
 // # page "lessons" (core/engine/lessons over core/lessons): the paper's chapters as figures
 //
 //	{type: "neuron", neuron: Neuron}                       NeuronReply
@@ -135,6 +152,7 @@ var Messages = map[string][]string{
 	"digits": {"loadModel", "models", "presets", "useModel", "classify", "loadMNIST", "trainStart", "trainSlice",
 		"trainStop", "evaluate", "testImage", "weights", "exportModel", "teach", "teachSlice", "qr"},
 	"lessons": {"neuron", "activations", "approximate", "fitStart", "fitTrain", "terrain", "descend", "backprop"},
+	"helper":  {"gradient"},
 	"listen": {"loadModel", "hear", "weights", "loadFSDD", "trainStart", "trainSlice", "trainStop", "useTrained",
 		"addExample", "clearExamples", "teach", "teachSlice"},
 }

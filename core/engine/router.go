@@ -9,9 +9,11 @@ import (
 	"strings"
 
 	"somehow/core/engine/digits"
+	"somehow/core/engine/helper"
 	"somehow/core/engine/lab"
 	"somehow/core/engine/lessons"
 	"somehow/core/engine/listen"
+	"somehow/core/nn"
 	"somehow/core/sentence"
 )
 
@@ -23,21 +25,26 @@ type Handler interface {
 	Handle(msgType string, body []byte, in map[string][]byte) (reply any, out map[string][]byte, err error)
 }
 
-// handlers make each page's handler, the first time a message names the page.
-var handlers = map[string]func() Handler{
-	"lab":     func() Handler { return lab.New() },
-	"digits":  func() Handler { return digits.New() },
-	"lessons": func() Handler { return lessons.New() },
-	"listen":  func() Handler { return listen.New() },
+// handlers make each page's handler, the first time a message names the page; those that train
+// are handed the worker's team.
+var handlers = map[string]func(team *nn.Team) Handler{
+	"lab":     func(*nn.Team) Handler { return lab.New() },
+	"digits":  func(team *nn.Team) Handler { return digits.New(team) },
+	"lessons": func(*nn.Team) Handler { return lessons.New() },
+	"listen":  func(team *nn.Team) Handler { return listen.New(team) },
+	"helper":  func(*nn.Team) Handler { return helper.New() },
 }
 
 // Router owns one worker's page handlers and the envelope.
 type Router struct {
 	live map[string]Handler
+	// Team is the workers this worker trains with (itself alone until the page hands it
+	// helpers); the digits and listen handlers train every batch with it.
+	Team *nn.Team
 }
 
-// New returns a router with no handler made yet.
-func New() *Router { return &Router{live: map[string]Handler{}} }
+// New returns a router with no handler made yet, training alone.
+func New() *Router { return &Router{live: map[string]Handler{}, Team: &nn.Team{}} }
 
 // Handle carries out one message and returns the JSON reply and the bytes that go with it. It
 // never panics: a bad message, or a bug, becomes an error reply, and the handler keeps its state.
@@ -86,7 +93,7 @@ func (r *Router) handler(page string) (Handler, error) {
 	if !ok {
 		return nil, fmt.Errorf("there is no page %q: use one of %s", sentence.Truncate(page, 40), strings.Join(Pages(), ", "))
 	}
-	h := make()
+	h := make(r.Team)
 	r.live[page] = h
 	return h, nil
 }

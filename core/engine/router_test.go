@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"somehow/core/nn"
 	"strings"
 	"testing"
 )
@@ -126,7 +127,7 @@ func TestEveryPageHandlesExactlyItsDocumentedMessages(t *testing.T) {
 		if !slices.Equal(documented[page], types) {
 			t.Errorf("page %s: protocol.go lists %v, the table %v", page, documented[page], types)
 		}
-		h := handlers[page]()
+		h := handlers[page](&nn.Team{})
 		for _, typ := range types {
 			_, _, err := h.Handle(typ, []byte(`{}`), nil)
 			if err != nil && strings.Contains(err.Error(), "unknown message type") {

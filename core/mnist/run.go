@@ -1,6 +1,7 @@
 package mnist
 
 import (
+	"errors"
 	"time"
 
 	"somehow/core/data"
@@ -75,6 +76,9 @@ func NewRun(p Preset, seed uint64, train, test *data.Images) (*Run, error) {
 	r.test = &samples{Images: test, deskew: p.Deskew}
 	return r, nil
 }
+
+// UseTeam has the run's batches computed by team (nil: alone, unsharded), as the page does.
+func (r *Run) UseTeam(team *nn.Team) { r.trainer.Team = team }
 
 // Model is the network trained so far, with the input options it needs.
 func (r *Run) Model(name string) *nn.Model {
@@ -151,7 +155,7 @@ func (r *Run) Slice(budget time.Duration, now func() time.Time) error {
 		loss, err := r.trainer.Step(r.train)
 		r.epochDur += now().Sub(stepStart)
 		if err != nil {
-			r.diverged, r.finished = true, true
+			r.diverged, r.finished = errors.Is(err, nn.ErrDiverged), true
 			return err
 		}
 		r.examples += rows

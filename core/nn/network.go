@@ -310,8 +310,9 @@ type Network struct {
 	// Workers is how many goroutines the matrix products may use (1 in the browser).
 	Workers int
 
-	rows    int       // rows of the last Forward
-	outGrad []float32 // scratch for ∂C/∂y passed between layers
+	rows        int         // rows of the last Forward
+	outGrad     []float32   // scratch for ∂C/∂y passed between layers
+	treeScratch [][]float32 // a level each of ShardGradient's tree
 }
 
 // New builds a network with weights drawn by init from the given seed. The same architecture,

@@ -133,6 +133,9 @@ func (l *Lesson) score(net *Network) (float64, error) {
 	return ev.Accuracy(), nil
 }
 
+// UseTeam has the lesson's batches computed by team (nil: alone, unsharded).
+func (l *Lesson) UseTeam(team *Team) { l.trainer.Team = team }
+
 // Epoch is the pass under way (for augmentation that changes every pass).
 func (l *Lesson) Epoch() int { return l.trainer.Epochs }
 

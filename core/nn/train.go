@@ -65,6 +65,12 @@ type Trainer struct {
 	BatchSize int
 	// Epochs is how many full passes over the data have been completed.
 	Epochs int
+	// Team, when set, cuts every batch into Shards and computes it with the team's workers
+	// (team.go): the same bits for any team size. Nil: one pass over the whole batch.
+	Team *Team
+
+	parts   [][]float32 // a team's gradients, one a worker
+	weights []float32   // the weights sent to a team's helpers
 
 	rng   *rand.Rand
 	order []int // this epoch's shuffled example order
@@ -111,12 +117,22 @@ func (tr *Trainer) Step(data Samples) (float64, error) {
 		data.Input(idx, tr.x[r*in:(r+1)*in])
 		fillTarget(data, idx, tr.t[r*out:(r+1)*out])
 	}
-	tr.Net.Forward(tr.x, rows)
-	loss := tr.Net.Loss(tr.t)
+	var loss float64
+	if tr.Team != nil {
+		var err error
+		if loss, err = tr.teamGradient(rows); err != nil {
+			return 0, err
+		}
+	} else {
+		tr.Net.Forward(tr.x, rows)
+		loss = tr.Net.Loss(tr.t)
+	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, ErrDiverged
 	}
-	tr.Net.Backward(tr.t)
+	if tr.Team == nil {
+		tr.Net.Backward(tr.t)
+	}
 	tr.Opt.Step(tr.Net)
 	tr.next += rows
 	if tr.next >= n {

@@ -69,6 +69,9 @@ func NewRun(r Recipe, clips []Clip, fold string, seed uint64) (*Run, error) {
 	return &Run{Recipe: r, Fold: fold, trainer: tr, train: set, test: test}, nil
 }
 
+// UseTeam has the run's batches computed by team (nil: alone, unsharded), as the page does.
+func (r *Run) UseTeam(team *nn.Team) { r.trainer.Team = team }
+
 // Slice trains for about budget (measured with now), scoring the held-out clips at each epoch's
 // end. It returns nn.ErrDiverged if the network blows up; the run is then over.
 func (r *Run) Slice(budget time.Duration, now func() time.Time) error {

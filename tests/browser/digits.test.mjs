@@ -2,7 +2,7 @@
 // model file, train on MNIST in the page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { closeSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { drawOnPad, start, screenshotDir } from "./harness.mjs";
@@ -221,4 +221,32 @@ test("digits as people draw them, in styles MNIST lacks: the conv net reads them
   await page.locator(".draw-card").screenshot({ path: join(screenshotDir, "digits-inside.png") });
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
+});
+
+test("training on 1, 2 or 4 workers gives the same network, bit for bit", async () => {
+  const files = [];
+  for (const workers of [1, 2, 4]) {
+    const page = await digitsPage(`?trainLimit=1500&workers=${workers}`);
+    await page.selectOption("#tPreset", "fast");
+    await page.fill("#tEpochs", "1");
+    await page.click("#tStart");
+    if (workers > 1) {
+      await page.waitForFunction((n) => new RegExp(`examples/s on ${n} workers`).test(document.querySelector("#tStatus").textContent), workers, { timeout: 60000 });
+    }
+    await page.waitForFunction(() => document.body.dataset.training === "idle" && document.body.dataset.testError, null, { timeout: 120000 });
+    assert.equal(await page.getAttribute("body", "data-train-workers"), String(workers));
+    await page.waitForSelector("#readerSwitch:not([hidden])");
+    await page.click("#readerSwitch");
+    await page.waitForFunction(() => document.body.dataset.model === "trained");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    const file = join(tmpdir(), `somehow-workers-${workers}-${process.pid}.somehow`);
+    await download.saveAs(file);
+    files.push(readFileSync(file));
+    unlinkSync(file);
+    assert.deepEqual(page.consoleErrors, []);
+    await page.close();
+  }
+  assert.ok(files[0].length > 400000, `a 784-128-10 model file of ${files[0].length} bytes`);
+  assert.ok(files[1].equals(files[0]), "two workers trained another network than one");
+  assert.ok(files[2].equals(files[0]), "four workers trained another network than one");
 });

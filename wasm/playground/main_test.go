@@ -14,7 +14,7 @@ import (
 // call invokes somehowHandle as the worker does and returns the reply's JSON and its bytes.
 func call(t *testing.T, args ...any) (map[string]any, js.Value) {
 	t.Helper()
-	v := js.Global().Call("somehowHandle", args...)
+	v := await(js.Global().Call("somehowHandle", args...))
 	if v.Get("json").Type() != js.TypeString {
 		t.Fatalf("reply has no json string: %v", v)
 	}
@@ -23,6 +23,19 @@ func call(t *testing.T, args ...any) (map[string]any, js.Value) {
 		t.Fatalf("reply is not JSON: %v", err)
 	}
 	return out, v.Get("bytes")
+}
+
+// await waits for a JavaScript promise (the event loop runs meanwhile) and returns its value.
+func await(p js.Value) js.Value {
+	done := make(chan js.Value, 1)
+	var then js.Func
+	then = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		then.Release()
+		done <- args[0]
+		return nil
+	})
+	p.Call("then", then)
+	return <-done
 }
 
 func bytesOf(b []byte) js.Value {

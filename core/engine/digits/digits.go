@@ -33,6 +33,8 @@ type Handler struct {
 	teaching *teaching
 	// now is the clock used for training budgets (replaced in tests).
 	now func() time.Time
+	// team is the workers training and teaching share (core/nn/team.go).
+	team *nn.Team
 }
 
 // Limits on what a message may ask for.
@@ -46,8 +48,8 @@ const (
 )
 
 // New returns a handler with no models and no MNIST yet.
-func New() *Handler {
-	return &Handler{models: map[string]*nn.Model{}, now: time.Now}
+func New(team *nn.Team) *Handler {
+	return &Handler{models: map[string]*nn.Model{}, now: time.Now, team: team}
 }
 
 // Request is a digits message from the page. Fields a type does not use are ignored.
@@ -398,6 +400,7 @@ func (d *Handler) trainStart(req Request) (Progress, error) {
 	if err != nil {
 		return Progress{}, err
 	}
+	run.UseTeam(d.team)
 	d.run = run
 	return Progress{"progress", run.Progress()}, nil
 }
@@ -553,6 +556,7 @@ func (d *Handler) teach(req Request, images []byte) (Teaching, error) {
 	if err != nil {
 		return Teaching{}, err
 	}
+	lesson.UseTeam(d.team)
 	t := &teaching{base: m, lesson: lesson, before: m.TestError}
 	if t.before == 0 { // unknown: measured once the lesson is over, with the taught one
 		t.before = -1

@@ -95,7 +95,7 @@ func loadAsset(t *testing.T, d *Handler, name string) {
 }
 
 func TestShippedModelsReadDrawnDigits(t *testing.T) {
-	l := New()
+	l := New(&nn.Team{})
 	for _, model := range []string{"best", "paper"} {
 		loadAsset(t, l, model)
 		for want, strokes := range drawnDigits {
@@ -112,7 +112,7 @@ func TestShippedModelsReadDrawnDigits(t *testing.T) {
 }
 
 func TestBadModelFileKeepsTheCurrentModel(t *testing.T) {
-	l := New()
+	l := New(&nn.Team{})
 	loadAsset(t, l, "paper")
 	for _, bad := range [][]byte{[]byte("hello"), {}} {
 		out, _ := send(t, l, `{"type":"loadModel","name":"upload","use":true}`, map[string][]byte{"model": bad})
@@ -156,7 +156,7 @@ func loadMNIST(t *testing.T, d *Handler) {
 // Training in slices, as the page drives it: progress, an epoch report with the test error, and
 // the result becomes the model that reads drawings.
 func TestTrainingInSlices(t *testing.T) {
-	l := New()
+	l := New(&nn.Team{})
 	loadMNIST(t, l)
 	var p Progress
 	reply(t, l, `{"type":"trainStart","train":{"preset":"fast","epochs":2,"trainLimit":3000,"seed":1}}`, nil, &p)
@@ -211,7 +211,7 @@ func TestTrainingInSlices(t *testing.T) {
 // Download keeps every field of the model: the shipped conv net, exported and loaded again, is
 // the same Model (deskewing and recorded test error included) and reads a drawing the same way.
 func TestExportRoundTripsTheWholeModel(t *testing.T) {
-	l := New()
+	l := New(&nn.Team{})
 	loadAsset(t, l, "conv")
 	var ex Exported
 	out := reply(t, l, `{"type":"exportModel"}`, nil, &ex)
@@ -250,7 +250,7 @@ func mustRead(t *testing.T, path string) []byte {
 // an example; teach starts a lesson (MNIST replayed), teachSlice goes on a slice at a time, then
 // checks MNIST's test set, and the taught network becomes the model "yours".
 func TestTeachingAHandwritingInSlices(t *testing.T) {
-	l := New()
+	l := New(&nn.Team{})
 	loadAsset(t, l, "fast")
 	if m := do(t, l, `{"type":"teach","digits":[]}`); m["type"] != "error" || !strings.Contains(m["error"].(string), "MNIST is not loaded") {
 		t.Fatalf("teach before MNIST: %v", m)

@@ -28,10 +28,11 @@ type Handler struct {
 	examples []sound.Clip
 	lesson   *nn.Lesson // a teaching under way
 	now      func() time.Time
+	team     *nn.Team // the workers training shares (core/nn/team.go)
 }
 
 // New returns a handler with no model yet.
-func New() *Handler { return &Handler{now: time.Now} }
+func New(team *nn.Team) *Handler { return &Handler{now: time.Now, team: team} }
 
 // Request is a listening message from the page. Fields a type does not use are ignored.
 type Request struct {
@@ -169,6 +170,7 @@ func (h *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 		if err != nil {
 			return nil, nil, err
 		}
+		run.UseTeam(h.team)
 		h.run = run
 		return Progress{"progress", run.Progress()}, nil, nil
 	case "trainSlice", "trainStop":
@@ -214,6 +216,7 @@ func (h *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 		if err != nil {
 			return nil, nil, err
 		}
+		lesson.UseTeam(h.team)
 		h.lesson = lesson
 		return lesson.Report(), nil, nil
 	case "teachSlice":

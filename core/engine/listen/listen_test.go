@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"somehow/core/nn"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ import (
 )
 
 func TestHearAMicrophoneAndAFile(t *testing.T) {
-	h := New()
+	h := New(&nn.Team{})
 	if _, _, err := h.Handle("hear", []byte(`{}`), map[string][]byte{"pcm": make([]byte, 400)}); err == nil || !strings.Contains(err.Error(), "no model") {
 		t.Errorf("before a model: %v", err)
 	}
@@ -106,7 +107,7 @@ func smallBundle(t *testing.T) []byte {
 // Training in the page's worker, a slice at a time: the bundle decoded in slices, one speaker
 // left out, epochs scored on their clips, and the trained network then listens.
 func TestTrainInSlices(t *testing.T) {
-	h := New()
+	h := New(&nn.Team{})
 	reply, _, err := h.Handle("loadFSDD", []byte(`{"budgetMs":5}`), map[string][]byte{"fsdd": smallBundle(t)})
 	if err != nil {
 		t.Fatal(err)
