@@ -81,17 +81,26 @@ var activations = [...]activation{
 			return 0
 		},
 		forward: func(s, y []float32, _, _ int) {
+			// Eight at a time: in WebAssembly a loop's every turn costs about 6 ns (linalg.Add).
+			for len(s) >= 8 {
+				ss, ys := s[:8:8], y[:8:8]
+				ys[0], ys[1], ys[2], ys[3] = max(ss[0], 0), max(ss[1], 0), max(ss[2], 0), max(ss[3], 0)
+				ys[4], ys[5], ys[6], ys[7] = max(ss[4], 0), max(ss[5], 0), max(ss[6], 0), max(ss[7], 0)
+				s, y = s[8:], y[8:]
+			}
 			for i, v := range s {
 				y[i] = max(v, 0)
 			}
 		},
 		backward: func(s, _, dy, ds []float32, _, _ int) {
+			for len(s) >= 8 {
+				ss, dys, dss := s[:8:8], dy[:8:8], ds[:8:8]
+				dss[0], dss[1], dss[2], dss[3] = reluGrad(ss[0], dys[0]), reluGrad(ss[1], dys[1]), reluGrad(ss[2], dys[2]), reluGrad(ss[3], dys[3])
+				dss[4], dss[5], dss[6], dss[7] = reluGrad(ss[4], dys[4]), reluGrad(ss[5], dys[5]), reluGrad(ss[6], dys[6]), reluGrad(ss[7], dys[7])
+				s, dy, ds = s[8:], dy[8:], ds[8:]
+			}
 			for i, v := range s {
-				if v > 0 {
-					ds[i] = dy[i]
-				} else {
-					ds[i] = 0
-				}
+				ds[i] = reluGrad(v, dy[i])
 			}
 		}},
 	LeakyReLU: {name: "leakyrelu", lo: math.Inf(-1), hi: math.Inf(1), hidden: true, classes: false,
@@ -229,6 +238,14 @@ func (a Activation) Forward(s, y []float32, rows, cols int) {
 	for i, v := range s {
 		y[i] = value(v)
 	}
+}
+
+// reluGrad is ∂C/∂s of a ReLU neuron with sum s whose output has gradient dy.
+func reluGrad(s, dy float32) float32 {
+	if s > 0 {
+		return dy
+	}
+	return 0
 }
 
 // softmaxRow writes e**s_i / Σ e**s_j into y, shifting by the largest s so no term overflows.

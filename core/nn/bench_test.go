@@ -17,13 +17,21 @@ func BenchmarkTrainMNIST(b *testing.B) {
 	}
 	set := all.Subset(6400)
 	for _, name := range []string{"paper", "fast"} {
-		for _, workers := range []int{1, 2} {
-			b.Run(fmt.Sprintf("%s/workers=%d", name, workers), func(b *testing.B) {
+		for _, workers := range []int{1, 2, 0} {
+			// workers=0: one worker sharding its batches as the page does (core/nn/team.go).
+			label := fmt.Sprintf("workers=%d", workers)
+			if workers == 0 {
+				label = "sharded"
+			}
+			b.Run(name+"/"+label, func(b *testing.B) {
 				p, _ := mnist.LookupPreset(name)
 				net, _ := nn.New(p.Arch, p.Init, 1)
-				net.Workers = workers
+				net.Workers = max(workers, 1)
 				opt := p.Optimizer
 				tr, _ := nn.NewTrainer(net, &opt, p.BatchSize, 1)
+				if workers == 0 {
+					tr.Team = &nn.Team{}
+				}
 				for b.Loop() {
 					if _, err := tr.Epoch(set, nil); err != nil {
 						b.Fatal(err)

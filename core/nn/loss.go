@@ -115,11 +115,12 @@ func (l Loss) fused(out Activation) bool {
 	return l == CrossEntropy && (out == Softmax || out == Sigmoid)
 }
 
-// outputGradient writes ∂C/∂y for a batch into dy (or ∂C/∂s when fused).
-func (l Loss) outputGradient(out Activation, y, t, dy []float32, rows, cols int) {
+// outputGradient writes ∂C/∂y for rows rows into dy (or ∂C/∂s when fused), where C is the mean
+// over meanOver rows (rows itself, or a whole batch of which these are a shard).
+func (l Loss) outputGradient(out Activation, y, t, dy []float32, rows, meanOver, cols int) {
 	n := rows * cols
 	y, t, dy = y[:n], t[:n], dy[:n]
-	scale := float32(1) / float32(rows)
+	scale := float32(1) / float32(meanOver)
 	if !l.fused(out) {
 		scale /= float32(cols) // MSE: d/dy of 1/(2n)(y-t)² is (y-t)/n
 	}

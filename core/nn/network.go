@@ -313,6 +313,10 @@ type Network struct {
 	rows        int         // rows of the last Forward
 	outGrad     []float32   // scratch for ∂C/∂y passed between layers
 	treeScratch [][]float32 // a level each of ShardGradient's tree
+	grads       []float32   // every Param's Grad, end to end (they are windows of it)
+	// meanOver, when not 0, is the batch whose mean loss Backward differentiates, when the rows
+	// of the last Forward are one shard of it: the gradient is then that shard's share.
+	meanOver int
 }
 
 // New builds a network with weights drawn by init from the given seed. The same architecture,
@@ -356,7 +360,28 @@ func newNetwork(arch Architecture) *Network {
 		net.Layers = append(net.Layers, newDense(in, spec.Units, spec.Activation))
 		in = spec.Units
 	}
+	net.grads = make([]float32, net.ParameterCount())
+	net.gradsAt(net.grads)
 	return net
+}
+
+// gradsAt makes every Param's Grad a window of g (ParameterCount long, in Params order), so a
+// backward pass writes its gradient there.
+func (n *Network) gradsAt(g []float32) {
+	off := 0
+	next := func(size int) []float32 {
+		w := g[off : off+size : off+size]
+		off += size
+		return w
+	}
+	for _, f := range n.Features {
+		if c, ok := f.(*Conv); ok {
+			c.WeightGrads, c.BiasGrads = next(len(c.Weights)), next(len(c.Biases))
+		}
+	}
+	for _, d := range n.Layers {
+		d.WeightGrads, d.BiasGrads = next(len(d.Weights)), next(len(d.Biases))
+	}
 }
 
 func newDense(inputs, units int, a Activation) *Dense {
@@ -419,9 +444,14 @@ func (n *Network) Forward(x []float32, rows int) []float32 {
 		d.sums, d.outputs, d.sumGrads = d.sums[:need], d.outputs[:need], d.sumGrads[:need]
 		d.inputs = x[:rows*d.Inputs]
 		for r := 0; r < rows; r++ {
-			// A loop, not copy: for the playground's few-neuron layers a runtime call per row
-			// costs more than the copy, above all in WebAssembly.
+			// A loop for the playground's few-neuron layers, where a runtime call per row costs
+			// more than the copy, above all in WebAssembly; copy for wide ones, where a loop's
+			// every turn costs more.
 			row := d.sums[r*d.Units : (r+1)*d.Units : (r+1)*d.Units]
+			if d.Units >= 32 {
+				copy(row, d.Biases)
+				continue
+			}
 			for j, b := range d.Biases[:len(row)] {
 				row[j] = b
 			}
@@ -447,11 +477,15 @@ func (n *Network) Backward(t []float32) {
 	rows := n.rows
 	last := n.Layers[len(n.Layers)-1]
 	loss := n.Arch.Loss
+	meanOver := rows
+	if n.meanOver != 0 {
+		meanOver = n.meanOver
+	}
 	if loss.fused(last.Activation) {
-		loss.outputGradient(last.Activation, last.outputs, t, last.sumGrads, rows, last.Units)
+		loss.outputGradient(last.Activation, last.outputs, t, last.sumGrads, rows, meanOver, last.Units)
 	} else {
 		dy := n.scratch(rows * last.Units)
-		loss.outputGradient(last.Activation, last.outputs, t, dy, rows, last.Units)
+		loss.outputGradient(last.Activation, last.outputs, t, dy, rows, meanOver, last.Units)
 		last.Activation.Backward(last.sums, last.outputs, dy, last.sumGrads, rows, last.Units)
 	}
 	for li := len(n.Layers) - 1; li >= 0; li-- {

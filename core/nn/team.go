@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"unsafe"
+
+	"somehow/core/linalg"
 )
 
 // Training with a team: in the browser a worker cannot share its memory with another, so
@@ -105,7 +107,9 @@ func (n *Network) WeightsInto(w []float32) {
 // batch's mean loss. Summed over the whole tree this is the batch's gradient and loss.
 func (n *Network) ShardGradient(x, t []float32, batch, first, count int, grad []float32) float64 {
 	base, _ := ShardRows(batch, first, count)
-	return n.subtree(x, t, batch, base, first, count, grad, 0)
+	loss := n.subtree(x, t, batch, base, first, count, grad, 0)
+	n.gradsAt(n.grads)
+	return loss
 }
 
 func (n *Network) subtree(x, t []float32, batch, base, first, count int, grad []float32, level int) float64 {
@@ -119,7 +123,7 @@ func (n *Network) subtree(x, t []float32, batch, base, first, count int, grad []
 	}
 	n.treeScratch[level] = grow(n.treeScratch[level], len(grad))
 	right := n.subtree(x, t, batch, base, first+half, half, n.treeScratch[level], level+1)
-	addInto(grad, n.treeScratch[level])
+	linalg.Add(n.treeScratch[level], grad)
 	return left + right
 }
 
@@ -135,16 +139,10 @@ func (n *Network) leaf(x, t []float32, batch, base, shard int, grad []float32) f
 	ts := t[(lo-base)*out : (hi-base)*out]
 	n.Forward(x[(lo-base)*in:(hi-base)*in], rows)
 	loss := n.Loss(ts)
+	n.gradsAt(grad) // the backward pass writes straight into grad, already scaled
+	n.meanOver = batch
 	n.Backward(ts)
-	scale := float32(rows) / float32(batch)
-	off := 0
-	for _, p := range n.Params() {
-		dst := grad[off : off+len(p.Grad)]
-		for i, g := range p.Grad {
-			dst[i] = g * scale
-		}
-		off += len(p.Grad)
-	}
+	n.meanOver = 0
 	return loss * float64(rows) / float64(batch)
 }
 
@@ -154,7 +152,7 @@ func sumTree(parts [][]float32, losses []float64) float64 {
 	parts = append([][]float32(nil), parts...) // the caller's buffers keep their places
 	for len(parts) > 1 {
 		for i := 0; i < len(parts); i += 2 {
-			addInto(parts[i], parts[i+1])
+			linalg.Add(parts[i+1], parts[i])
 			losses[i] += losses[i+1]
 		}
 		for i := 0; i < len(parts)/2; i++ {
@@ -163,13 +161,6 @@ func sumTree(parts [][]float32, losses []float64) float64 {
 		parts, losses = parts[:len(parts)/2], losses[:len(losses)/2]
 	}
 	return losses[0]
-}
-
-func addInto(dst, src []float32) {
-	src = src[:len(dst)]
-	for i := range dst {
-		dst[i] += src[i]
-	}
 }
 
 // teamGradient computes the gradient of the batch in tr.x, tr.t (rows rows) with tr.Team and
@@ -187,7 +178,8 @@ func (tr *Trainer) teamGradient(rows int) (float64, error) {
 	for len(tr.parts) < workers {
 		tr.parts = append(tr.parts, nil)
 	}
-	for i := range workers {
+	tr.parts[0] = net.grads // the sum lands where the optimiser reads it
+	for i := 1; i < workers; i++ {
 		tr.parts[i] = grow(tr.parts[i], size)
 	}
 	losses := make([]float64, workers)
@@ -217,12 +209,7 @@ func (tr *Trainer) teamGradient(rows int) (float64, error) {
 	if failed != nil {
 		return 0, failed
 	}
-	loss := sumTree(tr.parts[:workers], losses)
-	off := 0
-	for _, p := range net.Params() {
-		off += copy(p.Grad, tr.parts[0][off:])
-	}
-	return loss, nil
+	return sumTree(tr.parts[:workers], losses), nil
 }
 
 // FloatsFromBytes reads little-endian float32s: without copying where b is aligned, as the
