@@ -11,7 +11,6 @@ import { start as startHandwriting } from "./handwriting.js";
 const MAX_UPLOAD_BYTES = 65 * 2 ** 20;
 
 let worker;
-let teamSize = 1; // workers sharing the training (rpc.js trainingWorkers)
 let notice = () => {};
 let presets = {};
 let architectures = {}; // preset name → its architecture as the CLI writes it
@@ -308,7 +307,7 @@ function showProgress(p) {
   } else if (p.finished) {
     text = `Done: ${p.epochs} epoch${p.epochs === 1 ? "" : "s"}, test error ${last.testError.toFixed(2)}%.`;
   } else {
-    const on = teamSize > 1 ? ` on ${teamSize} workers` : "";
+    const on = p.teamSize > 1 ? ` on ${p.teamSize} workers` : "";
     const rate = p.examplesPerSecond ? ` · ${Math.round(p.examplesPerSecond).toLocaleString("en")} examples/s${on}` : "";
     const left = !p.secondsLeft ? "" : p.secondsLeft < 1 ? " · less than a second left" : ` · about ${formatSeconds(p.secondsLeft)} left`;
     const phase = p.scoring ? `Epoch ${p.epoch + 1}: testing on 10 000 images…` : `Epoch ${p.epoch + 1} of ${p.epochs}: ${p.done.toLocaleString("en")} / ${p.total.toLocaleString("en")}`;
@@ -323,7 +322,9 @@ function showProgress(p) {
   history = p.history;
   drawTrainChart();
   document.body.dataset.trainEpoch = p.epoch;
-  document.body.dataset.trainWorkers = teamSize;
+  // For the benchmark: the team's size, and a batch's cost of going parallel.
+  Object.assign(document.body.dataset, { trainWorkers: p.workers, teamSize: p.teamSize });
+  if (p.exchangeMs) Object.assign(document.body.dataset, { exchangeMs: p.exchangeMs, computeMs: p.computeMs });
   document.body.dataset.workerMemoryMb = Math.round(p.memoryBytes / 1e6);
   if (p.history.length) document.body.dataset.testError = p.history[p.history.length - 1].testError;
 }
@@ -365,7 +366,7 @@ async function ensureMNIST(status = $("#tStatus")) {
 async function startTraining() {
   setTrainingButtons("running");
   if (!(await ensureMNIST())) { setTrainingButtons("idle"); return; }
-  teamSize = await worker.team();
+  await worker.team();
   const r = await ask({ type: "trainStart", train: trainSpec() });
   if (r.type !== "progress") { setTrainingButtons("idle"); return; }
   $("#afterTraining").hidden = true;

@@ -3,15 +3,16 @@
 // own worker with connect().
 "use strict";
 
-// trainingWorkers is how many workers share a training (core/nn/team.go): one a core, keeping a
-// core for the page, at most four, and a power of two (the batch's fixed tree of four shards
-// splits into 1, 2 or 4 whole parts); ?workers=N in the address chooses (1, 2 or 4). The result
-// is the same bits whatever the count.
+// trainingWorkers is how many workers may share a training (core/nn/team.go): one a core,
+// keeping a core for the page, at most four, and a power of two (the batch's fixed tree of four
+// shards splits into 1, 2 or 4 whole parts). The trainer uses as many of them as it finds pay.
+// ?workers=N in the address (1, 2 or 4) pins the count: every batch uses N (tests, benchmarks).
+// The result is the same bits whatever the count.
 export function trainingWorkers() {
   const asked = Number(new URLSearchParams(location.search).get("workers"));
-  if ([1, 2, 4].includes(asked)) return asked;
+  if ([1, 2, 4].includes(asked)) return { workers: asked, pinned: true };
   const spare = Math.min(4, (navigator.hardwareConcurrency || 1) - 1);
-  return spare >= 4 ? 4 : spare >= 2 ? 2 : 1;
+  return { workers: spare >= 4 ? 4 : spare >= 2 ? 2 : 1, pinned: false };
 }
 
 // connect starts a worker for the page called name ("lab", "digits", "lessons"), hands it the
@@ -43,7 +44,8 @@ export function connect(name, module, { notice = () => {}, worker = new Worker("
   function team() {
     teamReady ||= (async () => {
       const ports = [];
-      for (let i = 1; i < trainingWorkers(); i++) {
+      const { workers, pinned } = trainingWorkers();
+      for (let i = 1; i < workers; i++) {
         const helper = new Worker("worker.js");
         helper.onerror = (e) => notice("A training worker failed to load: " + (e.message || "unknown error"), true);
         helper.onmessage = (e) => { if (e.data.type === "error") notice(e.data.error, true); };
@@ -52,7 +54,7 @@ export function connect(name, module, { notice = () => {}, worker = new Worker("
         helper.postMessage({ type: "port", port: channel.port2 }, [channel.port2]);
         ports.push(channel.port1);
       }
-      const r = await ask({ type: "helpers", ports }, { transfer: ports });
+      const r = await ask({ type: "helpers", ports, pinned }, { transfer: ports });
       return r.type === "team" ? r.workers : 1;
     })();
     return teamReady;

@@ -37,7 +37,7 @@ let queue = Promise.resolve();
 function handle(msg, port = self) {
   if (msg && msg.type === "helpers") {
     queue = queue.then(() => {
-      const reply = self.somehowTeam(msg.ports || []);
+      const reply = self.somehowTeam(msg.ports || [], !!msg.pinned);
       postMessage({ ...reply, id: msg.id });
     });
     return;

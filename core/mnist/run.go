@@ -78,7 +78,12 @@ func NewRun(p Preset, seed uint64, train, test *data.Images) (*Run, error) {
 }
 
 // UseTeam has the run's batches computed by team (nil: alone, unsharded), as the page does.
-func (r *Run) UseTeam(team *nn.Team) { r.trainer.Team = team }
+func (r *Run) UseTeam(team *nn.Team) {
+	if team != nil {
+		team.Exchanged, team.Computed, team.Batches = 0, 0, 0 // this run's own
+	}
+	r.trainer.Team = team
+}
 
 // Model is the network trained so far, with the input options it needs.
 func (r *Run) Model(name string) *nn.Model {
@@ -233,6 +238,13 @@ type Progress struct {
 	Diverged          bool          `json:"diverged"`
 	// EpochsDone counts the epochs trained, including the fraction of an unfinished one.
 	EpochsDone float64 `json:"epochsDone"`
+	// Workers is how many workers share each batch (a team's; 1 natively); with helpers,
+	// ExchangeMs and ComputeMs are a batch's mean milliseconds spent sending to and waiting for
+	// them, and computing the leader's own shards.
+	Workers    int     `json:"workers"`
+	TeamSize   int     `json:"teamSize"` // of Workers, how many the batches use now
+	ExchangeMs float64 `json:"exchangeMs,omitempty"`
+	ComputeMs  float64 `json:"computeMs,omitempty"`
 }
 
 // Progress reports where the run stands.
@@ -243,6 +255,14 @@ func (r *Run) Progress() Progress {
 		Finished: r.Over(), Stopped: r.stopped, Diverged: r.diverged}
 	if p.History == nil {
 		p.History = []EpochReport{}
+	}
+	p.Workers, p.TeamSize = 1, r.trainer.TeamSize()
+	if team := r.trainer.Team; team != nil {
+		p.Workers = team.Workers()
+		if team.Batches > 0 && len(team.Helpers) > 0 {
+			p.ExchangeMs = float64(team.Exchanged.Microseconds()) / 1000 / float64(team.Batches)
+			p.ComputeMs = float64(team.Computed.Microseconds()) / 1000 / float64(team.Batches)
+		}
 	}
 	switch pos := r.trainer.Position(); {
 	case r.trainer.Epochs > r.epoch: // the epoch is trained; its scoring is under way

@@ -3,6 +3,7 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"time"
 	"unsafe"
 
 	"somehow/core/linalg"
@@ -45,6 +46,14 @@ type Helper interface {
 // Team is the workers a trainer computes with: itself and Helpers (none, one or three).
 type Team struct {
 	Helpers []Helper
+	// Pinned has every batch use the whole team, rather than the size found fastest (for tests
+	// and benchmarks that measure a given size).
+	Pinned bool
+	// Exchanged is the time batches spent handing jobs to helpers and waiting for their answers
+	// after the leader's own shards were done (the cost of going parallel), over Batches
+	// batches; Computed is the time the leader's own shards took.
+	Exchanged, Computed time.Duration
+	Batches             int
 }
 
 // Workers is how many workers share each batch.
@@ -163,6 +172,69 @@ func sumTree(parts [][]float32, losses []float64) float64 {
 	return losses[0]
 }
 
+// Helpers pay only where a batch's work outweighs moving its numbers: in a browser, sending
+// 784-128-10's weights and rows to a helper and its gradient back costs about 4 ms, more than
+// the helper saves on a batch of 64 (2.4 ms), while the conv net's batches (80 ms) gain 30%. So
+// a trainer tries each team size it may use (the whole team, then half, down to itself alone)
+// for a few batches, and keeps the fastest. Which size computes a batch never changes its bits.
+const (
+	trialWarmup  = 1 // batches at a size before its timing starts
+	trialBatches = 4 // batches timed at each size
+)
+
+// teamTrial is a trainer's search for its fastest team size.
+type teamTrial struct {
+	size    int // the size being tried, or chosen once done
+	batches int // batches at this size so far
+	spent   time.Duration
+	best    int
+	bestPer time.Duration
+	done    bool
+}
+
+// next returns the team size for the coming batch.
+func (t *teamTrial) next(workers int, pinned bool) int {
+	if pinned {
+		return workers
+	}
+	if t.size == 0 || t.size > workers {
+		t.size = workers
+	}
+	return t.size
+}
+
+// record notes how long a batch at the current size took and moves the search on.
+func (t *teamTrial) record(took time.Duration) {
+	if t.done {
+		return
+	}
+	t.batches++
+	if t.batches <= trialWarmup {
+		return
+	}
+	t.spent += took
+	if t.batches < trialWarmup+trialBatches {
+		return
+	}
+	per := t.spent / trialBatches
+	if t.best == 0 || per < t.bestPer {
+		t.best, t.bestPer = t.size, per
+	}
+	if t.size == 1 {
+		t.size, t.done = t.best, true
+		return
+	}
+	t.size, t.batches, t.spent = t.size/2, 0, 0
+}
+
+// TeamSize is how many workers the trainer's batches use now (1 without a team).
+func (tr *Trainer) TeamSize() int {
+	if tr.Team == nil {
+		return 1
+	}
+	return tr.trial.next(tr.Team.Workers(), tr.Team.Pinned)
+}
+
 // teamGradient computes the gradient of the batch in tr.x, tr.t (rows rows) with tr.Team and
 // leaves it in the network's Params' Grad, returning the batch's loss.
 func (tr *Trainer) teamGradient(rows int) (float64, error) {
@@ -170,9 +242,11 @@ func (tr *Trainer) teamGradient(rows int) (float64, error) {
 	if err := team.Validate(); err != nil {
 		return 0, err
 	}
+	began := time.Now()
 	net := tr.Net
 	size := net.ParameterCount()
-	workers := team.Workers()
+	workers := tr.TeamSize()
+	helpers := team.Helpers[:workers-1]
 	per := Shards / workers
 	in, out := net.Arch.Inputs, net.Arch.Outputs()
 	for len(tr.parts) < workers {
@@ -183,10 +257,11 @@ func (tr *Trainer) teamGradient(rows int) (float64, error) {
 		tr.parts[i] = grow(tr.parts[i], size)
 	}
 	losses := make([]float64, workers)
-	if len(team.Helpers) > 0 {
+	start := time.Now()
+	if len(helpers) > 0 {
 		tr.weights = grow(tr.weights, size)
 		net.WeightsInto(tr.weights)
-		for h, helper := range team.Helpers {
+		for h, helper := range helpers {
 			first := (h + 1) * per
 			lo, hi := ShardRows(rows, first, per)
 			job := &ShardJob{Arch: net.Arch, Weights: tr.weights, Batch: rows, First: first, Count: per,
@@ -197,9 +272,11 @@ func (tr *Trainer) teamGradient(rows int) (float64, error) {
 		}
 	}
 	_, hi := ShardRows(rows, 0, per)
+	sent := time.Now()
 	losses[0] = net.ShardGradient(tr.x[:hi*in], tr.t[:hi*out], rows, 0, per, tr.parts[0])
+	computed := time.Now()
 	var failed error
-	for h, helper := range team.Helpers {
+	for h, helper := range helpers {
 		loss, err := helper.Receive(tr.parts[h+1])
 		if err != nil && failed == nil { // every answer is still awaited, so none arrives late
 			failed = fmt.Errorf("a training worker failed: %w", err)
@@ -209,6 +286,12 @@ func (tr *Trainer) teamGradient(rows int) (float64, error) {
 	if failed != nil {
 		return 0, failed
 	}
+	if len(helpers) > 0 {
+		team.Exchanged += sent.Sub(start) + time.Since(computed)
+		team.Computed += computed.Sub(sent)
+		team.Batches++
+	}
+	tr.trial.record(time.Since(began))
 	return sumTree(tr.parts[:workers], losses), nil
 }
 

@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"somehow/core/data"
@@ -60,7 +61,7 @@ func (h *goroutineHelper) Receive(grad []float32) (float64, error) {
 }
 
 func team(workers int) *nn.Team {
-	t := &nn.Team{}
+	t := &nn.Team{Pinned: true}
 	for range workers - 1 {
 		t.Helpers = append(t.Helpers, newGoroutineHelper())
 	}
@@ -123,8 +124,11 @@ func TestTeamSameBitsForAnyWorkerCount(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			steps := 40
 			one, oneLoss := trainWithTeam(t, c.sizes, c.output, c.loss, c.batch, steps, c.samples, team(1))
-			for _, workers := range []int{2, 4} {
-				w, l := trainWithTeam(t, c.sizes, c.output, c.loss, c.batch, steps, c.samples, team(workers))
+			adaptive := team(4)
+			adaptive.Pinned = false // tries 4, 2 and 1 workers, then keeps one
+			for _, tm := range []*nn.Team{team(2), team(4), adaptive} {
+				workers := tm.Workers()
+				w, l := trainWithTeam(t, c.sizes, c.output, c.loss, c.batch, steps, c.samples, tm)
 				for i := range w {
 					if math.Float32bits(w[i]) != math.Float32bits(one[i]) {
 						t.Fatalf("%d workers: weight %d is %v, one worker's is %v", workers, i, w[i], one[i])
@@ -186,6 +190,36 @@ func TestShardGradientIsTheBatchGradient(t *testing.T) {
 	for i := range want {
 		if d := math.Abs(float64(got[i] - want[i])); d > 1e-6+1e-5*math.Abs(float64(want[i])) {
 			t.Fatalf("gradient %d: %v, the whole batch's %v", i, got[i], want[i])
+		}
+	}
+}
+
+// Unpinned, a trainer tries the whole team, half of it and itself alone, then keeps one size.
+func TestTeamTriesEachSizeThenKeepsOne(t *testing.T) {
+	spiral, err := data.Generate("spiral", 300, 3, 0.05, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arch, _ := nn.ParseArchitecture("2-8-3", nn.ReLU, nn.Softmax, nn.CrossEntropy)
+	net, _ := nn.New(arch, nn.Init{Kind: nn.He}, 1)
+	opt := nn.Optimizer{Kind: nn.SGD, LearningRate: 0.1}
+	tr, _ := nn.NewTrainer(net, &opt, 32, 1)
+	tr.Team = team(4)
+	tr.Team.Pinned = false
+	var sizes []int
+	for range 40 {
+		sizes = append(sizes, tr.TeamSize())
+		if _, err := tr.Step(spiral); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []int{4, 4, 4, 4, 4, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1}
+	if got := sizes[:len(want)]; !slices.Equal(got, want) {
+		t.Fatalf("sizes tried %v, want %v", got, want)
+	}
+	for _, s := range sizes[len(want):] {
+		if s != sizes[len(want)] {
+			t.Fatalf("the size changed after the trial: %v", sizes)
 		}
 	}
 }

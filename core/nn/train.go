@@ -71,6 +71,7 @@ type Trainer struct {
 
 	parts   [][]float32 // a team's gradients, one a worker
 	weights []float32   // the weights sent to a team's helpers
+	trial   teamTrial   // the search for the fastest team size
 
 	rng   *rand.Rand
 	order []int // this epoch's shuffled example order

@@ -4,7 +4,9 @@
 // thousand images and scaled to 60 000: ConvNetJS takes many minutes an epoch).
 // Run: make bench-browser (installs TF.js and ConvNetJS into tests/bench/node_modules first);
 // BENCH=mlp or BENCH=conv runs only that half, RUNS=3 repeats it all and gives each ratio's spread;
-// BENCH=exchange only measures what moving gradients between workers costs (exchange.js).
+// BENCH=exchange only measures what moving gradients between workers costs (exchange.js);
+// BENCH=workers times Somehow alone on 1, 2 and 4 workers (?workers=N) and on the count the
+// page chooses from navigator.hardwareConcurrency, with the time a batch spends exchanging.
 // TF.js runs twice: as fast as it goes here (its threaded SIMD build, the page cross-origin
 // isolated) and on one thread.
 import { createServer } from "node:http";
@@ -40,8 +42,11 @@ function tfjsServer() {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-async function somehowEpoch(env, preset, trainLimit = 0) {
-  const page = await env.page((trainLimit ? `?trainLimit=${trainLimit}` : "") + "#digits");
+async function somehowEpoch(env, preset, trainLimit = 0, workers = 0) {
+  const query = new URLSearchParams();
+  if (trainLimit) query.set("trainLimit", trainLimit);
+  if (workers) query.set("workers", workers);
+  const page = await env.page((query.size ? "?" + query : "") + "#digits");
   await page.waitForSelector("body[data-digits-ready=true]", { timeout: 60000 });
   await page.selectOption("#tPreset", preset);
   await page.fill("#tEpochs", "1");
@@ -55,8 +60,10 @@ async function somehowEpoch(env, preset, trainLimit = 0) {
   await page.waitForFunction(() => document.body.dataset.testError, null, { timeout: 600000 });
   const testError = Number(await page.getAttribute("body", "data-test-error"));
   const memoryMB = Number(await page.getAttribute("body", "data-worker-memory-mb"));
+  const team = await page.evaluate(() => ({ workers: Number(document.body.dataset.trainWorkers), used: Number(document.body.dataset.teamSize), hardwareConcurrency: navigator.hardwareConcurrency,
+    exchange_ms_a_batch: Number(document.body.dataset.exchangeMs || 0), own_shards_ms_a_batch: Number(document.body.dataset.computeMs || 0) }));
   await page.close();
-  return { preset, seconds_per_epoch: 60000 / rate, wall_seconds_from_first_progress: wall, examples_per_second: rate, test_error_after_1_epoch: testError, worker_wasm_memory_mb: memoryMB };
+  return { preset, ...team, seconds_per_epoch: 60000 / rate, wall_seconds_from_first_progress: wall, examples_per_second: rate, test_error_after_1_epoch: testError, worker_wasm_memory_mb: memoryMB };
 }
 
 const env = await start();
@@ -75,7 +82,22 @@ try {
     return r;
   };
   const ratio = (name, v) => { (ratioRuns[name] ||= []).push(v); console.log(`${name}: ${v.toFixed(2)}x the time`); };
-  for (let run = 1; run <= runs && only !== "exchange"; run++) {
+  if (only === "workers") {
+    // How the speed scales with the team: the same training on 1, 2 and 4 workers, and on the
+    // count the page picks here itself (0).
+    for (let run = 1; run <= runs; run++) {
+      for (const [preset, limit] of [["fast", 0], ["convnetjs", 3000]]) {
+        const byCount = {};
+        for (const workers of [1, 2, 4, 0]) {
+          const r = await somehowEpoch(env, preset, limit, workers);
+          console.log(JSON.stringify({ run, asked: workers || "the page's choice", ...r }));
+          byCount[workers] = r.seconds_per_epoch;
+        }
+        for (const w of [2, 4]) ratio(`${preset}: ${w} workers / 1 worker, time an epoch`, byCount[w] / byCount[1]);
+      }
+    }
+  }
+  for (let run = 1; run <= runs && only !== "exchange" && only !== "workers"; run++) {
     const results = [];
     if (only !== "conv") {
       const mlp = [];

@@ -18,8 +18,9 @@ import (
 // page trains (the conv preset's, on a slow phone) takes well under a second.
 const helperTimeout = 30 * time.Second
 
-// registerTeam installs somehowTeam(ports): the helpers behind ports (MessagePorts, each linked
-// to a helper worker) become r's team, replacing any before. It returns how many workers train.
+// registerTeam installs somehowTeam(ports, pinned): the helpers behind ports (MessagePorts, each
+// linked to a helper worker) become r's team, replacing any before; pinned has every batch use
+// them all (nn.Team.Pinned). It returns how many workers train.
 func registerTeam(r *engine.Router) {
 	js.Global().Set("somehowTeam", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		for _, h := range r.Team.Helpers {
@@ -31,6 +32,7 @@ func registerTeam(r *engine.Router) {
 				team.Helpers = append(team.Helpers, newPortHelper(args[0].Index(i)))
 			}
 		}
+		team.Pinned = len(args) > 1 && args[1].Truthy()
 		if err := team.Validate(); err != nil {
 			return map[string]any{"type": "error", "error": err.Error()}
 		}

@@ -69,7 +69,7 @@ func TestTeamThroughPorts(t *testing.T) {
 		serveHelper.Invoke(ch.Get("port2"))
 		ports = append(ports, ch.Get("port1"))
 	}
-	if reply := js.Global().Call("somehowTeam", js.ValueOf(ports)); reply.Get("workers").Int() != 4 {
+	if reply := js.Global().Call("somehowTeam", js.ValueOf(ports), true); reply.Get("workers").Int() != 4 {
 		t.Fatalf("a team of three helpers: %v", reply.Get("workers"))
 	}
 	four := trainSpiral(t, r.Team)
@@ -85,7 +85,7 @@ func TestTeamThroughPorts(t *testing.T) {
 	// A helper whose port answers with an error.
 	ch := channel.New()
 	js.Global().Get("Function").New("port", `port.onmessage = () => port.postMessage({type: "error", error: "the helper ran out of memory"})`).Invoke(ch.Get("port2"))
-	js.Global().Call("somehowTeam", js.ValueOf([]any{ch.Get("port1")}))
+	js.Global().Call("somehowTeam", js.ValueOf([]any{ch.Get("port1")}), true)
 	net, _ := nn.New(nn.Architecture{Inputs: 2, Layers: []nn.LayerSpec{{Units: 3, Activation: nn.Softmax}}, Loss: nn.CrossEntropy}, nn.Init{Kind: nn.Xavier}, 1)
 	opt := nn.Optimizer{Kind: nn.SGD, LearningRate: 0.1}
 	tr, _ := nn.NewTrainer(net, &opt, 8, 1)
