@@ -28,8 +28,29 @@ const minParallelWork = 1 << 15
 // Axpy adds a*x to y element by element: y[i] += a*x[i] for i < len(x). len(y) must be >= len(x).
 func Axpy(a float32, x, y []float32) {
 	y = y[:len(x)]
-	// Eight at a time on re-sliced windows: the compiler proves every index in range and the
-	// loop runs about 3x faster than the plain one (BenchmarkFirstLayer).
+	// Sixteen, then eight at a time on re-sliced windows: the compiler proves every index in
+	// range and the loop runs about 3x faster than the plain one (BenchmarkFirstLayer); sixteen
+	// is 10% faster again in WebAssembly.
+	for len(x) >= 16 {
+		xs, ys := (*[16]float32)(x[:16]), (*[16]float32)(y[:16])
+		ys[0] += float32(a * xs[0])
+		ys[1] += float32(a * xs[1])
+		ys[2] += float32(a * xs[2])
+		ys[3] += float32(a * xs[3])
+		ys[4] += float32(a * xs[4])
+		ys[5] += float32(a * xs[5])
+		ys[6] += float32(a * xs[6])
+		ys[7] += float32(a * xs[7])
+		ys[8] += float32(a * xs[8])
+		ys[9] += float32(a * xs[9])
+		ys[10] += float32(a * xs[10])
+		ys[11] += float32(a * xs[11])
+		ys[12] += float32(a * xs[12])
+		ys[13] += float32(a * xs[13])
+		ys[14] += float32(a * xs[14])
+		ys[15] += float32(a * xs[15])
+		x, y = x[16:], y[16:]
+	}
 	for len(x) >= 8 {
 		xs, ys := x[:8:8], y[:8:8]
 		ys[0] += float32(a * xs[0])
@@ -45,6 +66,30 @@ func Axpy(a float32, x, y []float32) {
 	for i, v := range x {
 		y[i] += float32(a * v)
 	}
+}
+
+// nonzeroIndices appends to idx the indices of x's entries that are not zero, in order, testing
+// eight at a time: MNIST's rows are mostly runs of zeros, and in WebAssembly a loop's every turn
+// costs more than the test (scanning a 784-pixel row one entry at a time took 4.7 µs).
+func nonzeroIndices(x []float32, idx []int32) []int32 {
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		w := (*[8]float32)(x[i : i+8])
+		if w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0 && w[7] == 0 {
+			continue
+		}
+		for j, v := range w {
+			if v != 0 {
+				idx = append(idx, int32(i+j))
+			}
+		}
+	}
+	for ; i < len(x); i++ {
+		if x[i] != 0 {
+			idx = append(idx, int32(i))
+		}
+	}
+	return idx
 }
 
 // Add computes y += x, eight at a time like Axpy: in WebAssembly the plain loop took 6 ns an
@@ -98,6 +143,10 @@ func MulAdd(c, a, b []float32, m, k, n int, workers int) {
 	_ = b[:k*n]
 	_ = c[:m*n]
 	parallelRows(m, m*k*n, workers, func(lo, hi int) {
+		var idx []int32
+		if n >= smallRow && n != 16 {
+			idx = make([]int32, 0, k)
+		}
 		for r := lo; r < hi; r++ {
 			crow := c[r*n : r*n+n : r*n+n]
 			arow := a[r*k : r*k+k : r*k+k]
@@ -106,10 +155,10 @@ func MulAdd(c, a, b []float32, m, k, n int, workers int) {
 				continue
 			}
 			if n >= smallRow {
-				for p, av := range arow {
-					if av != 0 {
-						Axpy(av, b[p*n:p*n+n:p*n+n], crow)
-					}
+				idx = nonzeroIndices(arow, idx[:0])
+				for _, q := range idx {
+					p := int(q)
+					Axpy(arow[p], b[p*n:p*n+n:p*n+n], crow)
 				}
 				continue
 			}
@@ -205,15 +254,14 @@ func MulTransAAdd(c, a, b []float32, m, k, n int, workers int) {
 	_ = b[:m*n]
 	_ = c[:k*n]
 	parallelRows(k, m*k*n, workers, func(lo, hi int) {
+		idx := make([]int32, 0, hi-lo)
 		for r := 0; r < m; r++ {
-			arow := a[r*k : r*k+k : r*k+k]
+			arow := a[r*k+lo : r*k+hi : r*k+hi]
 			brow := b[r*n : r*n+n : r*n+n]
-			for p := lo; p < hi; p++ {
-				av := arow[p]
-				if av == 0 {
-					continue
-				}
-				Axpy(av, brow, c[p*n:p*n+n:p*n+n])
+			idx = nonzeroIndices(arow, idx[:0])
+			for _, q := range idx {
+				p := lo + int(q)
+				Axpy(arow[q], brow, c[p*n:p*n+n:p*n+n])
 			}
 		}
 	})
