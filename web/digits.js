@@ -10,7 +10,32 @@ import { start as startHandwriting } from "./handwriting.js";
 // A little over the largest model file the worker reads (core/nn MaxModelBytes, 64 MB).
 const MAX_UPLOAD_BYTES = 65 * 2 ** 20;
 
-let worker;
+let worker, engineModule;
+// padReader is a second worker that reads the pad while the first trains or teaches, holding a
+// copy of the model reading then: a training slice or a conv batch holds the first for 40-100
+// ms, and a stroke should be read in under 30.
+let padReader = null, spareReader = null;
+
+// followReader gives the pad's reader, if one is reading, the model just chosen.
+const followReader = () => (padReader ? readElsewhere(true) : null);
+
+// readElsewhere(true) hands the pad to the spare worker, with the model reading now;
+// readElsewhere(false) gives it back.
+async function readElsewhere(on) {
+  if (!on) { padReader = null; return; }
+  const m = await ask({ type: "exportModel" }, { quiet: true });
+  if (m.type !== "model") return;
+  const fresh = !spareReader;
+  spareReader ||= connect("digits", engineModule, { notice });
+  const r = await spareReader.ask({ type: "loadModel", name: m.name, use: true, bytes: { model: m.bytes.file } }, { quiet: true });
+  if (r.type !== "models") return;
+  if (fresh) { // a first reading runs cold code (57 ms here, then 20): one read of a dot warms it
+    const dot = new Uint8Array(28 * 28);
+    dot.fill(255, 14 * 28 + 12, 14 * 28 + 16);
+    await spareReader.ask({ type: "classify", width: 28, height: 28, features: true, bytes: { canvas: dot } }, { quiet: true });
+  }
+  padReader = spareReader;
+}
 let notice = () => {};
 let presets = {};
 let architectures = {}; // preset name → its architecture as the CLI writes it
@@ -83,7 +108,8 @@ async function classify(strokeEnd) {
   for (let i = 0; i < ink.length; i++) ink[i] = rgba[4 * i + 3];
   // Asked quietly: a canvas with no ink yet (a pen resting at pen-down) is not an error to
   // show, just nothing to read.
-  const reply = await ask({ type: "classify", width: c.width, height: c.height, features: strokeEnd && !$("#inside").hidden, bytes: { canvas: ink } }, { quiet: true });
+  const reader = padReader || worker;
+  const reply = await reader.ask({ type: "classify", width: c.width, height: c.height, features: strokeEnd && !$("#inside").hidden, bytes: { canvas: ink } }, { quiet: true });
   if (reply.type === "error" && !/empty/.test(reply.error)) notice(reply.error, true);
   if (reply.type === "classified") {
     // A screen reader hears the reading when the stroke ends, not every reading while drawing.
@@ -95,6 +121,7 @@ async function classify(strokeEnd) {
     if (reply.stages) featureMaps($("#maps"), reply.stages, reply.bytes.features);
     if (strokeEnd) {
       document.body.dataset.classifyMs = (performance.now() - t0).toFixed(1);
+      document.body.dataset.padReader = reader === worker ? "main" : "spare";
       document.body.dataset.strokesRead = ++strokesRead;
     }
   }
@@ -213,7 +240,7 @@ function showModels(m) {
 function wireModels() {
   $("#modelPick").addEventListener("change", async () => {
     const r = await ask({ type: "useModel", name: $("#modelPick").value });
-    if (r.type === "models") { showModels(r); classify(true); }
+    if (r.type === "models") { showModels(r); await followReader(); classify(true); }
   });
   $("#upload").addEventListener("change", async () => {
     const file = $("#upload").files[0];
@@ -227,7 +254,7 @@ function wireModels() {
     const buf = await file.arrayBuffer();
     const r = await ask({ type: "loadModel", name: file.name.replace(/\.somehow$/, ""), use: true, bytes: { model: buf } });
     $("#upload").value = "";
-    if (r.type === "models") { showModels(r); notice(`Loaded ${file.name}.`); classify(true); }
+    if (r.type === "models") { showModels(r); notice(`Loaded ${file.name}.`); await followReader(); classify(true); }
   });
   $("#download").addEventListener("click", async () => {
     const r = await ask({ type: "exportModel" });
@@ -367,8 +394,9 @@ async function startTraining() {
   setTrainingButtons("running");
   if (!(await ensureMNIST())) { setTrainingButtons("idle"); return; }
   await worker.team();
+  await readElsewhere(true);
   const r = await ask({ type: "trainStart", train: trainSpec() });
-  if (r.type !== "progress") { setTrainingButtons("idle"); return; }
+  if (r.type !== "progress") { readElsewhere(false); setTrainingButtons("idle"); return; }
   $("#afterTraining").hidden = true;
   training = { paused: false, stopped: false };
   showProgress(r);
@@ -380,7 +408,7 @@ async function startTraining() {
 async function loop() {
   while (training && !training.paused && !training.stopped) {
     const p = await ask({ type: "trainSlice", budgetMs: 40 });
-    if (p.type !== "progress") { training = null; setTrainingButtons("idle"); return; }
+    if (p.type !== "progress") { training = null; readElsewhere(false); setTrainingButtons("idle"); return; }
     showProgress(p);
     if (p.finished) { await finished(); return; }
   }
@@ -389,6 +417,7 @@ async function loop() {
 async function finished() {
   if (!training) return;
   training = null;
+  readElsewhere(false);
   setTrainingButtons("idle");
   const ev = await showEvaluation();
   if (ev) await offerTrainedModel(ev.testError);
@@ -428,7 +457,7 @@ async function offerTrainedModel(trainedError) {
 
 async function useModel(name) {
   const r = await ask({ type: "useModel", name });
-  if (r.type === "models") { showModels(r); classify(true); }
+  if (r.type === "models") { showModels(r); await followReader(); classify(true); }
 }
 
 const modelLabel = (name) => ({ paper: "the paper's network", best: "the best MLP", conv: "the conv net", trained: "your network", yours: "the model taught your handwriting" }[name] || name);
@@ -504,6 +533,7 @@ export async function start(module, showNotice) {
     });
   }
   worker = connect("digits", module, { notice });
+  engineModule = module;
   wireDrawing();
   window.addEventListener("resize", () => requestAnimationFrame(fitPad));
   requestAnimationFrame(fitPad);
@@ -514,7 +544,7 @@ export async function start(module, showNotice) {
   const p = await ask({ type: "presets" });
   if (p.type === "presets") { presets = p.presets; architectures = p.architectures; fillTrainForm($("#tPreset").value); showRecipeHint(); }
   startExperiment(module, notice);
-  startHandwriting({ worker, ask, notice, reading: () => lastReading, clearPad, ensureMNIST, showModels });
+  startHandwriting({ worker, ask, notice, reading: () => lastReading, clearPad, ensureMNIST, showModels, readElsewhere });
   drawTrainChart();
   await ask({ type: "loadModel", name: "paper", fetch: { model: "assets/models/paper.somehow" } });
   await ask({ type: "loadModel", name: "best", fetch: { model: "assets/models/best.somehow" } });

@@ -111,6 +111,7 @@ async function learn() {
     list.forEach((e, i) => images.set(e.image, 784 * i));
     const t0 = performance.now();
     const pct = (v) => `${Math.round(100 * v)}%`;
+    await page.readElsewhere(true); // the pad is read by another worker while this one learns
     const r = await teach(page.worker, { type: "teach", digits: list.map((e) => e.digit), bytes: { examples: images } }, (p) => {
       status.textContent = p.phase === "learning"
         ? `Learning your handwriting… ${pct(p.done / Math.max(p.total, 1))}`
@@ -126,6 +127,7 @@ async function learn() {
     const m = await page.ask({ type: "models" });
     if (m.type === "models") page.showModels(m);
   } finally {
+    page.readElsewhere(false);
     learning = false;
     show();
   }

@@ -79,6 +79,10 @@ test("training in the page: progress, a test error under 15% after one epoch; a 
   await page.click("#tStart");
   await page.waitForFunction(() => document.body.dataset.training === "running");
   await page.waitForFunction(() => /examples\/s/.test(document.querySelector("#tStatus").textContent), null, { timeout: 60000 });
+  // While the worker trains, another one reads the pad, with the model that was reading.
+  assert.equal(await draw(page, drawings[7]), 7);
+  assert.equal(await page.getAttribute("body", "data-pad-reader"), "spare");
+  console.log(`end of stroke to bars while training: ${await page.getAttribute("body", "data-classify-ms")} ms`);
   // Pause really pauses.
   await page.click("#tPause");
   await page.waitForTimeout(500); // the slice already asked for may still land
