@@ -65,7 +65,7 @@ function drawStrokes(canvas, strokes) {
 // ---------------------------------------------------------------------------------------------
 // The teacher's projector.
 
-const room = { code: null, key: null, phones: 0, seq: 0, drawings: new Map(), asked: -1, modelVersion: 0, stop: null, worker: null, tiles: new Map() };
+const room = { code: null, key: null, phones: 0, seq: 0, drawings: new Map(), asked: -1, modelVersion: 0, stop: null, worker: null, mnist: null, tiles: new Map() };
 
 function showOnly(id) {
   for (const s of ["#classStart", "#classTeacher", "#classPhone"]) $(s).hidden = s !== id;
@@ -191,7 +191,18 @@ function apply(ch) {
 }
 
 // render brings the board, the score and the confusion matrix up to date; tiles are made once.
+// mnistInWorker loads MNIST into the projector's worker once (learning replays it): it starts
+// when the first drawings arrive, so Learn our handwriting answers at once.
+function mnistInWorker() {
+  room.mnist ||= engine().ask({ type: "loadMNIST", fetch: MNIST }, { quiet: true }).then((mn) => {
+    if (mn.type !== "mnist") room.mnist = null; // asked again, and then said, by Learn
+    return mn;
+  });
+  return room.mnist;
+}
+
 function render() {
+  if (room.drawings.size >= 4) mnistInWorker();
   for (const b of document.querySelectorAll("#classTeacher [data-ask]")) b.setAttribute("aria-pressed", String(Number(b.dataset.ask) === room.asked));
   const board = $("#classBoard");
   const groups = new Map();
@@ -282,7 +293,7 @@ async function learn() {
       if (m.type !== "models") { status.textContent = m.error; return; }
     }
     status.textContent = "Loading MNIST (11 MB), replayed so the network forgets nothing…";
-    const mn = await w.ask({ type: "loadMNIST", fetch: MNIST }, { quiet: true });
+    const mn = await mnistInWorker();
     if (mn.type !== "mnist") { status.textContent = "Could not load MNIST: " + ((await mnistMissing()) || mn.error); return; }
     const ex = await call("GET", `/${room.code}/export?format=examples`, { key: room.key });
     if (!ex.ok) { status.textContent = ex.error; return; }

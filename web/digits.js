@@ -376,14 +376,28 @@ function drawTrainChart() {
   $("#tChart").dataset.points = history.length;
 }
 
+// ensureMNIST loads MNIST into the worker once (a second call while it loads waits for the
+// first); status, an element or null, says so.
+let mnistLoading = null;
 async function ensureMNIST(status = $("#tStatus")) {
   if (mnistLoaded) return true;
+  if (mnistLoading) {
+    if (status) status.textContent = "Loading MNIST (11 MB)…";
+    return mnistLoading;
+  }
+  mnistLoading = loadMNIST(status).finally(() => { mnistLoading = null; });
+  return mnistLoading;
+}
+
+async function loadMNIST(status) {
+  const background = !status; // said when someone asks for it, not while they draw
+  status ||= { textContent: "" };
   status.textContent = "Loading MNIST (11 MB)…";
   const r = await ask({ type: "loadMNIST", fetch: MNIST }, { quiet: true });
   if (r.type !== "mnist") {
     const why = (await mnistMissing()) || r.error;
     status.textContent = "Could not load MNIST: " + why;
-    notice(why, true);
+    if (!background) notice(why, true);
     return false;
   }
   mnistLoaded = true;

@@ -61,6 +61,8 @@ async function keep(d) {
   const list = await show();
   const n = list.filter((e) => e.digit === d).length;
   page.notice(`Kept as your ${d} (${n} of them so far). Draw the next one.`);
+  // A lesson replays MNIST: it loads now, while the person draws, so Learn answers at once.
+  if (list.length >= 3) page.ensureMNIST(null);
   page.clearPad();
 }
 
@@ -101,18 +103,22 @@ async function show() {
 let learning = false;
 
 async function learn() {
+  const clicked = performance.now();
   const list = await all();
   learning = true;
   $("#hLearn").disabled = true;
   const status = $("#hStatus");
   try {
-    if (!(await page.ensureMNIST(status))) return;
+    // The pad goes to another worker while this one learns (its model's copy is made first,
+    // then MNIST loads here while the other worker readies).
+    const [, hasMNIST] = await Promise.all([page.readElsewhere(true), page.ensureMNIST(status)]);
+    if (!hasMNIST) return;
     const images = new Uint8Array(784 * list.length);
     list.forEach((e, i) => images.set(e.image, 784 * i));
     const t0 = performance.now();
     const pct = (v) => `${Math.round(100 * v)}%`;
-    await page.readElsewhere(true); // the pad is read by another worker while this one learns
     const r = await teach(page.worker, { type: "teach", digits: list.map((e) => e.digit), bytes: { examples: images } }, (p) => {
+      document.body.dataset.teachFirstMs ||= (performance.now() - clicked).toFixed(0); // from the press to its first answer
       status.textContent = p.phase === "learning"
         ? `Learning your handwriting… ${pct(p.done / Math.max(p.total, 1))}`
         : `Learnt in ${((performance.now() - t0) / 1000).toFixed(1)} s. Checking it still reads MNIST… ${pct(p.checked / Math.max(p.checkTotal, 1))}`;
