@@ -84,12 +84,12 @@ var activations = [...]activation{
 			// Eight at a time: in WebAssembly a loop's every turn costs about 6 ns (linalg.Add).
 			for len(s) >= 8 {
 				ss, ys := s[:8:8], y[:8:8]
-				ys[0], ys[1], ys[2], ys[3] = max(ss[0], 0), max(ss[1], 0), max(ss[2], 0), max(ss[3], 0)
-				ys[4], ys[5], ys[6], ys[7] = max(ss[4], 0), max(ss[5], 0), max(ss[6], 0), max(ss[7], 0)
+				ys[0], ys[1], ys[2], ys[3] = relu(ss[0]), relu(ss[1]), relu(ss[2]), relu(ss[3])
+				ys[4], ys[5], ys[6], ys[7] = relu(ss[4]), relu(ss[5]), relu(ss[6]), relu(ss[7])
 				s, y = s[8:], y[8:]
 			}
 			for i, v := range s {
-				y[i] = max(v, 0)
+				y[i] = relu(v)
 			}
 		},
 		backward: func(s, _, dy, ds []float32, _, _ int) {
@@ -238,6 +238,15 @@ func (a Activation) Forward(s, y []float32, rows, cols int) {
 	for i, v := range s {
 		y[i] = value(v)
 	}
+}
+
+// relu is max(s, 0), NaN and -0 included, written as a branch: in WebAssembly the builtin max
+// took 12.6 ns a value, this 1.4.
+func relu(s float32) float32 {
+	if s > 0 || s != s {
+		return s
+	}
+	return 0
 }
 
 // reluGrad is ∂C/∂s of a ReLU neuron with sum s whose output has gradient dy.
