@@ -268,9 +268,16 @@ func (c *Conv) backward(dy []float32, rows, workers int, wantInput bool) []float
 		for oy := 0; oy < out.Height; oy++ {
 			for ox := 0; ox < out.Width; ox++ {
 				src := dcols[row*k : (row+1)*k]
+				x0 := ox - pad
+				inside := x0 >= 0 && x0+size <= in.Width
 				for ky := 0; ky < size; ky++ {
 					iy := oy + ky - pad
 					if iy < 0 || iy >= in.Height {
+						continue
+					}
+					if inside { // the window's line is one run of the image's row: one call
+						at := (iy*in.Width + x0) * ch
+						linalg.Add(src[ky*size*ch:(ky+1)*size*ch], img[at:at+size*ch])
 						continue
 					}
 					for kx := 0; kx < size; kx++ {
