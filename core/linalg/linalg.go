@@ -144,14 +144,14 @@ func MulAdd(c, a, b []float32, m, k, n int, workers int) {
 	_ = c[:m*n]
 	parallelRows(m, m*k*n, workers, func(lo, hi int) {
 		var idx []int32
-		if n >= smallRow && n != 16 {
+		if n >= smallRow || n == 8 {
 			idx = make([]int32, 0, k)
 		}
 		for r := lo; r < hi; r++ {
 			crow := c[r*n : r*n+n : r*n+n]
 			arow := a[r*k : r*k+k : r*k+k]
 			if n == 16 {
-				axpyRows16(arow, b, (*[16]float32)(crow))
+				axpyRows16(arow, nonzeroIndices(arow, idx[:0]), b, (*[16]float32)(crow))
 				continue
 			}
 			if n >= smallRow {
@@ -163,7 +163,7 @@ func MulAdd(c, a, b []float32, m, k, n int, workers int) {
 				continue
 			}
 			if n == 8 {
-				axpyRows8(arow, b, (*[8]float32)(crow))
+				axpyRows8(arow, nonzeroIndices(arow, idx[:0]), b, (*[8]float32)(crow))
 				continue
 			}
 			axpyRowsNarrow(arow, b, crow)
@@ -199,12 +199,11 @@ func axpyRowsNarrow(arow, b, crow []float32) {
 }
 
 // axpyRows16 is axpyRows8 for 16 columns, in the same order as Axpy.
-func axpyRows16(arow, b []float32, c *[16]float32) {
+func axpyRows16(arow []float32, nonzero []int32, b []float32, c *[16]float32) {
 	b = b[:len(arow)*16]
-	for p, av := range arow {
-		if av == 0 {
-			continue
-		}
+	for _, q := range nonzero {
+		p := int(q)
+		av := arow[p]
 		w := (*[16]float32)(b[p*16 : p*16+16])
 		c[0] += float32(av * w[0])
 		c[1] += float32(av * w[1])
@@ -226,13 +225,13 @@ func axpyRows16(arow, b []float32, c *[16]float32) {
 }
 
 // axpyRows8 is MulAdd's inner loop for 8 columns, unrolled: a convolution with 8 filters runs it
-// once per output pixel. It adds in the same order as the general loop.
-func axpyRows8(arow, b []float32, c *[8]float32) {
+// once per output pixel, over the window's nonzero entries (their indices, in order). It adds in
+// the same order as the general loop.
+func axpyRows8(arow []float32, nonzero []int32, b []float32, c *[8]float32) {
 	b = b[:len(arow)*8]
-	for p, av := range arow {
-		if av == 0 {
-			continue
-		}
+	for _, q := range nonzero {
+		p := int(q)
+		av := arow[p]
 		w := (*[8]float32)(b[p*8 : p*8+8])
 		c[0] += float32(av * w[0])
 		c[1] += float32(av * w[1])
