@@ -150,3 +150,43 @@ func TestEveryWidthSumsInAxpyOrder(t *testing.T) {
 		}
 	}
 }
+
+// The wide products go column by column of a, yet each output still sums in Axpy's order: MulAdd
+// a row of c over p ascending, MulTransAAdd a row of c over the batch's rows ascending, to the
+// bit, with one goroutine or several.
+func TestWideProductsSumInAxpyOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, s := range [][3]int{{64, 784, 128}, {16, 200, 17}, {5, 9, 40}} {
+		m, k, n := s[0], s[1], s[2]
+		a := randMat(rng, m*k, 0.8)
+		b := randMat(rng, k*n, 0)
+		g := randMat(rng, m*n, 0)
+		want := randMat(rng, m*n, 0)
+		wantT := randMat(rng, k*n, 0)
+		startC, startT := append([]float32(nil), want...), append([]float32(nil), wantT...)
+		for r := range m {
+			for p := range k {
+				if av := a[r*k+p]; av != 0 {
+					Axpy(av, b[p*n:p*n+n], want[r*n:r*n+n])
+					Axpy(av, g[r*n:r*n+n], wantT[p*n:p*n+n])
+				}
+			}
+		}
+		for _, workers := range []int{1, 3} {
+			got := append([]float32(nil), startC...)
+			MulAdd(got, a, b, m, k, n, workers)
+			gotT := append([]float32(nil), startT...)
+			MulTransAAdd(gotT, a, g, m, k, n, workers)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%v, %d workers: MulAdd entry %d is %v, Axpy's order gives %v", s, workers, i, got[i], want[i])
+				}
+			}
+			for i := range wantT {
+				if math.Float32bits(gotT[i]) != math.Float32bits(wantT[i]) {
+					t.Fatalf("%v, %d workers: MulTransAAdd entry %d is %v, Axpy's order gives %v", s, workers, i, gotT[i], wantT[i])
+				}
+			}
+		}
+	}
+}
