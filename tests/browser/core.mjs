@@ -10,7 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 
 let started = null;
 
-// core starts the Go program once and returns handle(msg) → the reply, parsed.
+// core starts the Go program once and returns handle(msg) → Promise of the reply, parsed.
 export function core() {
   started ??= (async () => {
     const require = createRequire(import.meta.url);
@@ -22,7 +22,7 @@ export function core() {
     const { instance } = await WebAssembly.instantiate(readFileSync(path.join(root, "web", "playground.wasm")), go.importObject);
     go.run(instance); // runs until the process ends: the program waits for calls
     await ready;
-    return (msg, bytes = {}) => JSON.parse(globalThis.somehowHandle(JSON.stringify(msg), bytes).json);
+    return async (msg, bytes = {}) => JSON.parse((await globalThis.somehowHandle(JSON.stringify(msg), bytes)).json);
   })();
   return started;
 }

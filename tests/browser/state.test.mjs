@@ -8,14 +8,14 @@ import { defaultState, fromHash, sceneState, toHash } from "../../web/state.js";
 import { core } from "./core.mjs";
 
 const handle = await core();
-const catalogue = handle({ page: "lab", type: "catalogue" });
+const catalogue = await handle({ page: "lab", type: "catalogue" });
 const b64 = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 
 // judge reads a link as the page does: fromHash, then setScene in the worker; a refusal falls
 // back to the default scene with the worker's sentence.
-function judge(hash) {
+async function judge(hash) {
   const { state, error } = fromHash(hash, catalogue);
-  const reply = handle({ page: "lab", type: "setScene", data: state.data, models: state.panes, panes: [] });
+  const reply = await handle({ page: "lab", type: "setScene", data: state.data, models: state.panes, panes: [] });
   if (reply.type === "error") return { state: defaultState(catalogue), error: `This link asks for something the lab cannot do (${reply.error}); showing the default scene.` };
   assert.equal(reply.type, "frame");
   return { state, error };
@@ -43,7 +43,7 @@ function rng(seed) {
 
 const hostileValues = [1e7, 1e309, -1, 2 ** 70, "NaN", "x", null, [], {}, true, 0.5, -0, 1e-320, "<script>", Array(50).fill(9), "A".repeat(500)];
 
-test("random and hostile links answer at once with the linked scene or the default one and a sentence", () => {
+test("random and hostile links answer at once with the linked scene or the default one and a sentence", async () => {
   const r = rng(42);
   const pick = (a) => a[Math.floor(r() * a.length)];
   const base = catalogue.sceneNames.map((name) => sceneState(catalogue, name));
@@ -62,7 +62,7 @@ test("random and hostile links answer at once with the linked scene or the defau
       hash = "#lab=" + b64(s);
     }
     const t0 = performance.now();
-    const { state, error } = judge(hash);
+    const { state, error } = await judge(hash);
     assert.ok(performance.now() - t0 < 100, `${hash.slice(0, 80)} took ${performance.now() - t0} ms`);
     assertShaped(state);
     assert.ok(!("junk" in state.data) && state.panes.every((p) => !("junk" in p)), "an unknown key stayed in the scene");
@@ -75,7 +75,7 @@ test("random and hostile links answer at once with the linked scene or the defau
   assert.ok(refused > 500, `only ${refused} of 2000 hostile links were refused`);
 });
 
-test("the links the issue names fall back with a sentence: their shape here, their values in the worker", () => {
+test("the links the issue names fall back with a sentence: their shape here, their values in the worker", async () => {
   const scene = (data, panes = [{ kind: "perceptron", learningRate: 0.1 }, { kind: "mlp", learningRate: 0.1 }]) => "#lab=" + b64({ data, panes });
   for (const [hash, why] of [
     [scene({ kind: "xor", classes: 1e7 }), /classes must be between 2 and 8/],
@@ -87,22 +87,22 @@ test("the links the issue names fall back with a sentence: their shape here, the
     [scene({ kind: "xor" }, [{ kind: "mlp", hidden: [1e6], learningRate: 1 }, { kind: "mlp", learningRate: 0.1 }]), /between 1 and 16 neurons/],
     ["#lab=" + "A".repeat(40000), /longer than any scene/],
   ]) {
-    const { state, error } = judge(hash);
+    const { state, error } = await judge(hash);
     assert.match(error, why);
     assert.deepEqual(state, defaultState(catalogue));
   }
 });
 
-test("every scene of the catalogue survives its own link and is named by it", () => {
+test("every scene of the catalogue survives its own link and is named by it", async () => {
   for (const name of catalogue.sceneNames) {
     const s = sceneState(catalogue, name);
-    const back = judge(toHash(s));
+    const back = await judge(toHash(s));
     assert.equal(back.error, undefined);
     assert.deepEqual(back.state, s);
   }
 });
 
-test("2000 hand-placed points fit in a link and come back exactly", () => {
+test("2000 hand-placed points fit in a link and come back exactly", async () => {
   const s = defaultState(catalogue);
   const r = rng(7);
   s.data.custom = Array.from({ length: catalogue.limits.maxPoints }, (_, i) => {
@@ -112,7 +112,7 @@ test("2000 hand-placed points fit in a link and come back exactly", () => {
   });
   const hash = toHash(s);
   assert.ok(hash.length < 16000, `${hash.length} characters`);
-  const back = judge(hash);
+  const back = await judge(hash);
   assert.equal(back.error, undefined);
   assert.deepEqual(back.state.data.custom, s.data.custom);
   assert.equal(toHash(back.state), hash);
