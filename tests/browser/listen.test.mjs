@@ -87,10 +87,10 @@ function wav(...clips) {
   const dir = mkdtempSync(join(tmpdir(), "somehow-mic-"));
   const parts = clips.map((c, k) => {
     const part = join(dir, `${k}.wav`);
-    // A second of quiet first: the fake microphone starts playing when the page opens it, and on
-    // a loaded machine the page's listening may start a moment later (a first word cut short
-    // was once read "6" for "3").
-    execFileSync("sox", [join(fsdd, c), "-r", "48000", part, "pad", k === 0 ? "1.0" : "0.3", "1.0"]);
+    // Two seconds of quiet first: the fake microphone starts playing when the page opens it, and
+    // on a loaded machine the page's listening may start a moment later (after one second of
+    // quiet, a first word cut short was read "6" for "3", and once, in CI, "8": heard 0.45 s).
+    execFileSync("sox", [join(fsdd, c), "-r", "48000", part, "pad", k === 0 ? "2.0" : "0.3", "1.0"]);
     return part;
   });
   const out = join(dir, "voice.wav");
@@ -103,7 +103,7 @@ test("push to talk: a recording played into the microphone is heard while the bu
     const box = await page.locator("#talk").boundingBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
-    await page.waitForTimeout(1800);
+    await page.waitForTimeout(3200); // the quiet first (wav), the word, and a little after
     await page.mouse.up();
     await page.waitForFunction(() => Number(document.body.dataset.heard) >= 1, null, { timeout: 20000 });
     assert.equal(await page.getAttribute("body", "data-heard-digit"), "7", await page.locator("#micStatus").textContent());
