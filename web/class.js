@@ -190,7 +190,6 @@ function apply(ch) {
   render();
 }
 
-// render brings the board, the score and the confusion matrix up to date; tiles are made once.
 // mnistInWorker loads MNIST into the projector's worker once (learning replays it): it starts
 // when the first drawings arrive, so Learn our handwriting answers at once.
 function mnistInWorker() {
@@ -201,6 +200,7 @@ function mnistInWorker() {
   return room.mnist;
 }
 
+// render brings the board, the score and the confusion matrix up to date; tiles are made once.
 function render() {
   if (room.drawings.size >= 4) mnistInWorker();
   for (const b of document.querySelectorAll("#classTeacher [data-ask]")) b.setAttribute("aria-pressed", String(Number(b.dataset.ask) === room.asked));
