@@ -163,18 +163,25 @@ func sinc(t float64) float64 {
 const trimFrame = SampleRate / 100
 
 // Trim cuts the silence before and after the loudest stretch of sound: frames of 10 ms whose
-// loudness (RMS) is under a tenth of the loudest frame's count as silence, and 20 ms is kept on
-// each side. A recording with nothing above the noise is ErrSilent.
+// loudness (RMS) under 4 kHz, where the spectrogram looks, is under a tenth of the loudest frame's
+// count as silence, and 20 ms is kept on each side. A recording with nothing above the noise is
+// ErrSilent. (Judged over every frequency, a hiss above 4 kHz as loud as the word hid where the
+// word was, and FSDD's test split was read 58% right with it.)
 func Trim(x []float32) ([]float32, error) {
 	if len(x) == 0 {
 		return nil, ErrEmpty
 	}
+	low := Resample(x, SampleRate, 2*int(melHigh))
+	lowFrame := trimFrame * 2 * int(melHigh) / SampleRate
 	frames := (len(x) + trimFrame - 1) / trimFrame
 	rms := make([]float64, frames)
 	loudest := 0.0
 	for f := range frames {
 		var sum float64
-		seg := x[f*trimFrame : min((f+1)*trimFrame, len(x))]
+		seg := low[min(f*lowFrame, len(low)):min((f+1)*lowFrame, len(low))]
+		if len(seg) == 0 {
+			continue
+		}
 		for _, v := range seg {
 			sum += float64(v) * float64(v)
 		}
@@ -200,14 +207,20 @@ func Trim(x []float32) ([]float32, error) {
 
 // The spectrogram's frames: 32 ms windows, their spacing chosen so that Frames of them span the
 // trimmed word (a slow and a quick "seven" give the same picture, stretched).
+//
+// The bands stop at 4 kHz because FSDD was recorded at 8 kHz: nothing it holds is higher, so a
+// network trained on it has never seen sound there, and a microphone hears plenty (the hiss of
+// "six", "seven", a room). With bands up to 8 kHz, hiss above 4 kHz as loud as the word took a
+// network from 97% of FSDD's test split to about 50%; these bands do not see it.
 const (
-	window = 512
-	melLow = 60.0 // Hz
+	window  = 512
+	melLow  = 60.0   // Hz
+	melHigh = 4000.0 // Hz
 )
 
 var (
 	hann      = hannWindow(window)
-	melFilter = melBank(Bands, window, SampleRate, melLow, SampleRate/2)
+	melFilter = melBank(Bands, window, SampleRate, melLow, melHigh)
 )
 
 // Spectrogram is the trimmed word's log-mel spectrogram, Bands × Frames, row by row (band 0, the
