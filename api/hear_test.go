@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"math"
 	"net/http"
@@ -27,13 +28,18 @@ func hearingHandler(t *testing.T) (*Handler, bool) {
 	return h, true
 }
 
+// One recording of each digit from FSDD's test split, a speaker each in turn, through the API:
+// the small model reads 97% of the split, so at most one of the ten may be misheard.
 func TestHearReadsASpokenDigit(t *testing.T) {
 	h, shipped := hearingHandler(t)
 	dir, err := sound.Dir()
 	if err != nil {
 		t.Skip(err)
 	}
-	for _, name := range []string{"3_george_1.mp3", "7_yweweler_2.mp3"} {
+	speakers := []string{"george", "jackson", "lucas", "nicolas", "yweweler"}
+	var wrong []string
+	for d := range 10 {
+		name := fmt.Sprintf("%d_%s_1.mp3", d, speakers[d%len(speakers)])
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Skip(err)
@@ -43,9 +49,12 @@ func TestHearReadsASpokenDigit(t *testing.T) {
 		if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &p) != nil || len(p.Outputs) != 10 || p.Model != "listen" {
 			t.Fatalf("%s: %d %s", name, w.Code, w.Body)
 		}
-		if shipped && p.Digit != int(name[0]-'0') {
-			t.Errorf("%s was heard as %d", name, p.Digit)
+		if p.Digit != d {
+			wrong = append(wrong, fmt.Sprintf("%s as %d", name, p.Digit))
 		}
+	}
+	if shipped && len(wrong) > 1 {
+		t.Errorf("heard %d of 10 wrong: %s", len(wrong), strings.Join(wrong, ", "))
 	}
 }
 
