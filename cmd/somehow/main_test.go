@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"somehow/core/mnist"
+	"somehow/core/sound"
 )
 
 func TestBadUsageIsOneClearError(t *testing.T) {
@@ -136,5 +139,54 @@ func TestTeachFromAnExportedFile(t *testing.T) {
 	m, err := loadModel(out)
 	if err != nil || !m.Deskew || m.TestError <= 0 {
 		t.Errorf("the taught model: %v, deskew %v, test error %v", err, m != nil && m.Deskew, m)
+	}
+}
+
+// Leaving each speaker out in turn ends with the mean over the folds, of their last epochs and of
+// their last three (a steadier number), both as the per-epoch lines say.
+func TestListenSpeakerFolds(t *testing.T) {
+	src, err := sound.Dir()
+	if err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	for _, sp := range []string{"george", "jackson", "lucas"} {
+		for d := range 10 {
+			for i := range 3 {
+				name := fmt.Sprintf("%d_%s_%d.mp3", d, sp, i)
+				b, err := os.ReadFile(filepath.Join(src, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	var out bytes.Buffer
+	if err := run([]string{"listen", "train", "-fold", "speakers", "-epochs", "4", "-fsdd", dir}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var last, steady float64
+	for _, sp := range []string{"george", "jackson", "lucas"} {
+		var accs []float64
+		for e := 1; e <= 4; e++ {
+			var loss, acc, secs float64
+			var clips int
+			i := strings.Index(out.String(), fmt.Sprintf("%s epoch %d:", sp, e))
+			if i < 0 {
+				t.Fatalf("no line for %s's epoch %d in:\n%s", sp, e, out.String())
+			}
+			fmt.Sscanf(out.String()[i:], sp+" epoch %d: loss %f, test %f%% right (%d clips), %f s", new(int), &loss, &acc, &clips, &secs)
+			right := math.Round(acc * float64(clips) / 100) // the line rounds; the count is exact
+			accs = append(accs, 100*right/float64(clips))
+		}
+		last += accs[3] / 3
+		steady += (accs[1] + accs[2] + accs[3]) / 9
+	}
+	want := fmt.Sprintf("mean over the 3 unseen-speaker folds: %.1f%% (of each fold's last three epochs: %.1f%%)", last, steady)
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("want %q in:\n%s", want, out.String())
 	}
 }
