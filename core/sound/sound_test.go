@@ -39,6 +39,30 @@ func TestSoundAbove4kHzIsNotSeen(t *testing.T) {
 	}
 }
 
+// Trimming finds the word by what is heard under 4 kHz: a loud whistle above it before the word
+// (a hiss, a squeak of the microphone) is cut off with the silence, not kept as part of the word.
+func TestTrimHearsUnder4kHz(t *testing.T) {
+	word := glidingVoice()
+	lead := SampleRate / 4
+	x := make([]float32, lead+len(word))
+	for i := range lead {
+		g := math.Sin(math.Pi * float64(i) / float64(lead)) // faded in and out
+		x[i] = float32(0.3 * g * g * math.Sin(2*math.Pi*6000*float64(i)/SampleRate))
+	}
+	copy(x[lead:], word)
+	trimmed, err := Trim(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := Trim(word)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := len(trimmed) - len(alone); d < 0 || d > 3*trimFrame {
+		t.Errorf("the word alone trims to %d samples, after a 6 kHz whistle to %d: the whistle was kept", len(alone), len(trimmed))
+	}
+}
+
 // A quiet room does not change the picture: the same word over a hiss 60 dB under it looks like
 // the word over digital silence (FSDD's speakers each recorded in their own room and a network
 // learnt their rooms' quiet detail).
