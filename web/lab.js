@@ -147,13 +147,27 @@ function readModelForm(i) {
     };
 }
 
+function clearFormError(el) {
+  for (const f of el.root.querySelectorAll(".model [aria-invalid]")) f.removeAttribute("aria-invalid");
+  el.formError.textContent = "";
+}
+
 async function modelChanged(i, field) {
   const was = state.panes[i], el = paneEls[i];
   const kindChanged = $(".m-kind", el.root).value !== was.kind;
   const model = kindChanged ? newModel(catalogue, $(".m-kind", el.root).value) : readModelForm(i);
+  // Each field's edit reads the whole form, so a few quick edits ask for the same model more
+  // than once; asking again would restart a network that has been training meanwhile.
+  const wanted = JSON.stringify(model);
+  if (!kindChanged && wanted === (el.asking ?? JSON.stringify(was))) {
+    if (!el.asking) clearFormError(el);
+    return;
+  }
   if (kindChanged) { state.panes[i] = model; fillModelForm(i); }
+  el.asking = wanted;
   const reply = await request({ type: "setModel", pane: i, model, network: true }, [i], true);
-  for (const f of el.root.querySelectorAll(".model [aria-invalid]")) f.removeAttribute("aria-invalid");
+  if (el.asking === wanted) el.asking = undefined;
+  clearFormError(el);
   if (reply.type === "error") {
     // The pane keeps its network; the typed value stays, marked, with the reason beside it.
     state.panes[i] = was;
@@ -161,7 +175,6 @@ async function modelChanged(i, field) {
     if (field) field.setAttribute("aria-invalid", "true");
     return;
   }
-  el.formError.textContent = "";
   // The form stays as the person left it (it may already hold their next edit).
   state.panes[i] = model;
   paneEls[i].title.textContent = paneTitle(model);

@@ -367,3 +367,27 @@ test("edits apply as they are typed; a refused one is explained beside the field
   assert.equal(await page.locator("#notice:not([hidden])").count(), 0);
   await page.close();
 });
+
+test("a second edit that asks for the same network does not restart the one training", async () => {
+  const page = await env.page();
+  const p = pane(page, 1);
+  // Each field's edit, once typing pauses, reads the whole form: the learning rate's edit
+  // already carries the batch typed 300 ms after it, and the batch's own edit then asks for
+  // the same network while it trains.
+  await p.locator(".m-lr").fill("0.05");
+  await page.waitForTimeout(300);
+  await p.locator(".m-batch").fill("4");
+  await applied(page, 1, { learningRate: 0.05, batch: 4 });
+  await page.evaluate(() => {
+    const root = document.querySelector('.pane[data-pane="1"]');
+    window.epochsSeen = [];
+    new MutationObserver(() => window.epochsSeen.push(Number(root.dataset.epoch))).observe(root, { attributeFilter: ["data-epoch"] });
+  });
+  await page.click("#play");
+  await page.waitForTimeout(1200); // well past the batch edit's pause
+  await page.click("#play");
+  const seen = await page.evaluate(() => window.epochsSeen);
+  assert.ok(seen.length > 2 && seen.at(-1) > 0, `it trained: ${seen}`);
+  assert.ok(seen.every((e, k) => k === 0 || e >= seen[k - 1]), `the epoch never went back: ${seen}`);
+  await page.close();
+});
