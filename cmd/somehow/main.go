@@ -514,6 +514,7 @@ func listen(args []string, out io.Writer) error {
 	lr := fs.Float64("lr", float64(r.LearningRate), "learning rate (Adam)")
 	decay := fs.Float64("decay", float64(r.Decay), "learning-rate decay: after t steps the rate is lr / (1 + sqrt(decay·t))")
 	augment := fs.Bool("augment", r.Augment, "train on changed copies of the clips")
+	mix := fs.Float64("mix", r.Mix, "the share of changed copies mixed with another clip (0 to 1)")
 	var modelPath string
 	rest := args[1:]
 	if args[0] == "eval" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
@@ -525,7 +526,10 @@ func listen(args []string, out io.Writer) error {
 	if *epochs < 1 || *epochs > 1000 {
 		return usageError{fmt.Errorf("epochs must be between 1 and 1000, not %d", *epochs)}
 	}
-	r.Epochs, r.Arch, r.Augment, r.LearningRate, r.Decay = *epochs, *arch, *augment, float32(*lr), float32(*decay)
+	if *mix < 0 || *mix > 1 {
+		return usageError{fmt.Errorf("mix must be between 0 and 1, not %g", *mix)}
+	}
+	r.Epochs, r.Arch, r.Augment, r.Mix, r.LearningRate, r.Decay = *epochs, *arch, *augment, *mix, float32(*lr), float32(*decay)
 	clips, err := sound.Load(*dir)
 	if err != nil {
 		return err

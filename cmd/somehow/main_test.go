@@ -37,6 +37,7 @@ func TestBadUsageIsOneClearError(t *testing.T) {
 		{[]string{"lab", "-scene", "nope"}, "there is no scene"},
 		{[]string{"lab", "-every", "0"}, "every between"},
 		{[]string{"teach", "x.somehow"}, "usage"},
+		{[]string{"listen", "train", "-mix", "1.5"}, "mix must be between 0 and 1"},
 		{[]string{"teach", "../../assets/models/fast.somehow", "-examples", filepath.Join(dir, "none.json")}, "no such file"},
 		{[]string{"teach", "../../assets/models/fast.somehow", "-examples", bad}, "not a Somehow handwriting file"},
 	}

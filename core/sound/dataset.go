@@ -245,10 +245,18 @@ func LeaveOut(clips []Clip, speaker string) (train, test []Clip) {
 type Set struct {
 	Clips   []Clip
 	Augment bool
-	Seed    uint64
+	// Mix is the share of an augmented set's reads that come mixed with another clip (mixup):
+	// up to MaxMixWeight of the other's spectrogram and of its digit in the target. A network
+	// taught on such blends leans less on what tells four speakers apart (unseen speakers read
+	// about two points better at ten epochs, on both seeds tried).
+	Mix  float64
+	Seed uint64
 	// Epoch says which epoch is being read (Trainer.Epochs), for the augmentation.
 	Epoch func() int
 }
+
+// MaxMixWeight is the most of another clip a mixed read holds.
+const MaxMixWeight = 0.4
 
 func (s *Set) Len() int        { return len(s.Clips) }
 func (s *Set) InputSize() int  { return Bands * Frames }
@@ -260,12 +268,47 @@ func (s *Set) Input(i int, x []float32) {
 		copy(x, s.Clips[i].Features)
 		return
 	}
+	Augment(x, s.Clips[i].Features, s.rand(i, 0))
+	if j, w := s.partner(i); w > 0 {
+		other := make([]float32, len(x))
+		Augment(other, s.Clips[j].Features, s.rand(i, 1))
+		for k, v := range other {
+			x[k] = (1-w)*x[k] + w*v
+		}
+	}
+}
+
+// Target is clip i's target: its digit, or for a mixed read the two digits in the shares the
+// spectrograms were mixed.
+func (s *Set) Target(i int, t []float32) {
+	clear(t)
+	t[s.Clips[i].Digit] = 1
+	if j, w := s.partner(i); w > 0 {
+		t[s.Clips[i].Digit] -= w
+		t[s.Clips[j].Digit] += w
+	}
+}
+
+// rand is the random stream of clip i's read in this epoch: stream 0 changes the clip, stream 1
+// the clip mixed into it, stream 2 picks that clip (so Input and Target agree on it).
+func (s *Set) rand(i int, stream uint64) *rand.Rand {
 	epoch := 0
 	if s.Epoch != nil {
 		epoch = s.Epoch()
 	}
-	rng := mathf.NewRand(s.Seed*0x9e3779b97f4a7c15 ^ uint64(epoch)*0xbf58476d1ce4e5b9 ^ uint64(i)*0x94d049bb133111eb)
-	Augment(x, s.Clips[i].Features, rng)
+	return mathf.NewRand(s.Seed*0x9e3779b97f4a7c15 ^ uint64(epoch)*0xbf58476d1ce4e5b9 ^ uint64(i)*0x94d049bb133111eb ^ stream*0xd6e8feb86659fd93)
+}
+
+// partner is the clip mixed into clip i's read and its weight, 0 when the read is not mixed.
+func (s *Set) partner(i int) (int, float32) {
+	if !s.Augment || s.Mix <= 0 {
+		return 0, 0
+	}
+	rng := s.rand(i, 2)
+	if rng.Float64() >= s.Mix {
+		return 0, 0
+	}
+	return rng.IntN(len(s.Clips)), float32(MaxMixWeight * rng.Float64())
 }
 
 // Augment writes into dst a changed copy of a spectrogram: shifted up or down by up to two mel

@@ -8,11 +8,13 @@ import (
 )
 
 // Recipe is how the spoken-digit reader is made: a small conv net over the Bands×Frames
-// spectrogram (the digits' conv net, one size smaller), Adam, augmented clips.
+// spectrogram (the digits' conv net, one size smaller), Adam, augmented clips, half of them
+// mixed with another.
 type Recipe struct {
 	Arch    string
 	Epochs  int
 	Augment bool
+	Mix     float64 // the share of augmented reads mixed with another clip (Set.Mix)
 	nn.Optimizer
 	BatchSize int
 }
@@ -23,6 +25,7 @@ func DefaultRecipe() Recipe {
 		Arch:      fmt.Sprintf("%dx%d-conv5x5x16same-pool2-conv5x5x32same-pool2-128-10", Bands, Frames),
 		Epochs:    25,
 		Augment:   true,
+		Mix:       0.5,
 		Optimizer: nn.Optimizer{Kind: nn.Adam, LearningRate: 0.001},
 		BatchSize: 32,
 	}
@@ -42,7 +45,7 @@ func (r Recipe) Start(train []Clip, seed uint64) (*nn.Trainer, *Set, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	set := &Set{Clips: train, Augment: r.Augment, Seed: seed, Epoch: func() int { return tr.Epochs }}
+	set := &Set{Clips: train, Augment: r.Augment, Mix: r.Mix, Seed: seed, Epoch: func() int { return tr.Epochs }}
 	return tr, set, nil
 }
 
