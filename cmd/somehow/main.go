@@ -515,6 +515,7 @@ func listen(args []string, out io.Writer) error {
 	decay := fs.Float64("decay", float64(r.Decay), "learning-rate decay: after t steps the rate is lr / (1 + sqrt(decay·t))")
 	augment := fs.Bool("augment", r.Augment, "train on changed copies of the clips")
 	mix := fs.Float64("mix", r.Mix, "the share of changed copies mixed with another clip (0 to 1)")
+	l2 := fs.Float64("l2", float64(r.WeightDecay), "L2 weight decay")
 	var modelPath string
 	rest := args[1:]
 	if args[0] == "eval" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
@@ -529,6 +530,10 @@ func listen(args []string, out io.Writer) error {
 	if *mix < 0 || *mix > 1 {
 		return usageError{fmt.Errorf("mix must be between 0 and 1, not %g", *mix)}
 	}
+	if *l2 < 0 || *l2 > 1 {
+		return usageError{fmt.Errorf("l2 must be between 0 and 1, not %g", *l2)}
+	}
+	r.WeightDecay = float32(*l2)
 	r.Epochs, r.Arch, r.Augment, r.Mix, r.LearningRate, r.Decay = *epochs, *arch, *augment, *mix, float32(*lr), float32(*decay)
 	clips, err := sound.Load(*dir)
 	if err != nil {

@@ -38,6 +38,7 @@ func TestBadUsageIsOneClearError(t *testing.T) {
 		{[]string{"lab", "-every", "0"}, "every between"},
 		{[]string{"teach", "x.somehow"}, "usage"},
 		{[]string{"listen", "train", "-mix", "1.5"}, "mix must be between 0 and 1"},
+		{[]string{"listen", "train", "-l2", "-1"}, "l2 must be between 0 and 1"},
 		{[]string{"teach", "../../assets/models/fast.somehow", "-examples", filepath.Join(dir, "none.json")}, "no such file"},
 		{[]string{"teach", "../../assets/models/fast.somehow", "-examples", bad}, "not a Somehow handwriting file"},
 	}
