@@ -527,14 +527,14 @@ func listen(args []string, out io.Writer) error {
 	if *epochs < 1 || *epochs > 1000 {
 		return usageError{fmt.Errorf("epochs must be between 1 and 1000, not %d", *epochs)}
 	}
-	if *mix < 0 || *mix > 1 {
+	if !(*mix >= 0 && *mix <= 1) {
 		return usageError{fmt.Errorf("mix must be between 0 and 1, not %g", *mix)}
 	}
-	if *l2 < 0 || *l2 > 1 {
-		return usageError{fmt.Errorf("l2 must be between 0 and 1, not %g", *l2)}
+	r.Epochs, r.Arch, r.Augment, r.Mix, r.LearningRate, r.Decay, r.WeightDecay = *epochs, *arch, *augment, *mix, float32(*lr), float32(*decay), float32(*l2)
+	// Before the clips are read (ten seconds), not after.
+	if err := r.Optimizer.Validate(); err != nil {
+		return usageError{err}
 	}
-	r.WeightDecay = float32(*l2)
-	r.Epochs, r.Arch, r.Augment, r.Mix, r.LearningRate, r.Decay = *epochs, *arch, *augment, *mix, float32(*lr), float32(*decay)
 	clips, err := sound.Load(*dir)
 	if err != nil {
 		return err

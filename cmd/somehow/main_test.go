@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"somehow/core/mnist"
-	"somehow/core/sound"
+	"somehow/core/sound/soundtest"
 )
 
 func TestBadUsageIsOneClearError(t *testing.T) {
@@ -38,7 +38,8 @@ func TestBadUsageIsOneClearError(t *testing.T) {
 		{[]string{"lab", "-every", "0"}, "every between"},
 		{[]string{"teach", "x.somehow"}, "usage"},
 		{[]string{"listen", "train", "-mix", "1.5"}, "mix must be between 0 and 1"},
-		{[]string{"listen", "train", "-l2", "-1"}, "l2 must be between 0 and 1"},
+		{[]string{"listen", "train", "-mix", "NaN"}, "mix must be between 0 and 1"},
+		{[]string{"listen", "train", "-l2", "1"}, "weight decay must be at least 0 and below 1"},
 		{[]string{"teach", "../../assets/models/fast.somehow", "-examples", filepath.Join(dir, "none.json")}, "no such file"},
 		{[]string{"teach", "../../assets/models/fast.somehow", "-examples", bad}, "not a Somehow handwriting file"},
 	}
@@ -147,23 +148,14 @@ func TestTeachFromAnExportedFile(t *testing.T) {
 // Leaving each speaker out in turn ends with the mean over the folds, of their last epochs and of
 // their last three (a steadier number), both as the per-epoch lines say.
 func TestListenSpeakerFolds(t *testing.T) {
-	src, err := sound.Dir()
+	recs, err := soundtest.Recordings([]string{"george", "jackson", "lucas"}, 3)
 	if err != nil {
 		t.Skip(err)
 	}
 	dir := t.TempDir()
-	for _, sp := range []string{"george", "jackson", "lucas"} {
-		for d := range 10 {
-			for i := range 3 {
-				name := fmt.Sprintf("%d_%s_%d.mp3", d, sp, i)
-				b, err := os.ReadFile(filepath.Join(src, name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+	for _, r := range recs {
+		if err := os.WriteFile(filepath.Join(dir, r.Name), r.MP3, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 	var out bytes.Buffer

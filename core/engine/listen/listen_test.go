@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -81,24 +80,15 @@ func TestHearAMicrophoneAndAFile(t *testing.T) {
 // smallBundle is a tar of 200 FSDD clips: two speakers, ten digits, takes 0-9.
 func smallBundle(t *testing.T) []byte {
 	t.Helper()
-	dir, err := sound.Dir()
+	recs, err := soundtest.Recordings([]string{"george", "jackson"}, 10)
 	if err != nil {
 		t.Skip(err)
 	}
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
-	for _, sp := range []string{"george", "jackson"} {
-		for d := range 10 {
-			for k := range 10 {
-				name := fmt.Sprintf("%d_%s_%d.mp3", d, sp, k)
-				b, err := os.ReadFile(filepath.Join(dir, name))
-				if err != nil {
-					t.Skip(err)
-				}
-				tw.WriteHeader(&tar.Header{Name: "mp3/" + name, Mode: 0o644, Size: int64(len(b))})
-				tw.Write(b)
-			}
-		}
+	for _, r := range recs {
+		tw.WriteHeader(&tar.Header{Name: "mp3/" + r.Name, Mode: 0o644, Size: int64(len(r.MP3))})
+		tw.Write(r.MP3)
 	}
 	tw.Close()
 	return buf.Bytes()

@@ -4,6 +4,8 @@ package soundtest
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"somehow/core/nn"
 	"somehow/core/sound"
@@ -25,4 +27,33 @@ func SmallModel() []byte {
 		panic(err)
 	}
 	return buf.Bytes()
+}
+
+// Recording is one FSDD clip's file name and MP3 bytes.
+type Recording struct {
+	Name string
+	MP3  []byte
+}
+
+// Recordings reads takes 0 to takes-1 of every digit by each speaker from FSDD's folder
+// (sound.Dir), speaker by speaker, digit by digit; an error when FSDD or a clip is absent.
+func Recordings(speakers []string, takes int) ([]Recording, error) {
+	dir, err := sound.Dir()
+	if err != nil {
+		return nil, err
+	}
+	var out []Recording
+	for _, sp := range speakers {
+		for d := range 10 {
+			for k := range takes {
+				name := fmt.Sprintf("%d_%s_%d.mp3", d, sp, k)
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, Recording{name, b})
+			}
+		}
+	}
+	return out, nil
 }
