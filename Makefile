@@ -129,8 +129,9 @@ test-go:
 	SOMEHOW_MNIST=$(CURDIR)/assets/mnist SOMEHOW_FSDD=$(CURDIR)/assets/fsdd/mp3 $(GO) test -count=1 ./...
 
 # The same core under js/wasm in Node: the determinism test must give the native fingerprint.
+# The preload hands each Go program its memory, as the page's worker does, so wasm/simd installs.
 test-wasm:
-	SOMEHOW_MNIST=$(CURDIR)/assets/mnist SOMEHOW_FSDD=$(CURDIR)/assets/fsdd/mp3 GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/... ./wasm/...
+	SOMEHOW_MNIST=$(CURDIR)/assets/mnist SOMEHOW_FSDD=$(CURDIR)/assets/fsdd/mp3 NODE_OPTIONS=--require=$(CURDIR)/wasm/simd/node_memory.cjs GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./core/... ./wasm/...
 
 # The page in real headless Chromium (Debian's chromium, playwright-core from the lockfile).
 test-browser: wasm fsdd edge-build node_modules/.installed /usr/bin/chromium /usr/bin/sox

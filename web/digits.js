@@ -353,6 +353,7 @@ function showProgress(p) {
   Object.assign(document.body.dataset, { trainWorkers: p.workers, teamSize: p.teamSize });
   if (p.exchangeMs) Object.assign(document.body.dataset, { exchangeMs: p.exchangeMs, computeMs: p.computeMs });
   document.body.dataset.workerMemoryMb = Math.round(p.memoryBytes / 1e6);
+  document.body.dataset.workerSimd = String(!!p.simd);
   if (p.history.length) document.body.dataset.testError = p.history[p.history.length - 1].testError;
 }
 

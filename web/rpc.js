@@ -15,6 +15,10 @@ export function trainingWorkers() {
   return { workers: spare >= 4 ? 4 : spare >= 2 ? 2 : 1, pinned: false };
 }
 
+// simd is whether workers run the products' SIMD loop (wasm/simd); ?simd=off in the address runs
+// Go's own loops instead, which give the same bits (a test compares them).
+const simd = new URLSearchParams(location.search).get("simd") !== "off";
+
 // connect starts a worker for the page called name ("lab", "digits", "lessons"), hands it the
 // compiled WebAssembly module, and returns {ask, worker, team}. ask(msg, {quiet}) → Promise of the
 // reply. msg may carry bytes: {name: ArrayBuffer | Uint8Array} (transferred, not copied) and
@@ -35,7 +39,7 @@ export function connect(name, module, { notice = () => {}, worker = new Worker("
   };
   worker.onerror = (e) => notice("The network engine failed to load: " + (e.message || "unknown error"), true);
   Promise.resolve(module).then(
-    (m) => worker.postMessage({ type: "module", module: m }),
+    (m) => worker.postMessage({ type: "module", module: m, simd }),
     (err) => notice("Could not load the network engine: " + err.message, true),
   );
   // team() gives the worker its helpers, once: trainingWorkers() − 1 more workers running the
@@ -49,7 +53,7 @@ export function connect(name, module, { notice = () => {}, worker = new Worker("
         const helper = new Worker("worker.js");
         helper.onerror = (e) => notice("A training worker failed to load: " + (e.message || "unknown error"), true);
         helper.onmessage = (e) => { if (e.data.type === "error") notice(e.data.error, true); };
-        Promise.resolve(module).then((m) => helper.postMessage({ type: "module", module: m }), () => {});
+        Promise.resolve(module).then((m) => helper.postMessage({ type: "module", module: m, simd }), () => {});
         const channel = new MessageChannel();
         helper.postMessage({ type: "port", port: channel.port2 }, [channel.port2]);
         ports.push(channel.port1);

@@ -60,6 +60,7 @@ async function answer(msg, bytes, port) {
     reply.workerMs = t1 - t0;
     reply.parseMs = performance.now() - t1;
     reply.memoryBytes = memory ? memory.buffer.byteLength : 0;
+    reply.simd = self.somehowSIMD === true; // the products run in SIMD (wasm/simd), not Go's loops
   } catch (err) {
     reply = { type: "error", error: "The worker failed: " + err.message };
   }
@@ -75,16 +76,17 @@ function receive(msg, port) {
 
 self.onmessage = (event) => {
   const msg = event.data;
-  if (msg && msg.type === "module") start(msg.module);
+  if (msg && msg.type === "module") start(msg.module, msg.simd !== false);
   else if (msg && msg.type === "port") msg.port.onmessage = (e) => receive(e.data, msg.port);
   else receive(msg, self);
 };
 
-async function start(module) {
+async function start(module, simd) {
   try {
     const go = new Go();
     const instance = await WebAssembly.instantiate(module, go.importObject);
     memory = instance.exports.mem;
+    if (simd) self.somehowGoMemory = memory; // for the products' SIMD loop (wasm/simd), which works on it
     go.run(instance).then(() => {
       postMessage({ type: "error", error: "The Go program stopped; reload the page." });
     });

@@ -20,6 +20,7 @@
 //	workerMs     milliseconds the Go core took
 //	parseMs      milliseconds reading the reply's JSON took
 //	memoryBytes  the size of the Go program's memory
+//	simd         true when the products run in WebAssembly SIMD (wasm/simd), not Go's loops
 //
 // and posts it. Bytes: images, heatmaps, model files, MNIST files. A buffer handed to Go is at
 // most MaxBytes.
@@ -27,7 +28,8 @@
 // The worker's own messages, which never reach Go:
 //
 //	page → worker                          worker → page
-//	{type: "module", module}               (the compiled WebAssembly module: the worker starts it)
+//	{type: "module", module, simd}         (the compiled WebAssembly module: the worker starts it;
+//	                                       simd false keeps the products in Go's loops, ?simd=off)
 //	                                       {type: "ready"} once Go has started; messages sent
 //	                                       before it wait, in order
 //	                                       {type: "error", error, fatal?} for a failure that

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -188,5 +189,79 @@ func TestWideProductsSumInAxpyOrder(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// goAccelerator runs the jobs with Go's loops, counting them and checking each stays inside its
+// slices, as a platform's accelerator must.
+type goAccelerator struct {
+	t    *testing.T
+	mu   sync.Mutex
+	jobs *int
+	adds int
+}
+
+func (g *goAccelerator) Axpys(j *Axpys) {
+	if !j.InBounds() {
+		g.t.Errorf("a job reaches outside its slices: %+v", *j)
+		return
+	}
+	g.mu.Lock()
+	*g.jobs++
+	g.mu.Unlock()
+	j.Run()
+}
+
+func (g *goAccelerator) Add(x, y []float32) {
+	g.adds++
+	for i, v := range x {
+		y[i] += v
+	}
+}
+
+// The products described as Axpys jobs (as a platform's faster runner gets them) give the bits of
+// Go's own loops: MulAdd and MulTransAAdd at an MLP's and a convolution's shapes (the latter
+// in several jobs), with one goroutine or several, and every job inside its slices.
+func TestAcceleratedProductsGiveGoLoopsBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	jobs := 0
+	defer Accelerate(nil)
+	for _, s := range [][3]int{{64, 784, 128}, {5000, 25, 8}, {300, 200, 16}, {40, 130, 25}} {
+		m, k, n := s[0], s[1], s[2]
+		a := randMat(rng, m*k, 0.8)
+		b := randMat(rng, k*n, 0)
+		g := randMat(rng, m*n, 0)
+		startC, startT := randMat(rng, m*n, 0), randMat(rng, k*n, 0)
+		for _, workers := range []int{1, 3} {
+			Accelerate(nil)
+			want, wantT := append([]float32(nil), startC...), append([]float32(nil), startT...)
+			MulAdd(want, a, b, m, k, n, workers)
+			MulTransAAdd(wantT, a, g, m, k, n, workers)
+			Accelerate(&goAccelerator{t: t, jobs: &jobs})
+			got, gotT := append([]float32(nil), startC...), append([]float32(nil), startT...)
+			MulAdd(got, a, b, m, k, n, workers)
+			MulTransAAdd(gotT, a, g, m, k, n, workers)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%v, %d workers: MulAdd entry %d is %v through jobs, %v in Go's loops", s, workers, i, got[i], want[i])
+				}
+			}
+			for i := range wantT {
+				if math.Float32bits(gotT[i]) != math.Float32bits(wantT[i]) {
+					t.Fatalf("%v, %d workers: MulTransAAdd entry %d is %v through jobs, %v in Go's loops", s, workers, i, gotT[i], wantT[i])
+				}
+			}
+		}
+	}
+	if jobs < 16 {
+		t.Fatalf("only %d jobs ran: the products did not go through the runner", jobs)
+	}
+	// Long sums go to the accelerator, short ones (bias rows) stay in Go.
+	g := &goAccelerator{t: t, jobs: &jobs}
+	Accelerate(g)
+	Add(make([]float32, 100), make([]float32, 100))
+	Add(make([]float32, 1<<14), make([]float32, 1<<14))
+	if g.adds != 1 {
+		t.Fatalf("%d of two sums went to the accelerator, want the long one", g.adds)
 	}
 }

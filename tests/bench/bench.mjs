@@ -60,10 +60,11 @@ async function somehowEpoch(env, preset, trainLimit = 0, workers = 0) {
   await page.waitForFunction(() => document.body.dataset.testError, null, { timeout: 600000 });
   const testError = Number(await page.getAttribute("body", "data-test-error"));
   const memoryMB = Number(await page.getAttribute("body", "data-worker-memory-mb"));
+  const simd = await page.getAttribute("body", "data-worker-simd");
   const team = await page.evaluate(() => ({ workers: Number(document.body.dataset.trainWorkers), used: Number(document.body.dataset.teamSize), hardwareConcurrency: navigator.hardwareConcurrency,
     exchange_ms_a_batch: Number(document.body.dataset.exchangeMs || 0), own_shards_ms_a_batch: Number(document.body.dataset.computeMs || 0) }));
   await page.close();
-  return { preset, ...team, seconds_per_epoch: 60000 / rate, wall_seconds_from_first_progress: wall, examples_per_second: rate, test_error_after_1_epoch: testError, worker_wasm_memory_mb: memoryMB };
+  return { preset, ...team, seconds_per_epoch: 60000 / rate, wall_seconds_from_first_progress: wall, examples_per_second: rate, test_error_after_1_epoch: testError, worker_wasm_memory_mb: memoryMB, products_in_simd: simd === "true" };
 }
 
 const env = await start();

@@ -227,10 +227,10 @@ test("digits as people draw them, in styles MNIST lacks: the conv net reads them
   await page.close();
 });
 
-test("training on 1, 2 or 4 workers gives the same network, bit for bit", async () => {
+test("training on 1, 2 or 4 workers, with the products in SIMD or in Go's loops, gives the same network, bit for bit", async () => {
   const files = [];
-  for (const workers of [1, 2, 4]) {
-    const page = await digitsPage(`?trainLimit=1500&workers=${workers}`);
+  for (const [workers, simd] of [[1, "on"], [2, "on"], [4, "on"], [1, "off"]]) {
+    const page = await digitsPage(`?trainLimit=1500&workers=${workers}&simd=${simd}`);
     await page.selectOption("#tPreset", "fast");
     await page.fill("#tEpochs", "1");
     await page.click("#tStart");
@@ -239,11 +239,12 @@ test("training on 1, 2 or 4 workers gives the same network, bit for bit", async 
     }
     await page.waitForFunction(() => document.body.dataset.training === "idle" && document.body.dataset.testError, null, { timeout: 120000 });
     assert.equal(await page.getAttribute("body", "data-train-workers"), String(workers));
+    assert.equal(await page.getAttribute("body", "data-worker-simd"), String(simd === "on"), "Chromium's worker runs the products in SIMD unless told not to");
     await page.waitForSelector("#readerSwitch:not([hidden])");
     await page.click("#readerSwitch");
     await page.waitForFunction(() => document.body.dataset.model === "trained");
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
-    const file = join(tmpdir(), `somehow-workers-${workers}-${process.pid}.somehow`);
+    const file = join(tmpdir(), `somehow-workers-${workers}-${simd}-${process.pid}.somehow`);
     await download.saveAs(file);
     files.push(readFileSync(file));
     unlinkSync(file);
@@ -253,4 +254,5 @@ test("training on 1, 2 or 4 workers gives the same network, bit for bit", async 
   assert.ok(files[0].length > 400000, `a 784-128-10 model file of ${files[0].length} bytes`);
   assert.ok(files[1].equals(files[0]), "two workers trained another network than one");
   assert.ok(files[2].equals(files[0]), "four workers trained another network than one");
+  assert.ok(files[3].equals(files[0]), "Go's loops trained another network than the SIMD loop");
 });

@@ -15,9 +15,17 @@ import (
 	"syscall/js"
 
 	"somehow/core/engine"
+	"somehow/wasm/simd"
 )
 
 func main() {
+	// The products' SIMD loop, where the worker handed over this program's memory and the engine
+	// has SIMD; Go's loops otherwise (same bits). somehowSIMD says which, for the page's readout.
+	if err := simd.Install(); err != nil {
+		js.Global().Set("somehowSIMD", err.Error())
+	} else {
+		js.Global().Set("somehowSIMD", true)
+	}
 	r := engine.New()
 	register(r)
 	registerTeam(r)
