@@ -159,6 +159,7 @@ fuzz:
 
 bench: mnist build
 	$(GO) test -run XXX -bench . ./core/linalg
+	SOMEHOW_MNIST=$(CURDIR)/assets/mnist NODE_OPTIONS=--require=$(CURDIR)/wasm/simd/node_memory.cjs GOOS=js GOARCH=wasm $(GO) test -run XXX -bench . -exec="$(WASMEXEC)" ./wasm/simd
 	bin/somehow bench -mnist assets/mnist
 
 # Seconds per MNIST epoch in headless Chromium, the Go core against TF.js's wasm backend (TF.js is

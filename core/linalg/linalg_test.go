@@ -220,8 +220,8 @@ func (g *goAccelerator) Add(x, y []float32) {
 }
 
 // The products described as Axpys jobs (as a platform's faster runner gets them) give the bits of
-// Go's own loops: MulAdd and MulTransAAdd at an MLP's and a convolution's shapes (the latter
-// in several jobs), with one goroutine or several, and every job inside its slices.
+// Go's own loops: MulAdd and MulTransAAdd at an MLP's and a convolution's shapes, with one
+// goroutine or several, and every job inside its slices.
 func TestAcceleratedProductsGiveGoLoopsBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	jobs := 0
@@ -253,7 +253,7 @@ func TestAcceleratedProductsGiveGoLoopsBits(t *testing.T) {
 			}
 		}
 	}
-	if jobs < 16 {
+	if jobs < 12 {
 		t.Fatalf("only %d jobs ran: the products did not go through the runner", jobs)
 	}
 	// Long sums go to the accelerator, short ones (bias rows) stay in Go.

@@ -21,6 +21,11 @@ const (
 	opF32Store = 0x38
 	opI32Const = 0x41
 	opI32GeU   = 0x4f
+	opI32LeU   = 0x4d
+	opI32Eqz   = 0x45
+	opIf       = 0x04
+	opF32Const = 0x43
+	opF32Eq    = 0x5b
 	opI32Add   = 0x6a
 	opI32Mul   = 0x6c
 	opI32And   = 0x71
@@ -30,7 +35,10 @@ const (
 	opSIMD     = 0xfd // prefix: the instruction's number follows as LEB128
 	simdLoad   = 0x00
 	simdStore  = 0x0b
+	simdConst  = 0x0c // v128.const
 	simdSplat  = 0x13 // f32x4.splat
+	simdNe     = 0x42 // f32x4.ne
+	simdAny    = 0x53 // v128.any_true
 	simdAdd    = 0xe4 // f32x4.add
 	simdMul    = 0xe6 // f32x4.mul
 	typeI32    = 0x7f
@@ -39,12 +47,11 @@ const (
 	blockEmpty = 0x40
 )
 
-// The function's parameters (all i32; addresses in bytes, N and strides in floats) and locals.
+// The function's parameters (all i32; addresses in bytes, N, K and strides in floats) and locals.
 const (
 	pN = iota
 	pRows
-	pStarts
-	pIndex
+	pK
 	pA
 	pARow
 	pX
@@ -55,8 +62,6 @@ const (
 	pYIdx
 	params
 	lR = iota - 1 // i32 locals from here
-	lI
-	lEnd
 	lQ
 	lAR
 	lXR
@@ -118,10 +123,9 @@ func section(b asm, id byte, contents asm) asm {
 func name(b asm, s string) asm { return append(b.u32(uint32(len(s))), s...) }
 
 // Module is a WebAssembly module that imports a memory as env.mem and exports add(x, y, n)
-// (y[:n] += x[:n], linalg.Add) and axpys(n, rows,
-// starts, index, a, aRow, x, xRow, xIdx, y, yRow, yIdx), which carries out a linalg.Axpys job
-// whose slices start at the byte addresses a, x, y, starts and index of that memory: for each row
-// r and each i in [starts[r], starts[r+1]) with q = index[i],
+// (y[:n] += x[:n], linalg.Add) and axpys(n, rows, k, a, aRow, x, xRow, xIdx, y, yRow, yIdx), which
+// carries out a linalg.Axpys job whose slices start at the byte addresses a, x and y of that
+// memory: for each row r and each q < k whose coefficient a[r·aRow+q] is not 0,
 //
 //	y[r·yRow+q·yIdx:][:n] += a[r·aRow+q] · x[r·xRow+q·xIdx:][:n]
 //
@@ -133,17 +137,22 @@ func Module() []byte {
 	c = c.get(pN).i32(2).op(opI32Shl).tee(lRowBytes).i32(-16).op(opI32And).set(lVecBytes)
 	c = c.op(opBlock, blockEmpty, opLoop, blockEmpty) // rows
 	c = c.get(lR).get(pRows).op(opI32GeU, opBrIf, 1)
-	c = c.get(pStarts).get(lR).i32(2).op(opI32Shl).op(opI32Add).tee(lAddr)
-	c = c.op(opI32Load).mem(2, 0).set(lI)
-	c = c.get(lAddr).op(opI32Load).mem(2, 4).set(lEnd)
 	c = c.elementAddress(pA, lR, pARow).set(lAR)
 	c = c.elementAddress(pX, lR, pXRow).set(lXR)
 	c = c.elementAddress(pY, lR, pYRow).set(lYR)
-	c = c.op(opBlock, blockEmpty, opLoop, blockEmpty) // the row's entries
-	c = c.get(lI).get(lEnd).op(opI32GeU, opBrIf, 1)
-	c = c.get(pIndex).get(lI).i32(2).op(opI32Shl).op(opI32Add).op(opI32Load).mem(2, 0).set(lQ)
+	c = c.i32(0).set(lQ)
+	c = c.op(opBlock, blockEmpty, opLoop, blockEmpty) // the row's coefficients
+	c = c.get(lQ).get(pK).op(opI32GeU, opBrIf, 1)
+	c = c.op(opBlock, blockEmpty) // skipped when the coefficient is 0
+	// Four zero coefficients in a row (most of an MNIST row) are passed over at once.
+	c = c.get(lQ).i32(4).op(opI32Add).get(pK).op(opI32LeU, opIf, blockEmpty)
+	c = c.get(lAR).get(lQ).i32(2).op(opI32Shl).op(opI32Add).simd(simdLoad).mem(0, 0)
+	c = c.simd(simdConst).op(make([]byte, 16)...).simd(simdNe).simd(simdAny).op(opI32Eqz, opIf, blockEmpty)
+	c = c.get(lQ).i32(4).op(opI32Add).set(lQ)
+	c = c.op(opBr, 3, opEnd, opEnd) // on to the next coefficients
 	c = c.get(lAR).get(lQ).i32(2).op(opI32Shl).op(opI32Add).op(opF32Load).mem(2, 0).tee(lAV)
-	c = c.simd(simdSplat).set(lVA)
+	c = c.op(opF32Const, 0, 0, 0, 0).op(opF32Eq, opBrIf, 0)
+	c = c.get(lAV).simd(simdSplat).set(lVA)
 	c = c.elementAddress(lXR, lQ, pXIdx).set(lXP)
 	c = c.elementAddress(lYR, lQ, pYIdx).set(lYP)
 	c = c.i32(0).set(lJ)
@@ -163,7 +172,8 @@ func Module() []byte {
 	c = c.op(opF32Add, opF32Store).mem(2, 0)
 	c = c.get(lJ).i32(4).op(opI32Add).set(lJ)
 	c = c.op(opBr, 0, opEnd, opEnd)
-	c = c.get(lI).i32(1).op(opI32Add).set(lI)
+	c = c.op(opEnd) // the skip
+	c = c.get(lQ).i32(1).op(opI32Add).set(lQ)
 	c = c.op(opBr, 0, opEnd, opEnd)
 	c = c.get(lR).i32(1).op(opI32Add).set(lR)
 	c = c.op(opBr, 0, opEnd, opEnd)

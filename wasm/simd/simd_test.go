@@ -117,7 +117,7 @@ func TestTrainingGivesGoLoopsBits(t *testing.T) {
 
 // BenchmarkTrainMNIST times an epoch's worth of 784-128-10 and the ConvNetJS net's batches on
 // the first 6400 (conv: 640) MNIST digits with Go's loops and with the SIMD loop: run with
-// make bench-wasm-simd, or GOOS=js GOARCH=wasm NODE_OPTIONS=--require=$PWD/wasm/simd/node_memory.cjs
+// make bench, or GOOS=js GOARCH=wasm NODE_OPTIONS=--require=$PWD/wasm/simd/node_memory.cjs
 // go test -run X -bench . -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec ./wasm/simd
 func BenchmarkTrainMNIST(b *testing.B) {
 	train, _, err := mnist.Load("")
