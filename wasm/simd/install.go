@@ -4,6 +4,7 @@ package simd
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"syscall/js"
 	"unsafe"
@@ -18,7 +19,12 @@ const MemoryGlobal = "somehowGoMemory"
 // Install instantiates Module on the Go program's memory and has linalg's products use it. It
 // returns why not, and changes nothing, where that memory was not handed over, the engine has no
 // SIMD, or the loop does not give Go's bits on a trial job.
-func Install() error {
+func Install() (err error) {
+	defer func() {
+		if e := recover(); e != nil { // JavaScript threw: a module or instance refused
+			err = fmt.Errorf("simd: %v", e)
+		}
+	}()
 	memory := js.Global().Get(MemoryGlobal)
 	if memory.Type() != js.TypeObject {
 		return errors.New("simd: the worker did not hand over the Go program's memory as " + MemoryGlobal)
