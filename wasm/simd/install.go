@@ -16,7 +16,7 @@ import (
 // (instance.exports.mem) before it starts the program: Go cannot reach its own memory object.
 const MemoryGlobal = "somehowGoMemory"
 
-// Install instantiates Module on the Go program's memory and has linalg's products use it. It
+// Install instantiates Module (as module_bytes.go keeps it) on the Go program's memory and has linalg's products use it. It
 // returns why not, and changes nothing, where that memory was not handed over, the engine has no
 // SIMD, or the loop does not give Go's bits on a trial job.
 func Install() (err error) {
@@ -30,7 +30,7 @@ func Install() (err error) {
 		return errors.New("simd: the worker did not hand over the Go program's memory as " + MemoryGlobal)
 	}
 	wasm := js.Global().Get("WebAssembly")
-	code := Module()
+	code := moduleBytes
 	bytes := js.Global().Get("Uint8Array").New(len(code))
 	js.CopyBytesToJS(bytes, code)
 	if !wasm.Call("validate", bytes).Bool() {

@@ -3,7 +3,8 @@
 // scalar instruction stream, where WebAssembly's 128-bit SIMD does four. The loop is one small
 // function, assembled here byte by byte (Module), instantiated on the Go program's own memory and
 // installed with linalg.Accelerate: it runs linalg.Axpys jobs in Axpy's order, lane by lane,
-// so the bits are the same as Go's loops (and as the native trainer's).
+// so the bits are the same as Go's loops (and as the native trainer's). The worker instantiates
+// the bytes kept in module_bytes.go, which a test holds equal to Module's.
 package simd
 
 // WebAssembly's binary encoding, as much of it as Module needs.
