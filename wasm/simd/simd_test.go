@@ -47,10 +47,14 @@ func TestProductsGiveGoLoopsBits(t *testing.T) {
 		linalg.MulAdd(want, a, b, m, k, n, 1)
 		linalg.MulTransAAdd(wantT, a, g, m, k, n, 1)
 		install(t)
+		before := calls.axpys
 		got, gotT := append([]float32(nil), startC...), append([]float32(nil), startT...)
 		linalg.MulAdd(got, a, b, m, k, n, 1)
 		linalg.MulTransAAdd(gotT, a, g, m, k, n, 1)
 		linalg.Accelerate(nil)
+		if ran := calls.axpys - before; ran != 2 {
+			t.Errorf("%v: %d jobs reached the SIMD loop, want one a product", s, ran)
+		}
 		same(t, fmt.Sprint(s, " MulAdd"), got, want)
 		same(t, fmt.Sprint(s, " MulTransAAdd"), gotT, wantT)
 	}
@@ -59,8 +63,12 @@ func TestProductsGiveGoLoopsBits(t *testing.T) {
 		want, got := append([]float32(nil), y...), append([]float32(nil), y...)
 		linalg.Add(x, want)
 		install(t)
+		before := calls.add
 		linalg.Add(x, got)
 		linalg.Accelerate(nil)
+		if calls.add != before+1 {
+			t.Errorf("the sum of %d did not reach the SIMD loop", n)
+		}
 		same(t, fmt.Sprint("Add of ", n), got, want)
 	}
 }
@@ -109,9 +117,13 @@ func TestTrainingGivesGoLoopsBits(t *testing.T) {
 		}
 		want := weights()
 		install(t)
+		before := calls.axpys
 		got := weights()
 		linalg.Accelerate(nil)
 		same(t, sizes, got, want)
+		if calls.axpys-before < 10 { // ten batches of 64, each with its first layer's products
+			t.Errorf("%s: only %d jobs reached the SIMD loop in ten batches", sizes, calls.axpys-before)
+		}
 	}
 }
 
