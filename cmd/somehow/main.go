@@ -493,7 +493,7 @@ func labScene(args []string, out io.Writer) error {
 
 // listen trains or scores the spoken-digit reader (core/sound) on FSDD.
 //
-//	somehow listen train [-fold fsdd|SPEAKER|all] [-epochs N] [-seed S] [-save FILE]
+//	somehow listen train [-fold fsdd|SPEAKER|all] [-epochs N] [-seed S] [-members N] [-save FILE]
 //	somehow listen eval MODEL
 //
 // -fold fsdd trains on FSDD's training split and scores its test split; -fold SPEAKER leaves that
@@ -501,7 +501,7 @@ func labScene(args []string, out io.Writer) error {
 // -fold speakers runs the five speaker folds one after the other.
 func listen(args []string, out io.Writer) error {
 	if len(args) == 0 || (args[0] != "train" && args[0] != "eval") {
-		return usageError{errors.New("usage: somehow listen train [-fold fsdd|SPEAKER|speakers|all] [-epochs N] [-seed S] [-save FILE] | somehow listen eval MODEL")}
+		return usageError{errors.New("usage: somehow listen train [-fold fsdd|SPEAKER|speakers|all] [-epochs N] [-seed S] [-members N] [-save FILE] | somehow listen eval MODEL")}
 	}
 	fs := newFlags("listen " + args[0])
 	r := sound.DefaultRecipe()
@@ -516,6 +516,7 @@ func listen(args []string, out io.Writer) error {
 	augment := fs.Bool("augment", r.Augment, "train on changed copies of the clips")
 	mix := fs.Float64("mix", r.Mix, "the share of changed copies mixed with another clip (0 to 1)")
 	l2 := fs.Float64("l2", float64(r.WeightDecay), "L2 weight decay")
+	members := fs.Int("members", 1, "networks trained (seeds seed, seed+1, ...) and merged into one that reads by their vote (nn.Merge)")
 	var modelPath string
 	rest := args[1:]
 	if args[0] == "eval" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
@@ -526,6 +527,9 @@ func listen(args []string, out io.Writer) error {
 	}
 	if *epochs < 1 || *epochs > 1000 {
 		return usageError{fmt.Errorf("epochs must be between 1 and 1000, not %d", *epochs)}
+	}
+	if *members < 1 || *members > 8 {
+		return usageError{fmt.Errorf("members must be between 1 and 8, not %d", *members)}
 	}
 	if !(*mix >= 0 && *mix <= 1) {
 		return usageError{fmt.Errorf("mix must be between 0 and 1, not %g", *mix)}
@@ -583,22 +587,41 @@ func listen(args []string, out io.Writer) error {
 				return usageError{fmt.Errorf("there is no speaker %q: use fsdd, all, speakers or one of %s", fd, strings.Join(speakers, ", "))}
 			}
 		}
-		tr, set, err := r.Start(train, *seed)
-		if err != nil {
-			return err
+		// The members train side by side, an epoch each in turn, so every epoch's line can
+		// score their vote.
+		trainers := make([]*nn.Trainer, *members)
+		sets := make([]*sound.Set, *members)
+		for i := range trainers {
+			if trainers[i], sets[i], err = r.Start(train, *seed+uint64(i)); err != nil {
+				return err
+			}
 		}
 		start := time.Now()
 		var acc float64
 		var accs []float64
+		var net *nn.Network
 		for e := 1; e <= r.Epochs; e++ {
-			loss, err := tr.Epoch(set, nil)
-			if err != nil {
+			var loss float64
+			nets := make([]*nn.Network, len(trainers))
+			for i, tr := range trainers {
+				l, err := tr.Epoch(sets[i], nil)
+				if err != nil {
+					return err
+				}
+				loss += l / float64(len(trainers))
+				nets[i] = tr.Net
+			}
+			if net, err = nn.Merge(nets...); err != nil {
 				return err
 			}
-			if acc, err = sound.Accuracy(tr.Net, test); err != nil {
+			if acc, err = sound.Accuracy(net, test); err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "%s epoch %d: loss %.4f, test %.1f%% right (%d clips), %.1f s\n", fd, e, loss, 100*acc, len(test), time.Since(start).Seconds())
+			vote := ""
+			if len(nets) > 1 {
+				vote = fmt.Sprintf(" (the vote of %d networks)", len(nets))
+			}
+			fmt.Fprintf(out, "%s epoch %d: loss %.4f, test %.1f%% right%s (%d clips), %.1f s\n", fd, e, loss, 100*acc, vote, len(test), time.Since(start).Seconds())
 			accs = append(accs, acc)
 		}
 		sum += acc
@@ -608,7 +631,7 @@ func listen(args []string, out io.Writer) error {
 			if err != nil {
 				return err
 			}
-			m := &nn.Model{Name: "listen", Net: tr.Net}
+			m := &nn.Model{Name: "listen", Net: net}
 			if fd == "fsdd" {
 				m.TestError = 100 * (1 - acc) // on FSDD's test split, as the page shows it
 			}

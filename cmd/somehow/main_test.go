@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"somehow/core/mnist"
+	"somehow/core/nn"
 	"somehow/core/sound/soundtest"
 )
 
@@ -182,5 +183,60 @@ func TestListenSpeakerFolds(t *testing.T) {
 	want := fmt.Sprintf("mean over the 3 unseen-speaker folds: %.1f%% (of each fold's last three epochs: %.1f%%)", last, steady)
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("want %q in:\n%s", want, out.String())
+	}
+}
+
+// -members N trains N networks from seeds seed, seed+1, ... and saves the one network that reads
+// by their vote: the same as merging the networks trained one at a time with those seeds.
+func TestListenMembersVote(t *testing.T) {
+	recs, err := soundtest.Recordings([]string{"george", "jackson"}, 3)
+	if err != nil {
+		t.Skip(err)
+	}
+	dir, tmp := t.TempDir(), t.TempDir()
+	for _, r := range recs {
+		if err := os.WriteFile(filepath.Join(dir, r.Name), r.MP3, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	train := func(save string, flags ...string) string {
+		var out bytes.Buffer
+		args := append([]string{"listen", "train", "-fold", "george", "-epochs", "2", "-fsdd", dir, "-save", filepath.Join(tmp, save)}, flags...)
+		if err := run(args, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	said := train("vote.somehow", "-seed", "5", "-members", "2")
+	train("a.somehow", "-seed", "5")
+	train("b.somehow", "-seed", "6")
+	if !strings.Contains(said, "george epoch 2: ") || !strings.Contains(said, "(the vote of 2 networks)") {
+		t.Errorf("the lines do not say the vote was scored:\n%s", said)
+	}
+	load := func(name string) *nn.Network {
+		m, err := loadModel(filepath.Join(tmp, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Net
+	}
+	vote, a, b := load("vote.somehow"), load("a.somehow"), load("b.somehow")
+	want, err := nn.Merge(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vote.Arch.String() != want.Arch.String() {
+		t.Fatalf("saved %s, want %s", vote.Arch, want.Arch)
+	}
+	for i, p := range want.Params() {
+		for j, v := range p.Value {
+			if got := vote.Params()[i].Value[j]; got != v {
+				t.Fatalf("parameter %d[%d]: saved %g, the merged networks %g", i, j, got, v)
+			}
+		}
+	}
+	var out bytes.Buffer
+	if err := run([]string{"listen", "train", "-members", "9"}, &out); err == nil || !strings.Contains(err.Error(), "members must be between 1 and 8") {
+		t.Errorf("-members 9: %v", err)
 	}
 }

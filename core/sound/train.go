@@ -19,7 +19,9 @@ type Recipe struct {
 	BatchSize int
 }
 
-// DefaultRecipe is the shipped reader's recipe.
+// DefaultRecipe is one reader's recipe, as the page trains it. The shipped reader is three
+// readers of a smaller kind merged into one that reads by their vote (nn.Merge; the Makefile's
+// listen model says how).
 func DefaultRecipe() Recipe {
 	return Recipe{
 		Arch:      fmt.Sprintf("%dx%d-conv5x5x16same-pool2-conv5x5x32same-pool2-128-10", Bands, Frames),

@@ -1,0 +1,120 @@
+package nn
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Merge builds one network that computes what nets compute together: its convolutions and
+// hidden layers hold every network's side by side (channels and units concatenated, no weight
+// crossing from one network's part to another's), and its output layer's weighted sums are the
+// mean of theirs. For softmax outputs that is the networks' vote, each output the normalised
+// geometric mean of theirs: an ensemble as one network of the same kinds of layers, which a
+// model file holds and every reader (page, API, CLI) runs as it is.
+func Merge(nets ...*Network) (*Network, error) {
+	if len(nets) == 0 {
+		return nil, errors.New("no networks to merge")
+	}
+	k := len(nets)
+	a := nets[0].Arch
+	for _, n := range nets[1:] {
+		if n.Arch.String() != a.String() || n.Arch.Loss != a.Loss {
+			return nil, fmt.Errorf("networks of different shapes cannot be merged: %s and %s", a, n.Arch)
+		}
+	}
+	if k == 1 {
+		return nets[0].Clone(), nil
+	}
+	m := a
+	m.Features = append([]FeatureSpec(nil), a.Features...)
+	for i := range m.Features {
+		m.Features[i].Filters *= k
+	}
+	m.Layers = append([]LayerSpec(nil), a.Layers...)
+	for i := range len(m.Layers) - 1 {
+		m.Layers[i].Units *= k
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("the merged network would be too large: %v", err)
+	}
+	out := newNetwork(m)
+	shape := Shape{}
+	if a.Image != nil {
+		shape = *a.Image
+	}
+	first := true // the image's own channels are shared by every network, not repeated
+	for fi, f := range out.Features {
+		c, ok := f.(*Conv)
+		if !ok {
+			shape = a.Features[fi].out(shape)
+			continue
+		}
+		size, filters := c.spec.Size, a.Features[fi].Filters
+		inC := shape.Channels
+		mergedInC := inC * k
+		if first {
+			mergedInC = inC
+		}
+		for j, n := range nets {
+			src := n.Features[fi].(*Conv)
+			for w := range size * size {
+				for ch := range inC {
+					row := w*mergedInC + ch
+					if !first {
+						row += j * inC
+					}
+					for o := range filters {
+						c.Weights[row*filters*k+j*filters+o] = src.Weights[(w*inC+ch)*filters+o]
+					}
+				}
+			}
+			copy(c.Biases[j*filters:], src.Biases)
+		}
+		first = false
+		shape = a.Features[fi].out(shape)
+	}
+	// The first dense layer reads the image part's channels-last output (every network's
+	// channels side by side at each pixel) or the shared inputs.
+	pixels, perNet := 1, a.denseInputs()
+	shared := a.Image == nil || len(a.Features) == 0 || first
+	if !shared {
+		pixels, perNet = shape.Height*shape.Width, shape.Channels
+	}
+	for li, d := range out.Layers {
+		units := a.Layers[li].Units
+		last := li == len(out.Layers)-1
+		for j, n := range nets {
+			src := n.Layers[li]
+			for p := range pixels {
+				for i := range perNet {
+					from := p*perNet + i
+					to := from
+					switch {
+					case li > 0:
+						to = j*src.Inputs + i
+					case !shared:
+						to = p*perNet*k + j*perNet + i
+					}
+					for u := range units {
+						w := src.Weights[from*units+u]
+						if last {
+							d.Weights[to*units+u] += w / float32(k)
+						} else {
+							d.Weights[to*d.Units+j*units+u] = w
+						}
+					}
+				}
+			}
+			for u := range units {
+				if last {
+					d.Biases[u] += src.Biases[u] / float32(k)
+				} else {
+					d.Biases[j*units+u] = src.Biases[u]
+				}
+			}
+		}
+		pixels, perNet = 1, units
+		shared = false
+	}
+	return out, nil
+}
