@@ -32,7 +32,11 @@ test("one recording of each digit, by every speaker in turn, is heard right", { 
     const speaker = speakers[d % speakers.length];
     await page.selectOption("#clipDigit", String(d));
     await page.selectOption("#clipSpeaker", speaker);
-    await page.fill("#clipIndex", String(d % 5)); // FSDD's test split: indices 0-4
+    // Takes 5-9, from FSDD's training split: this checks that the page hears what its reader
+    // hears (decoding, trimming, the spectrogram and the network in the worker). How well the
+    // reader hears recordings it never heard is `somehow listen eval`'s figure (98.8% of the
+    // test split): ten of those would fail one retrained reader in ten for its 3 misses of 250.
+    await page.fill("#clipIndex", String(5 + (d % 5)));
     const n = Number(await page.getAttribute("body", "data-heard")) || 0;
     await page.click("#clipPlay");
     await page.waitForFunction((k) => Number(document.body.dataset.heard) > k, n);
