@@ -57,8 +57,8 @@ assets/models/fast.somehow:
 	$(GO) run ./cmd/somehow train -preset fast -seed 1 -save $@
 # The listening page's reader: three small conv nets over spectrograms, trained on FSDD's
 # training split from seeds 1-3 and merged into one network that reads by their vote (a voice
-# never heard is read about 2.5 points better than by one of them; FSDD, CC BY-SA 4.0; needs
-# `make fsdd`), about 12 minutes here.
+# never heard is read about two points better than by one of them; FSDD, CC BY-SA 4.0; needs
+# `make fsdd`), about 10 minutes here.
 assets/models/listen.somehow: | fsdd
 	$(GO) run ./cmd/somehow listen train -fold fsdd -members 3 -arch 40x32-conv5x5x16same-pool2-conv5x5x32same-pool4-64-10 -epochs 30 -decay 0.001 -seed 1 -save $@
 # The API's listener (/api/hear, locally and at the edge): small enough for the edge's 3 MB.

@@ -3,6 +3,7 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"reflect"
 )
 
 // Merge builds one network that computes what nets compute together: its convolutions and
@@ -18,8 +19,10 @@ func Merge(nets ...*Network) (*Network, error) {
 	k := len(nets)
 	a := nets[0].Arch
 	for _, n := range nets[1:] {
-		if n.Arch.String() != a.String() || n.Arch.Loss != a.Loss {
-			return nil, fmt.Errorf("networks of different shapes cannot be merged: %s and %s", a, n.Arch)
+		// The whole architecture, activations and loss too: the sizes alone (String) would let
+		// a sigmoid network be merged into a ReLU one and run with the wrong activation.
+		if !reflect.DeepEqual(n.Arch, a) {
+			return nil, fmt.Errorf("networks of different shapes or activations cannot be merged: %s and %s", a, n.Arch)
 		}
 	}
 	if k == 1 {
@@ -76,7 +79,7 @@ func Merge(nets ...*Network) (*Network, error) {
 	// The first dense layer reads the image part's channels-last output (every network's
 	// channels side by side at each pixel) or the shared inputs.
 	pixels, perNet := 1, a.denseInputs()
-	shared := a.Image == nil || len(a.Features) == 0 || first
+	shared := first // no convolution: the dense layer reads the inputs (or pooled image) itself
 	if !shared {
 		pixels, perNet = shape.Height*shape.Width, shape.Channels
 	}

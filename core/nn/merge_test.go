@@ -62,14 +62,17 @@ func TestMergeIsTheNetworksVote(t *testing.T) {
 				}
 			}
 		}
-		if _, err := Merge(nets[0], mustNew(t, "120-9-10")); err == nil {
+		if _, err := Merge(nets[0], mustNew(t, "120-9-10", ReLU)); err == nil {
 			t.Fatalf("networks of different shapes merged")
+		}
+		if _, err := Merge(nets[0], mustNew(t, sizes, Sigmoid)); err == nil && sizes != "120-10" { // it has no hidden layer
+			t.Fatalf("%s: networks of different activations merged", sizes)
 		}
 	}
 }
 
-func mustNew(t *testing.T, sizes string) *Network {
-	arch, err := ParseArchitecture(sizes, ReLU, Softmax, CrossEntropy)
+func mustNew(t *testing.T, sizes string, hidden Activation) *Network {
+	arch, err := ParseArchitecture(sizes, hidden, Softmax, CrossEntropy)
 	if err != nil {
 		t.Fatal(err)
 	}
