@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -493,15 +494,16 @@ func labScene(args []string, out io.Writer) error {
 
 // listen trains or scores the spoken-digit reader (core/sound) on FSDD.
 //
-//	somehow listen train [-fold fsdd|SPEAKER|all] [-epochs N] [-seed S] [-members N] [-save FILE]
+//	somehow listen train [-fold fsdd|SPEAKER|all] [-epochs N] [-seed S] [-members N] [-voices DIR [-voice-epochs N]] [-save FILE]
 //	somehow listen eval MODEL
 //
 // -fold fsdd trains on FSDD's training split and scores its test split; -fold SPEAKER leaves that
 // speaker out and scores their clips; -fold all trains on every clip (the shipped model) and
-// -fold speakers runs the five speaker folds one after the other.
+// -fold speakers runs the five speaker folds one after the other. -voices adds synthetic voices'
+// clips to every fold's training (never to its test), for the first -voice-epochs epochs.
 func listen(args []string, out io.Writer) error {
 	if len(args) == 0 || (args[0] != "train" && args[0] != "eval") {
-		return usageError{errors.New("usage: somehow listen train [-fold fsdd|SPEAKER|speakers|all] [-epochs N] [-seed S] [-members N] [-save FILE] | somehow listen eval MODEL")}
+		return usageError{errors.New("usage: somehow listen train [-fold fsdd|SPEAKER|speakers|all] [-epochs N] [-seed S] [-members N] [-voices DIR [-voice-epochs N]] [-save FILE] | somehow listen eval MODEL")}
 	}
 	fs := newFlags("listen " + args[0])
 	r := sound.DefaultRecipe()
@@ -510,6 +512,8 @@ func listen(args []string, out io.Writer) error {
 	seed := fs.Uint64("seed", 1, "seed of the weights, the shuffling and the augmentation")
 	save := fs.String("save", "", "write the trained model to this file")
 	dir := fs.String("fsdd", "", "folder with FSDD's MP3 files (default: assets/fsdd/mp3)")
+	voicesDir := fs.String("voices", "", "folder of synthetic voices' MP3 files named as FSDD's (make voices: assets/voices/mp3), added to every fold's training, never tested on")
+	voiceEpochs := fs.Int("voice-epochs", 0, "with -voices: the epochs that train on the voices too, the rest on FSDD's clips alone (0: every epoch)")
 	arch := fs.String("arch", r.Arch, "architecture")
 	lr := fs.Float64("lr", float64(r.LearningRate), "learning rate (Adam)")
 	decay := fs.Float64("decay", float64(r.Decay), "learning-rate decay: after t steps the rate is lr / (1 + sqrt(decay·t))")
@@ -528,6 +532,9 @@ func listen(args []string, out io.Writer) error {
 	if *epochs < 1 || *epochs > 1000 {
 		return usageError{fmt.Errorf("epochs must be between 1 and 1000, not %d", *epochs)}
 	}
+	if *voiceEpochs < 0 || *voiceEpochs > *epochs {
+		return usageError{fmt.Errorf("voice-epochs must be between 0 and the epochs (%d), not %d", *epochs, *voiceEpochs)}
+	}
 	if *members < 1 || *members > 8 {
 		return usageError{fmt.Errorf("members must be between 1 and 8, not %d", *members)}
 	}
@@ -544,6 +551,17 @@ func listen(args []string, out io.Writer) error {
 		return err
 	}
 	speakers := sound.Speakers(clips)
+	var voices []sound.Clip
+	if *voicesDir != "" && args[0] == "train" {
+		if voices, err = sound.Load(*voicesDir); err != nil {
+			return err
+		}
+		for _, v := range sound.Speakers(voices) {
+			if slices.Contains(speakers, v) {
+				return fmt.Errorf("%s holds the FSDD speaker %s: its clips would be trained on in the fold that leaves them out", *voicesDir, v)
+			}
+		}
+	}
 	if args[0] == "eval" {
 		if modelPath == "" {
 			return usageError{errors.New("usage: somehow listen eval MODEL")}
@@ -587,6 +605,10 @@ func listen(args []string, out io.Writer) error {
 				return usageError{fmt.Errorf("there is no speaker %q: use fsdd, all, speakers or one of %s", fd, strings.Join(speakers, ", "))}
 			}
 		}
+		if len(voices) > 0 {
+			train = append(train[:len(train):len(train)], voices...)
+			fmt.Fprintf(out, "%s: training on %d clips, %d of them by %d synthetic voices\n", fd, len(train), len(voices), len(sound.Speakers(voices)))
+		}
 		// The members train side by side, an epoch each in turn, so every epoch's line can
 		// score their vote.
 		trainers := make([]*nn.Trainer, *members)
@@ -601,6 +623,14 @@ func listen(args []string, out io.Writer) error {
 		var accs []float64
 		var net *nn.Network
 		for e := 1; e <= r.Epochs; e++ {
+			if len(voices) > 0 && *voiceEpochs > 0 && e == *voiceEpochs+1 {
+				// The last epochs on FSDD alone: the voices taught the network what a digit
+				// sounds like in many voices; these bring back what FSDD's own split asks of it.
+				for _, set := range sets {
+					set.Clips = set.Clips[:len(train)-len(voices)]
+				}
+				fmt.Fprintf(out, "%s: from epoch %d on FSDD's %d clips alone\n", fd, e, len(train)-len(voices))
+			}
 			var loss float64
 			nets := make([]*nn.Network, len(trainers))
 			for i, tr := range trainers {

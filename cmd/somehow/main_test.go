@@ -240,3 +240,55 @@ func TestListenMembersVote(t *testing.T) {
 		t.Errorf("-members 9: %v", err)
 	}
 }
+
+// Synthetic voices are trained on in every fold and never tested on: the folds are FSDD's
+// speakers, and a voices folder holding one of them is refused (it would be trained on in the
+// fold that leaves them out).
+func TestListenVoices(t *testing.T) {
+	recs, err := soundtest.Recordings([]string{"george", "jackson", "lucas"}, 2)
+	if err != nil {
+		t.Skip(err)
+	}
+	dir, voices, clash := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, r := range recs {
+		to, name := dir, r.Name
+		if strings.Contains(name, "_lucas_") { // lucas plays a synthetic voice, "synth"
+			to, name = voices, strings.Replace(name, "_lucas_", "_synth_", 1)
+		}
+		if err := os.WriteFile(filepath.Join(to, name), r.MP3, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(name, "_george_") {
+			if err := os.WriteFile(filepath.Join(clash, name), r.MP3, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var out bytes.Buffer
+	if err := run([]string{"listen", "train", "-fold", "speakers", "-epochs", "2", "-voice-epochs", "1", "-fsdd", dir, "-voices", voices}, &out); err != nil {
+		t.Fatal(err)
+	}
+	said := out.String()
+	for _, want := range []string{
+		"george: training on 40 clips, 20 of them by 1 synthetic voices",
+		"george epoch 1: ", "(20 clips)",
+		"george: from epoch 2 on FSDD's 20 clips alone",
+		"jackson: training on 40 clips, 20 of them by 1 synthetic voices",
+		"mean over the 2 unseen-speaker folds",
+	} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the lines do not say %q:\n%s", want, said)
+		}
+	}
+	if strings.Contains(said, "synth epoch") {
+		t.Errorf("a synthetic voice was tested on:\n%s", said)
+	}
+	out.Reset()
+	if err := run([]string{"listen", "train", "-epochs", "2", "-voice-epochs", "3", "-fsdd", dir, "-voices", voices}, &out); err == nil || !strings.Contains(err.Error(), "voice-epochs must be between 0 and the epochs (2)") {
+		t.Errorf("-voice-epochs 3 of 2: %v", err)
+	}
+	err = run([]string{"listen", "train", "-fold", "jackson", "-epochs", "1", "-fsdd", dir, "-voices", clash}, &out)
+	if err == nil || !strings.Contains(err.Error(), "holds the FSDD speaker george") {
+		t.Errorf("a voices folder holding george: %v", err)
+	}
+}
