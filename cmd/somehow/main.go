@@ -532,6 +532,9 @@ func listen(args []string, out io.Writer) error {
 	if *epochs < 1 || *epochs > 1000 {
 		return usageError{fmt.Errorf("epochs must be between 1 and 1000, not %d", *epochs)}
 	}
+	if *voiceEpochs != 0 && *voicesDir == "" {
+		return usageError{errors.New("-voice-epochs says how long to train on the voices: give them with -voices DIR")}
+	}
 	if *voiceEpochs < 0 || *voiceEpochs > *epochs {
 		return usageError{fmt.Errorf("voice-epochs must be between 0 and the epochs (%d), not %d", *epochs, *voiceEpochs)}
 	}

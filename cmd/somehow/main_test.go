@@ -287,6 +287,9 @@ func TestListenVoices(t *testing.T) {
 	if err := run([]string{"listen", "train", "-epochs", "2", "-voice-epochs", "3", "-fsdd", dir, "-voices", voices}, &out); err == nil || !strings.Contains(err.Error(), "voice-epochs must be between 0 and the epochs (2)") {
 		t.Errorf("-voice-epochs 3 of 2: %v", err)
 	}
+	if err := run([]string{"listen", "train", "-epochs", "2", "-voice-epochs", "1", "-fsdd", dir}, &out); err == nil || !strings.Contains(err.Error(), "give them with -voices DIR") {
+		t.Errorf("-voice-epochs without -voices: %v", err)
+	}
 	err = run([]string{"listen", "train", "-fold", "jackson", "-epochs", "1", "-fsdd", dir, "-voices", clash}, &out)
 	if err == nil || !strings.Contains(err.Error(), "holds the FSDD speaker george") {
 		t.Errorf("a voices folder holding george: %v", err)
