@@ -320,7 +320,7 @@ async function train() {
 async function useTrained() {
   const m = await worker.ask({ type: "useTrained" });
   if (m.type !== "model") return;
-  $("#listenModelInfo").textContent = `yours: ${m.architecture}` + (m.testError ? ` · ${(100 - m.testError).toFixed(1)}% of FSDD's test recordings right` : "");
+  await showModel(m, "yours: ");
   notice("Your network listens now.");
 }
 
@@ -328,19 +328,29 @@ async function useTrained() {
 
 async function loadModel() {
   const m = await worker.ask({ type: "loadModel", fetch: { model: "assets/models/listen.somehow" } });
-  if (m.type !== "model") return;
-  $("#listenModelInfo").textContent = `${m.architecture} · ${m.parameters.toLocaleString("en")} weights` +
+  if (m.type === "model") await showModel(m, "");
+}
+
+// showModel says which network listens (a vote of networks says so) and draws its first
+// layer's filters, saying whose they are: a vote shows every member's side by side, so 48
+// filters are three networks' 16 each.
+async function showModel(m, whose) {
+  const vote = m.members > 1 ? `the vote of ${m.members} networks side by side, ` : "";
+  $("#listenModelInfo").textContent = `${whose}${vote}${m.architecture} · ${m.parameters.toLocaleString("en")} weights` +
     (m.testError ? ` · ${(100 - m.testError).toFixed(1)}% of FSDD's test recordings right` : "");
   const w = await worker.ask({ type: "weights" });
-  if (w.type === "weights") {
-    const box = $("#listenFilters"), n = w.width * w.height;
-    box.textContent = "";
-    for (let k = 0; k < w.count; k++) {
-      const cv = document.createElement("canvas");
-      signedImage(cv, w.bytes.weights.subarray(n * k, n * (k + 1)), w.width);
-      box.appendChild(cv);
-    }
+  if (w.type !== "weights") return;
+  const box = $("#listenFilters"), n = w.width * w.height;
+  box.textContent = "";
+  for (let k = 0; k < w.count; k++) {
+    const cv = document.createElement("canvas");
+    signedImage(cv, w.bytes.weights.subarray(n * k, n * (k + 1)), w.width);
+    box.appendChild(cv);
   }
+  const one = "Its first layer's filters, slid over the spectrogram, and what each stage makes of the word.";
+  $("#listenInsideHint").textContent = m.members > 1
+    ? `${m.members} networks vote here, side by side: the ${w.count} first-layer filters below are their ${w.count / m.members} each, in turn, and the maps too. Each filter is slid over the spectrogram; the maps are what each stage makes of the word.`
+    : one;
 }
 
 // start makes the page's worker, loads the model and finds the recordings.

@@ -665,6 +665,9 @@ func listen(args []string, out io.Writer) error {
 				return err
 			}
 			m := &nn.Model{Name: "listen", Net: net}
+			if *members > 1 {
+				m.Members = *members
+			}
 			if fd == "fsdd" {
 				m.TestError = 100 * (1 - acc) // on FSDD's test split, as the page shows it
 			}

@@ -213,14 +213,18 @@ func TestListenMembersVote(t *testing.T) {
 	if !strings.Contains(said, "george epoch 2: ") || !strings.Contains(said, "(the vote of 2 networks)") {
 		t.Errorf("the lines do not say the vote was scored:\n%s", said)
 	}
-	load := func(name string) *nn.Network {
+	load := func(name string, members int) *nn.Network {
 		m, err := loadModel(filepath.Join(tmp, name))
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The file says it is a vote, so the page can say so.
+		if m.Members != members {
+			t.Errorf("%s says it holds %d networks, not %d", name, m.Members, members)
+		}
 		return m.Net
 	}
-	vote, a, b := load("vote.somehow"), load("a.somehow"), load("b.somehow")
+	vote, a, b := load("vote.somehow", 2), load("a.somehow", 0), load("b.somehow", 0)
 	want, err := nn.Merge(a, b)
 	if err != nil {
 		t.Fatal(err)

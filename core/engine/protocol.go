@@ -125,7 +125,8 @@
 // # page "listen" (core/engine/listen over core/sound): spoken digits, heard by a network
 //
 //	page → worker                              worker → page
-//	{type: "loadModel"} + bytes "model"        Loaded (a model that reads Bands×Frames spectrograms)
+//	{type: "loadModel"} + bytes "model"        Loaded (a model that reads Bands×Frames spectrograms;
+//	                                           members: how many networks vote in it)
 //	{type: "hear", rate?, features?}           Heard; bytes out "spectrogram", "waveform" and, with
 //	  + bytes "mp3" (a file) or "pcm"          features, "features". pcm: float32 little-endian
 //	  (the microphone's samples at rate)       samples at rate (8 to 192 kHz)

@@ -16,7 +16,8 @@ import (
 //	magic      8 bytes  "SOMEHOW\n"
 //	version    uint32   little-endian: 1, or 2 for a network with an image part or an input option
 //	headerLen  uint32   length of the JSON header, at most MaxHeaderBytes
-//	header     JSON     {"name": ..., "architecture": {...}, "deskew": true?, "testError": 1.76?}
+//	header     JSON     {"name": ..., "architecture": {...}, "deskew": true?, "testError": 1.76?,
+//	                    "members": 3?}
 //	weights    float32s little-endian: Network.Params in order (each convolution's weights and
 //	                    biases, then each dense layer's Weights (inputs×units) then its Biases)
 //	checksum   uint32   CRC-32 (IEEE) of everything before it
@@ -47,13 +48,20 @@ type Model struct {
 	// TestError is the error rate (percent) measured on the test set when it was trained, if
 	// known (0: not recorded), so a page can compare models without scoring them again.
 	TestError float64
+	// Members is how many networks Merge put side by side in Net, reading by their vote (0: one
+	// network), so a page can say that its 48 filters are three networks' 16.
+	Members int
 }
+
+// MaxMembers is the most networks a model file says it merged (the CLI trains at most eight).
+const MaxMembers = 8
 
 type modelHeader struct {
 	Name         string       `json:"name"`
 	Architecture Architecture `json:"architecture"`
 	Deskew       bool         `json:"deskew,omitempty"`
 	TestError    float64      `json:"testError,omitempty"`
+	Members      int          `json:"members,omitempty"`
 }
 
 // Save writes the network to w in the model-file format.
@@ -64,7 +72,7 @@ func Save(w io.Writer, name string, net *Network) error {
 // SaveModel writes m as a model file, with its input options.
 func SaveModel(w io.Writer, m *Model) error {
 	net := m.Net
-	hdr, err := json.Marshal(modelHeader{Name: m.Name, Architecture: net.Arch, Deskew: m.Deskew, TestError: m.TestError})
+	hdr, err := json.Marshal(modelHeader{Name: m.Name, Architecture: net.Arch, Deskew: m.Deskew, TestError: m.TestError, Members: m.Members})
 	if err != nil {
 		return err
 	}
@@ -159,7 +167,10 @@ func Parse(data []byte) (*Model, error) {
 	if math.IsNaN(hdr.TestError) || hdr.TestError < 0 || hdr.TestError > 100 {
 		return nil, errors.New("the model file's header is damaged: its test error is not a percentage")
 	}
-	return &Model{Name: hdr.Name, Net: net, Deskew: hdr.Deskew, TestError: hdr.TestError}, nil
+	if hdr.Members < 0 || hdr.Members > MaxMembers {
+		return nil, fmt.Errorf("the model file's header is damaged: it says %d networks were merged (at most %d)", hdr.Members, MaxMembers)
+	}
+	return &Model{Name: hdr.Name, Net: net, Deskew: hdr.Deskew, TestError: hdr.TestError, Members: hdr.Members}, nil
 }
 
 // MaxModelInput is the largest input a loaded model is promised to read without overflow: a

@@ -44,6 +44,26 @@ func TestModelFileRoundTrip(t *testing.T) {
 	}
 }
 
+// A merged model says how many networks it holds, and that survives the file.
+func TestModelFileMembers(t *testing.T) {
+	net, _ := sampleModel(t)
+	merged, err := Merge(net, net.Clone(), net.Clone())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := SaveModel(&buf, &Model{Name: "vote", Net: merged, Members: 3}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Members != 3 {
+		t.Fatalf("a vote of three loaded as members %d", m.Members)
+	}
+}
+
 // withChecksum recomputes the trailing CRC so a test can reach the checks behind it.
 func withChecksum(b []byte) []byte {
 	b = append([]byte(nil), b...)
@@ -84,6 +104,8 @@ func TestModelFileErrors(t *testing.T) {
 		{"forged huge layer", forge(strings.Replace(header, `"units":3`, `"units":4000000`, 1)), "cannot build"},
 		{"forged many params", forge(strings.Replace(header, `"inputs":4`, `"inputs":4096`, 1)), "cut short"},
 		{"unknown activation", forge(strings.Replace(header, `"relu"`, `"swish"`, 1)), "unknown activation"},
+		{"too many members", forge(strings.Replace(header, `}}`, `},"members":99}`, 1)), "99 networks were merged"},
+		{"negative members", forge(strings.Replace(header, `}}`, `},"members":-1}`, 1)), "-1 networks were merged"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -47,6 +47,10 @@ test("one recording of each digit, by every speaker in turn, is heard right", { 
   assert.match(await page.locator("#heard").textContent(), /Sounds like a 9/);
   assert.equal(await page.locator("#heardBars li").count(), 10);
   assert.ok(await page.locator("#listenMaps canvas").count() > 10, "the feature maps are drawn");
+  // The shipped reader is three networks voting, and the page says whose filters it shows.
+  assert.match(await page.locator("#listenModelInfo").textContent(), /^the vote of 3 networks side by side, /);
+  assert.equal(await page.locator("#listenFilters canvas").count(), 48);
+  assert.match(await page.locator("#listenInsideHint").textContent(), /3 networks vote here, side by side: the 48 first-layer filters below are their 16 each/);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
@@ -138,6 +142,9 @@ test("training on FSDD in the page: the recordings read in slices, epochs scored
   assert.equal(await page.locator("#ltUse").isDisabled(), false);
   await page.click("#ltUse");
   await page.waitForFunction(() => /yours:/.test(document.querySelector("#listenModelInfo").textContent));
+  // The filters shown are now the one network's trained here, not the shipped vote's.
+  await page.waitForFunction(() => document.querySelectorAll("#listenFilters canvas").length === 16);
+  assert.doesNotMatch(await page.locator("#listenInsideHint").textContent(), /vote/);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });

@@ -91,6 +91,8 @@ type Loaded struct {
 	Architecture string  `json:"architecture"`
 	Parameters   int     `json:"parameters"`
 	TestError    float64 `json:"testError"` // percent, as recorded in the file (0: unknown)
+	// Members is how many networks side by side read by their vote (nn.Merge), 0 for one.
+	Members int `json:"members,omitempty"`
 }
 
 // Heard is the reply to hear. Beside it travel the bytes "spectrogram" (Bands×Frames, one byte a
@@ -266,7 +268,7 @@ func (h *Handler) loadModel(file []byte) (any, map[string][]byte, error) {
 
 func loaded(m *nn.Model) Loaded {
 	a := m.Net.Arch
-	return Loaded{Type: "model", Architecture: a.String(), Parameters: a.Parameters(), TestError: m.TestError}
+	return Loaded{Type: "model", Architecture: a.String(), Parameters: a.Parameters(), TestError: m.TestError, Members: m.Members}
 }
 
 // hear reads the bytes "mp3" (a file) or "pcm" (float32 little-endian samples at req.Rate).
