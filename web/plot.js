@@ -212,8 +212,17 @@ export function lineChart(canvas, opts) {
     }
   }
   if (!drawn.length && opts.empty) {
+    // Word-wrapped to the plot's width: on a phone the sentence is wider than the chart.
     ctx.fillStyle = colors.label;
-    ctx.fillText(opts.empty, left + 8, (top + H - bottom) / 2);
+    ctx.textAlign = "left";
+    const lines = [];
+    for (const word of opts.empty.split(" ")) {
+      const last = lines.length - 1;
+      if (last >= 0 && ctx.measureText(`${lines[last]} ${word}`).width <= W - right - left - 16) lines[last] += ` ${word}`;
+      else lines.push(word);
+    }
+    const lineHeight = font * 1.3, y0 = (top + H - bottom) / 2 - ((lines.length - 1) * lineHeight) / 2;
+    lines.forEach((line, i) => ctx.fillText(line, left + 8, y0 + i * lineHeight));
   }
   // invert maps a point on the canvas (in canvas pixels) back to data, for clicks.
   const invert = (axis, lo, hi) => (p) => axis.min + ((p - lo) / ((hi - lo) || 1)) * (axis.max - axis.min);
