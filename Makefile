@@ -65,9 +65,12 @@ assets/models/fast.somehow:
 assets/models/listen.somehow: | fsdd
 	$(MAKE) voices
 	$(GO) run ./cmd/somehow listen train -fold fsdd -voices assets/voices/mp3 -voice-epochs 10 -members 3 -arch 40x32-conv5x5x16same-pool2-conv5x5x32same-pool4-64-10 -epochs 20 -decay 0.001 -seed 1 -save $@
-# The API's listener (/api/hear, locally and at the edge): small enough for the edge's 3 MB.
+# The API's listener (/api/hear, locally and at the edge): small enough for the edge's 3 MB. It
+# learns from the synthetic voices too, for the first 15 of its 30 epochs: a voice it never heard
+# is read 86.3% right (the five folds), against 84.7% without them; FSDD's split 98.8% either way.
 assets/models/listen-small.somehow: | fsdd
-	$(GO) run ./cmd/somehow listen train -fold fsdd -arch 40x32-conv5x5x8same-pool2-conv5x5x16same-pool4-64-10 -epochs 30 -decay 0.001 -seed 1 -save $@
+	$(MAKE) voices
+	$(GO) run ./cmd/somehow listen train -fold fsdd -voices assets/voices/mp3 -voice-epochs 15 -arch 40x32-conv5x5x8same-pool2-conv5x5x16same-pool4-64-10 -epochs 30 -decay 0.001 -seed 1 -save $@
 
 # The pad's default reader, a small conv net trained on augmented digits and people's styles of
 # writing (mnist.Styles, 12000 an epoch): about 35 minutes here.
