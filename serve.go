@@ -114,6 +114,7 @@ func newServer(h http.Handler) *http.Server {
 func siteHandler(web, assets string, store *class.Store, links func(*http.Request) []string) (http.Handler, error) {
 	mime.AddExtensionType(".wasm", "application/wasm")
 	mime.AddExtensionType(".js", "text/javascript; charset=utf-8")
+	mime.AddExtensionType(".somehow", "application/octet-stream")
 	mux := http.NewServeMux()
 	page := newStatic(web, nil)
 	if err := page.warm(); err != nil { // compress the page and its wasm now, not on a visitor's time
@@ -146,8 +147,10 @@ func siteHandler(web, assets string, store *class.Store, links func(*http.Reques
 }
 
 // static serves the files of a folder (no directory listings, GET and HEAD only), gzip-
-// compressing text and wasm for clients that accept it across a network. Compressed copies are
-// kept in memory until the file changes.
+// compressing text, wasm and models for clients that accept it across a network, when that
+// shrinks them by a tenth at least (the listening model, a vote stored with the zeros between
+// its networks, to a third; the digit models hardly at all). Compressed copies are kept in
+// memory until the file changes.
 type static struct {
 	dir     string
 	allowed []string // path prefixes served; nil = all
@@ -158,13 +161,16 @@ type static struct {
 type gzEntry struct {
 	mod  time.Time
 	data []byte
+	// smaller is whether data is at most nine tenths of the file: otherwise the file is sent
+	// as it is, not made for the browser to unpack for nothing.
+	smaller bool
 }
 
 func newStatic(dir string, allowed []string) *static {
 	return &static{dir: dir, allowed: allowed, gz: map[string]gzEntry{}}
 }
 
-var compressible = map[string]bool{".html": true, ".js": true, ".css": true, ".wasm": true, ".json": true, ".svg": true, ".md": true}
+var compressible = map[string]bool{".html": true, ".js": true, ".css": true, ".wasm": true, ".json": true, ".svg": true, ".md": true, ".somehow": true}
 
 // warm compresses every compressible file at the top of the folder.
 func (s *static) warm() error {
@@ -209,7 +215,7 @@ func (s *static) compressed(file string) (gzEntry, error) {
 	if err := zw.Close(); err != nil {
 		return gzEntry{}, err
 	}
-	e = gzEntry{mod: info.ModTime(), data: buf.Bytes()}
+	e = gzEntry{mod: info.ModTime(), data: buf.Bytes(), smaller: buf.Len() <= len(raw)*9/10}
 	s.mu.Lock()
 	s.gz[file] = e
 	s.mu.Unlock()
@@ -239,7 +245,7 @@ func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ext := path.Ext(name)
 	if compressible[ext] && !sameMachine(r) && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") && r.Header.Get("Range") == "" {
-		if e, err := s.compressed(file); err == nil {
+		if e, err := s.compressed(file); err == nil && e.smaller {
 			w.Header().Set("Content-Encoding", "gzip")
 			w.Header().Set("Vary", "Accept-Encoding")
 			w.Header().Set("Content-Type", mime.TypeByExtension(ext))

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -323,6 +326,61 @@ func TestCompressionOnlyAcrossANetwork(t *testing.T) {
 		}
 		if want == "" && w.Body.String() != text {
 			t.Errorf("from %s: the file as served differs from the file", addr)
+		}
+	}
+}
+
+// A model is gzipped when that shrinks it (the listening vote's zeros between its networks), and
+// sent as it is when its weights hardly compress.
+func TestModelsCompressedOnlyWhenSmaller(t *testing.T) {
+	assets := t.TempDir()
+	if err := os.Mkdir(filepath.Join(assets, "models"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sparse := make([]byte, 64<<10) // mostly zeros, as a merged vote's weights are
+	for i := range sparse {
+		if i%16 == 0 {
+			sparse[i] = byte(i / 16)
+		}
+	}
+	dense := make([]byte, 64<<10) // weights that look like noise
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range dense {
+		dense[i] = byte(rng.Uint32())
+	}
+	for name, data := range map[string][]byte{"sparse.somehow": sparse, "dense.somehow": dense} {
+		if err := os.WriteFile(filepath.Join(assets, "models", name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := siteHandler(t.TempDir(), assets, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"sparse.somehow": "gzip", "dense.somehow": ""} {
+		r := httptest.NewRequest("GET", "/assets/models/"+name, nil)
+		r.RemoteAddr = "10.0.0.3:5000"
+		r.Header.Set("Accept-Encoding", "gzip")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if got := w.Header().Get("Content-Encoding"); got != want || w.Code != 200 {
+			t.Errorf("%s: status %d, Content-Encoding %q, want %q", name, w.Code, got, want)
+		}
+		if ct := w.Header().Get("Content-Type"); ct != "application/octet-stream" {
+			t.Errorf("%s: Content-Type %q, want application/octet-stream", name, ct)
+		}
+		body := w.Body.Bytes()
+		if want == "gzip" {
+			zr, err := gzip.NewReader(w.Body)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if !bytes.Equal(body, map[string][]byte{"sparse.somehow": sparse, "dense.somehow": dense}[name]) {
+			t.Errorf("%s: the file as unpacked differs from the file", name)
 		}
 	}
 }
