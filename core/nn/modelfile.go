@@ -72,6 +72,9 @@ func Save(w io.Writer, name string, net *Network) error {
 // SaveModel writes m as a model file, with its input options.
 func SaveModel(w io.Writer, m *Model) error {
 	net := m.Net
+	if err := sharedAmong(net.Arch, m.Members); err != nil {
+		return err
+	}
 	hdr, err := json.Marshal(modelHeader{Name: m.Name, Architecture: net.Arch, Deskew: m.Deskew, TestError: m.TestError, Members: m.Members})
 	if err != nil {
 		return err
@@ -170,7 +173,30 @@ func Parse(data []byte) (*Model, error) {
 	if hdr.Members < 0 || hdr.Members > MaxMembers {
 		return nil, fmt.Errorf("the model file's header is damaged: it says %d networks were merged (at most %d)", hdr.Members, MaxMembers)
 	}
+	if err := sharedAmong(hdr.Architecture, hdr.Members); err != nil {
+		return nil, fmt.Errorf("the model file's header is damaged: %v", err)
+	}
 	return &Model{Name: hdr.Name, Net: net, Deskew: hdr.Deskew, TestError: hdr.TestError, Members: hdr.Members}, nil
+}
+
+// sharedAmong checks that a vote of members networks (Merge) could have made arch: each of its
+// convolutions' filters and hidden layers' units come in members equal shares, as the page
+// shows them ("their 16 each").
+func sharedAmong(arch Architecture, members int) error {
+	if members < 2 {
+		return nil
+	}
+	for _, f := range arch.Features {
+		if f.Kind == "conv" && f.Filters%members != 0 {
+			return fmt.Errorf("it says %d networks vote in it, but its %s's %d filters are not theirs in equal shares", members, f, f.Filters)
+		}
+	}
+	for _, l := range arch.Layers[:len(arch.Layers)-1] {
+		if l.Units%members != 0 {
+			return fmt.Errorf("it says %d networks vote in it, but a layer of %d units is not theirs in equal shares", members, l.Units)
+		}
+	}
+	return nil
 }
 
 // MaxModelInput is the largest input a loaded model is promised to read without overflow: a
