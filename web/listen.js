@@ -179,6 +179,7 @@ async function learnVoice() {
     ? `Of your ${t.held} held-back recordings, ${pct(t.before)} were read right before and ${pct(t.after)} now (learnt from ${t.taught}). It listens with your voice in mind now.`
     : `Learnt from ${t.taught} recordings (give two or more of a digit to hold some back and see the difference).`;
   $("#listenModelInfo").textContent = "taught your voice, in this tab";
+  await showFilters(); // what the lesson changed in them
   document.body.dataset.taught = JSON.stringify(t);
 }
 
@@ -331,13 +332,21 @@ async function loadModel() {
   if (m.type === "model") await showModel(m, "");
 }
 
-// showModel says which network listens (a vote of networks says so) and draws its first
-// layer's filters, saying whose they are: a vote shows every member's side by side, so 48
-// filters are three networks' 16 each.
+// showModel says which network listens (a vote of networks says so) and draws its filters.
 async function showModel(m, whose) {
   const vote = m.members > 1 ? `the vote of ${m.members} networks side by side, ` : "";
   $("#listenModelInfo").textContent = `${whose}${vote}${m.architecture} · ${m.parameters.toLocaleString("en")} weights` +
     (m.testError ? ` · ${(100 - m.testError).toFixed(1)}% of FSDD's test recordings right` : "");
+  listening = m;
+  await showFilters();
+}
+
+let listening = null; // the worker's description of the network listening now
+
+// showFilters draws the listening network's first-layer filters as they are now (after teaching
+// too), saying whose they are: a vote shows every member's side by side, so 48 filters are three
+// networks' 16 each.
+async function showFilters() {
   const w = await worker.ask({ type: "weights" });
   if (w.type !== "weights") return;
   const box = $("#listenFilters"), n = w.width * w.height;
@@ -347,9 +356,10 @@ async function showModel(m, whose) {
     signedImage(cv, w.bytes.weights.subarray(n * k, n * (k + 1)), w.width);
     box.appendChild(cv);
   }
+  const members = listening?.members ?? 0;
   const one = "Its first layer's filters, slid over the spectrogram, and what each stage makes of the word.";
-  $("#listenInsideHint").textContent = m.members > 1
-    ? `${m.members} networks vote here, side by side: the ${w.count} first-layer filters below are their ${w.count / m.members} each, in turn, and the maps too. Each filter is slid over the spectrogram; the maps are what each stage makes of the word.`
+  $("#listenInsideHint").textContent = members > 1
+    ? `${members} networks vote here, side by side: the ${w.count} first-layer filters below are their ${w.count / members} each, in turn, and the maps too. Each filter is slid over the spectrogram; the maps are what each stage makes of the word.`
     : one;
 }
 

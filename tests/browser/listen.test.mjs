@@ -164,11 +164,17 @@ test("teach it your voice: a voice shifted up in pitch is read better after lear
   await page.setInputFiles("#teachFiles", files);
   await page.waitForFunction(() => document.body.dataset.examples === "30", null, { timeout: 30000 });
   assert.match(await page.locator("#teachCounts").textContent(), /0: 3 · 1: 3/);
+  const filters = () => page.$$eval("#listenFilters canvas", (cs) => cs.map((c) => c.toDataURL()));
+  const before = await filters();
   await page.click("#teachLearn");
   await page.waitForFunction(() => document.body.dataset.taught, null, { timeout: 120000 });
   const t = JSON.parse(await page.getAttribute("body", "data-taught"));
   assert.equal(t.held, 10);
   assert.ok(t.after > t.before, `held back: ${t.before} before, ${t.after} after`);
+  // The filters drawn are the taught network's: the lesson moved some of them.
+  const after = await filters();
+  assert.equal(after.length, before.length);
+  assert.ok(after.some((u, i) => u !== before[i]), "the filters shown are the ones from before the lesson");
   assert.match(await page.locator("#teachStatus").textContent(), /held-back recordings/);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
