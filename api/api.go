@@ -106,7 +106,10 @@ func New(models fs.FS) (*Handler, error) {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		s := newServed(m)
-		if m.Net.Arch.Inputs == sound.Bands*sound.Frames && m.Net.Arch.Outputs() == 10 {
+		if m.Net.Arch.Inputs == sound.Bands*sound.Frames {
+			if err := sound.Listens(m); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
 			h.hearing = s // it listens
 			continue
 		}

@@ -573,6 +573,9 @@ func listen(args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := sound.Listens(m); err != nil {
+			return fmt.Errorf("%s: %w", modelPath, err)
+		}
 		_, test := sound.SplitFSDD(clips)
 		acc, err := sound.Accuracy(m.Net, test)
 		if err != nil {
@@ -664,7 +667,7 @@ func listen(args []string, out io.Writer) error {
 			if err != nil {
 				return err
 			}
-			m := &nn.Model{Name: "listen", Net: net}
+			m := &nn.Model{Name: "listen", Net: net, Sound: sound.Version}
 			if *members > 1 {
 				m.Members = *members
 			}

@@ -51,6 +51,10 @@ type Model struct {
 	// Members is how many networks Merge put side by side in Net, reading by their vote (0: one
 	// network), so a page can say that its 48 filters are three networks' 16.
 	Members int
+	// Sound is the version of the spectrogram (core/sound's Version) a listening network was
+	// trained on, 0 for one that does not listen: a model made before the features changed is
+	// refused with a sentence rather than misreading every word.
+	Sound int
 }
 
 // MaxMembers is the most networks a model file says it merged (the CLI trains at most eight).
@@ -62,6 +66,7 @@ type modelHeader struct {
 	Deskew       bool         `json:"deskew,omitempty"`
 	TestError    float64      `json:"testError,omitempty"`
 	Members      int          `json:"members,omitempty"`
+	Sound        int          `json:"sound,omitempty"`
 }
 
 // Save writes the network to w in the model-file format.
@@ -75,7 +80,7 @@ func SaveModel(w io.Writer, m *Model) error {
 	if err := sharedAmong(net.Arch, m.Members); err != nil {
 		return err
 	}
-	hdr, err := json.Marshal(modelHeader{Name: m.Name, Architecture: net.Arch, Deskew: m.Deskew, TestError: m.TestError, Members: m.Members})
+	hdr, err := json.Marshal(modelHeader{Name: m.Name, Architecture: net.Arch, Deskew: m.Deskew, TestError: m.TestError, Members: m.Members, Sound: m.Sound})
 	if err != nil {
 		return err
 	}
@@ -176,7 +181,10 @@ func Parse(data []byte) (*Model, error) {
 	if err := sharedAmong(hdr.Architecture, hdr.Members); err != nil {
 		return nil, fmt.Errorf("the model file's header is damaged: %v", err)
 	}
-	return &Model{Name: hdr.Name, Net: net, Deskew: hdr.Deskew, TestError: hdr.TestError, Members: hdr.Members}, nil
+	if hdr.Sound < 0 {
+		return nil, fmt.Errorf("the model file's header is damaged: it says it reads sound of version %d", hdr.Sound)
+	}
+	return &Model{Name: hdr.Name, Net: net, Deskew: hdr.Deskew, TestError: hdr.TestError, Members: hdr.Members, Sound: hdr.Sound}, nil
 }
 
 // sharedAmong checks that a vote of members networks (Merge) could have made arch: each of its

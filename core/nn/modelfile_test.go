@@ -62,6 +62,13 @@ func TestModelFileMembers(t *testing.T) {
 	if m.Members != 3 {
 		t.Fatalf("a vote of three loaded as members %d", m.Members)
 	}
+	buf.Reset()
+	if err := SaveModel(&buf, &Model{Name: "listens", Net: net, Sound: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err = Parse(buf.Bytes()); err != nil || m.Sound != 2 {
+		t.Fatalf("a listening model's sound version loaded as %v (%v)", m, err)
+	}
 	// Three networks of three hidden units each are nine: no two networks could have made them.
 	if err := SaveModel(&buf, &Model{Name: "vote", Net: merged, Members: 2}); err == nil || !strings.Contains(err.Error(), "equal shares") {
 		t.Fatalf("saved a vote of 3 as one of 2: %v", err)
@@ -110,6 +117,7 @@ func TestModelFileErrors(t *testing.T) {
 		{"unknown activation", forge(strings.Replace(header, `"relu"`, `"swish"`, 1)), "unknown activation"},
 		{"too many members", forge(strings.Replace(header, `}}`, `},"members":99}`, 1)), "99 networks were merged"},
 		{"negative members", forge(strings.Replace(header, `}}`, `},"members":-1}`, 1)), "-1 networks were merged"},
+		{"negative sound", forge(strings.Replace(header, `}}`, `},"sound":-1}`, 1)), "sound of version -1"},
 		{"members who cannot share it", forge(strings.Replace(header, `}}`, `},"members":2}`, 1)), "layer of 3 units is not theirs in equal shares"},
 	}
 	for _, c := range cases {

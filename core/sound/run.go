@@ -107,7 +107,7 @@ func (r *Run) Over() bool { return r.stopped || len(r.history) >= r.Recipe.Epoch
 
 // Model is the network trained so far.
 func (r *Run) Model() *nn.Model {
-	m := &nn.Model{Name: "trained", Net: r.trainer.Net.Clone()}
+	m := &nn.Model{Name: "trained", Net: r.trainer.Net.Clone(), Sound: Version}
 	if n := len(r.history); n > 0 && r.Fold == "fsdd" {
 		m.TestError = 100 * (1 - r.history[n-1].Accuracy)
 	}

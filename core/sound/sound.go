@@ -28,6 +28,11 @@ const (
 	MaxSeconds = 4
 	// MaxMP3Bytes bounds an MP3 file (a 4 s clip at 320 kbit/s is 160 KB).
 	MaxMP3Bytes = 1 << 20
+	// Version is the features' version, written into every listening model file (nn.Model.Sound):
+	// raise it whenever Features makes something else of the same sound (the trim, the bands,
+	// the floor, the normalisation), and the models trained on the old features are refused by
+	// Listens until they are trained again (make models), not misread.
+	Version = 1
 )
 
 // Errors a person can act on.

@@ -231,7 +231,7 @@ func (h *Handler) Handle(msgType string, body []byte, in map[string][]byte) (any
 		}
 		report := h.lesson.Report()
 		if h.lesson.Done() {
-			h.model = &nn.Model{Name: "taught", Net: h.lesson.Net}
+			h.model = &nn.Model{Name: "taught", Net: h.lesson.Net, Sound: sound.Version}
 			h.lesson = nil
 		}
 		return report, nil, nil
@@ -259,8 +259,8 @@ func (h *Handler) loadModel(file []byte) (any, map[string][]byte, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("could not load that model: %v", err)
 	}
-	if m.Net.Arch.Inputs != sound.Bands*sound.Frames || m.Net.Arch.Outputs() != 10 {
-		return nil, nil, fmt.Errorf("that model (%s) does not listen: it needs %d×%d inputs (a spectrogram) and 10 outputs", m.Net.Arch, sound.Bands, sound.Frames)
+	if err := sound.Listens(m); err != nil {
+		return nil, nil, err
 	}
 	h.model = m
 	return loaded(m), nil, nil

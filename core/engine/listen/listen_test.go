@@ -24,6 +24,19 @@ func TestHearAMicrophoneAndAFile(t *testing.T) {
 	if _, _, err := h.Handle("loadModel", []byte(`{}`), map[string][]byte{"model": []byte("junk")}); err == nil {
 		t.Error("a damaged model was taken")
 	}
+	// A model trained on another version of the spectrogram would misread every word.
+	old, err := nn.Parse(soundtest.SmallModel())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Sound = sound.Version + 1
+	var file bytes.Buffer
+	if err := nn.SaveModel(&file, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.Handle("loadModel", []byte(`{}`), map[string][]byte{"model": file.Bytes()}); err == nil || !strings.Contains(err.Error(), "another spectrogram") {
+		t.Errorf("a model of another spectrogram: %v", err)
+	}
 	if _, _, err := h.Handle("loadModel", []byte(`{}`), map[string][]byte{"model": soundtest.SmallModel()}); err != nil {
 		t.Fatal(err)
 	}

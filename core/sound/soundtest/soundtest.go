@@ -23,7 +23,7 @@ func SmallModel() []byte {
 		panic(err)
 	}
 	var buf bytes.Buffer
-	if err := nn.Save(&buf, "small", net); err != nil {
+	if err := nn.SaveModel(&buf, &nn.Model{Name: "small", Net: net, Sound: sound.Version}); err != nil {
 		panic(err)
 	}
 	return buf.Bytes()
