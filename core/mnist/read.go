@@ -99,9 +99,10 @@ func FirstLayerImages(net *nn.Network) FirstLayer {
 	}
 	if len(net.Features) > 0 {
 		conv := net.Features[0].(*nn.Conv)
-		spec, ch := conv.Spec(), conv.In().Channels
+		spec := conv.Spec()
 		for f := range spec.Filters {
 			w := conv.Filter(f)
+			ch := len(w) / (spec.Size * spec.Size) // its channels: fewer in groups
 			first := make([]float32, spec.Size*spec.Size)
 			for i := range first {
 				first[i] = w[i*ch]

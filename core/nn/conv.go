@@ -36,9 +36,18 @@ type FeatureSpec struct {
 	Filters    int        `json:"filters,omitempty"`
 	Same       bool       `json:"same,omitempty"`
 	Activation Activation `json:"activation,omitempty"`
+	// Groups splits a convolution into that many side by side (0 or 1: one): the channels and
+	// the filters in as many equal runs, each run of filters seeing only its run of channels.
+	// A vote of networks (Merge) is one: each network's filters see only its own network's maps,
+	// at 1/Groups of the weights and multiply-adds of filters over every channel.
+	Groups int `json:"groups,omitempty"`
 }
 
-// String writes the stage as the architecture string does: conv5x5x8, conv5x5x8same, pool2.
+// groups is how many groups the convolution is in (1 when Groups is unset).
+func (f FeatureSpec) groups() int { return max(f.Groups, 1) }
+
+// String writes the stage as the architecture string does: conv5x5x8, conv5x5x8same,
+// conv5x5x80same/5 (in five groups), pool2.
 func (f FeatureSpec) String() string {
 	if f.Kind == "pool" {
 		return "pool" + strconv.Itoa(f.Size)
@@ -46,6 +55,9 @@ func (f FeatureSpec) String() string {
 	s := fmt.Sprintf("conv%dx%dx%d", f.Size, f.Size, f.Filters)
 	if f.Same {
 		s += "same"
+	}
+	if f.Groups > 1 {
+		s += "/" + strconv.Itoa(f.Groups)
 	}
 	return s
 }
@@ -80,7 +92,7 @@ func parseImage(s string) (Shape, bool) {
 	return Shape{n[0], n[1], n[2]}, true
 }
 
-// parseFeature reads conv5x5x8, conv5x5x8same or pool2.
+// parseFeature reads conv5x5x8, conv5x5x8same, conv5x5x80same/5 or pool2.
 func parseFeature(s string, act Activation) (FeatureSpec, bool) {
 	if rest, ok := strings.CutPrefix(s, "pool"); ok {
 		v, err := strconv.Atoi(rest)
@@ -89,6 +101,17 @@ func parseFeature(s string, act Activation) (FeatureSpec, bool) {
 	rest, ok := strings.CutPrefix(s, "conv")
 	if !ok {
 		return FeatureSpec{}, false
+	}
+	if rest, g, split := strings.Cut(rest, "/"); split {
+		v, err := strconv.Atoi(g)
+		if err != nil || v < 1 {
+			return FeatureSpec{}, false
+		}
+		f, ok := parseFeature("conv"+rest, act)
+		if v > 1 {
+			f.Groups = v
+		}
+		return f, ok
 	}
 	rest, same := strings.CutSuffix(rest, "same")
 	parts := strings.Split(rest, "x")
@@ -121,12 +144,15 @@ type Conv struct {
 	spec    FeatureSpec
 	in, out Shape
 	pad     int
-	// Weights is (Size·Size·Channels)×Filters: row (ky*Size+kx)*Channels+c, column f.
+	// Weights is (Size·Size·Channels)×Filters: row (ky*Size+kx)*Channels+c, column f. In G
+	// groups, it is G such blocks one after the other, each (Size·Size·Channels/G)×(Filters/G):
+	// group g's filters over its channels.
 	Weights, Biases         []float32
 	WeightGrads, BiasGrads  []float32
 	cols, sums, outputs, ds []float32 // the last batch
 	dcols, dx               []float32 // scratch for the gradient to the inputs
 	wt, gradT               []float32 // Weights and WeightGrads transposed: Filters×window
+	groupWindows            []float32 // in groups, scratch for one group's windows' gradient
 }
 
 func newConv(spec FeatureSpec, in Shape) *Conv {
@@ -134,7 +160,7 @@ func newConv(spec FeatureSpec, in Shape) *Conv {
 	if spec.Same {
 		c.pad = (spec.Size - 1) / 2
 	}
-	k := spec.Size * spec.Size * in.Channels
+	k := c.windowSize()
 	c.Weights, c.WeightGrads = make([]float32, k*spec.Filters), make([]float32, k*spec.Filters)
 	c.Biases, c.BiasGrads = make([]float32, spec.Filters), make([]float32, spec.Filters)
 	return c
@@ -144,12 +170,15 @@ func (c *Conv) Spec() FeatureSpec  { return c.spec }
 func (c *Conv) In() Shape          { return c.in }
 func (c *Conv) Out() Shape         { return c.out }
 func (c *Conv) Outputs() []float32 { return c.outputs }
-func (c *Conv) windowSize() int    { return c.spec.Size * c.spec.Size * c.in.Channels }
+func (c *Conv) windowSize() int    { return c.spec.Size * c.spec.Size * c.in.Channels / c.spec.groups() }
 func (c *Conv) params() []Param {
 	return []Param{{c.Weights, c.WeightGrads, true}, {c.Biases, c.BiasGrads, false}}
 }
 
 func (c *Conv) forward(x []float32, rows, workers int) []float32 {
+	if c.spec.groups() > 1 {
+		return c.forwardGroups(x, rows, workers)
+	}
 	k, f := c.windowSize(), c.spec.Filters
 	m := rows * c.out.Height * c.out.Width
 	c.cols = grow(c.cols, m*k)
@@ -224,6 +253,9 @@ func (c *Conv) im2col(x []float32, rows int) {
 }
 
 func (c *Conv) backward(dy []float32, rows, workers int, wantInput bool) []float32 {
+	if c.spec.groups() > 1 {
+		return c.backwardGroups(dy, rows, workers, wantInput)
+	}
 	k, f := c.windowSize(), c.spec.Filters
 	m := rows * c.out.Height * c.out.Width
 	c.ds = grow(c.ds, m*f)
@@ -304,14 +336,138 @@ func (c *Conv) backward(dy []float32, rows, workers int, wantInput bool) []float
 	return dx
 }
 
-// Filter returns filter f's weights as a Size×Size×Channels image (channels-last).
+// Filter returns filter f's weights as a Size×Size×Channels image (channels-last), over its
+// group's channels in a grouped convolution.
 func (c *Conv) Filter(f int) []float32 {
-	k := c.windowSize()
+	k, per := c.windowSize(), c.spec.Filters/c.spec.groups()
+	block := c.Weights[f/per*k*per:]
 	out := make([]float32, k)
 	for i := range k {
-		out[i] = c.Weights[i*c.spec.Filters+f]
+		out[i] = block[i*per+f%per]
 	}
 	return out
+}
+
+// forwardGroups is forward in groups: each group's windows (over its run of channels) times its
+// block of weights, into its run of the outputs' columns. The windows of every group are kept,
+// group after group, for backward.
+func (c *Conv) forwardGroups(x []float32, rows, workers int) []float32 {
+	g, k, f := c.spec.groups(), c.windowSize(), c.spec.Filters
+	per, chans := f/g, c.in.Channels/g
+	m := rows * c.out.Height * c.out.Width
+	c.cols = grow(c.cols, g*m*k)
+	c.sums = grow(c.sums, m*f)
+	c.ds = grow(c.ds, m*per) // scratch: one group's sums
+	for j := range g {
+		cols := c.cols[j*m*k : (j+1)*m*k]
+		c.im2colChannels(cols, x, rows, j*chans, chans)
+		part := c.ds[:m*per]
+		for r := range m {
+			copy(part[r*per:(r+1)*per], c.Biases[j*per:(j+1)*per])
+		}
+		linalg.MulAdd(part, cols, c.Weights[j*k*per:(j+1)*k*per], m, k, per, workers)
+		for r := range m {
+			copy(c.sums[r*f+j*per:r*f+(j+1)*per], part[r*per:(r+1)*per])
+		}
+	}
+	c.outputs = grow(c.outputs, m*f)
+	c.spec.Activation.Forward(c.sums, c.outputs, m, f)
+	return c.outputs
+}
+
+// im2colChannels writes every output position's window over channels from..from+count-1 as one
+// row of cols.
+func (c *Conv) im2colChannels(cols, x []float32, rows, from, count int) {
+	clear(cols) // the padding
+	c.eachCell(rows, func(row, cell, pixel int) {
+		at := row*c.spec.Size*c.spec.Size*count + cell*count
+		copy(cols[at:at+count], x[pixel+from:pixel+from+count])
+	})
+}
+
+// eachCell visits every cell of every output position's window that falls inside the image:
+// the window's row (output positions in order, image after image), the cell's place in the
+// window (ky*Size+kx) and where its pixel's channels start in the batch (channels-last).
+func (c *Conv) eachCell(rows int, visit func(row, cell, pixel int)) {
+	in, out, size, pad := c.in, c.out, c.spec.Size, c.pad
+	row := 0
+	for r := range rows {
+		for oy := range out.Height {
+			for ox := range out.Width {
+				for ky := range size {
+					iy := oy + ky - pad
+					if iy < 0 || iy >= in.Height {
+						continue
+					}
+					for kx := range size {
+						if ix := ox + kx - pad; ix >= 0 && ix < in.Width {
+							visit(row, ky*size+kx, r*in.Size()+(iy*in.Width+ix)*in.Channels)
+						}
+					}
+				}
+				row++
+			}
+		}
+	}
+}
+
+// backwardGroups is backward in groups: each group's gradients from its run of ∂C/∂sums and its
+// windows, and its windows' gradient added back into its run of the input's channels.
+func (c *Conv) backwardGroups(dy []float32, rows, workers int, wantInput bool) []float32 {
+	g, k, f := c.spec.groups(), c.windowSize(), c.spec.Filters
+	per, chans := f/g, c.in.Channels/g
+	m := rows * c.out.Height * c.out.Width
+	ds := grow(c.dcols, m*f) // ∂C/∂sums of every filter
+	c.dcols = ds
+	c.spec.Activation.Backward(c.sums, c.outputs, dy, ds, m, f)
+	clear(c.BiasGrads)
+	for r := range m {
+		linalg.Axpy(1, ds[r*f:(r+1)*f], c.BiasGrads)
+	}
+	if wantInput {
+		c.dx = grow(c.dx, rows*c.in.Size())
+		clear(c.dx)
+	}
+	part := grow(c.ds, m*per)
+	c.ds = part
+	c.gradT = grow(c.gradT, per*k)
+	c.wt = grow(c.wt, per*k)
+	var window []float32
+	if wantInput {
+		c.groupWindows = grow(c.groupWindows, m*k)
+		window = c.groupWindows
+	}
+	for j := range g {
+		for r := range m {
+			copy(part[r*per:(r+1)*per], ds[r*f+j*per:r*f+(j+1)*per])
+		}
+		cols, w, grads := c.cols[j*m*k:(j+1)*m*k], c.Weights[j*k*per:(j+1)*k*per], c.WeightGrads[j*k*per:(j+1)*k*per]
+		clear(c.gradT)
+		linalg.MulTransAAdd(c.gradT, part, cols, m, per, k, workers)
+		for p := range k {
+			for o := range per {
+				grads[p*per+o] = c.gradT[o*k+p]
+			}
+		}
+		if !wantInput {
+			continue
+		}
+		for p := range k {
+			for o := range per {
+				c.wt[o*k+p] = w[p*per+o]
+			}
+		}
+		clear(window)
+		linalg.MulAdd(window, part, c.wt, m, per, k, workers)
+		c.eachCell(rows, func(row, cell, pixel int) {
+			at := pixel + j*chans
+			linalg.Add(window[row*k+cell*chans:row*k+(cell+1)*chans], c.dx[at:at+chans])
+		})
+	}
+	if !wantInput {
+		return nil
+	}
+	return c.dx
 }
 
 // Pool is max pooling: each Size×Size window of each channel (stride Size) becomes its largest

@@ -46,6 +46,16 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		{ReLU, Softmax, CrossEntropy, "7x7-conv3x3x3same-pool2-conv3x3x2same-4-3"},
 		{Sigmoid, Sigmoid, MSE, "5x5x2-conv3x3x2-2"},
 		{LeakyReLU, Softmax, CrossEntropy, "8x8-conv5x5x2same-pool3-3"},
+		// Convolutions in groups (a merged vote's): after another, over an image's own
+		// channels, and one filter a channel.
+		{ReLU, Softmax, CrossEntropy, "7x7-conv3x3x4same-pool2-conv3x3x6same/2-4-3"},
+		{Tanh, Sigmoid, MSE, "5x5x2-conv3x3x4/2-2"},
+		{Sigmoid, Softmax, CrossEntropy, "6x6x3-conv3x3x3same/3-conv3x3x6/3-pool2-3"},
+		// Dense layers in groups: over the inputs, over another layer, over every pixel's
+		// channels after convolutions.
+		{Tanh, Sigmoid, MSE, "6-4/2-3"},
+		{ReLU, Softmax, CrossEntropy, "4-6-4/2-3"},
+		{LeakyReLU, Softmax, CrossEntropy, "6x6x2-conv3x3x4same/2-pool2-4/2-6/2-3"},
 	}
 	for _, c := range cases {
 		name := fmt.Sprintf("%s-%s-%s-%s", c.sizes, c.hidden, c.output, c.loss)

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"somehow/core/mathf"
@@ -68,6 +69,34 @@ func TestMergeIsTheNetworksVote(t *testing.T) {
 		if _, err := Merge(nets[0], mustNew(t, sizes, Sigmoid)); err == nil && sizes != "120-10" { // it has no hidden layer
 			t.Fatalf("%s: networks of different activations merged", sizes)
 		}
+	}
+}
+
+// A vote of five of the listening page's networks is one network that reads a word within the
+// limit on the work of one input, with no more weights than the five: the convolutions after the
+// first and the hidden layers in groups, one a network (stored as full layers, the five needed
+// 106 million multiply-adds, over the limit of 50, and 1.35 million weights, 80% of them zeros).
+func TestAVoteOfFiveFitsTheLimits(t *testing.T) {
+	member := mustNew(t, "40x32-conv5x5x16same-pool2-conv5x5x32same-pool4-64-10", ReLU)
+	nets := []*Network{member}
+	for range 4 {
+		nets = append(nets, member.Clone())
+	}
+	vote, err := Merge(nets...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := vote.Arch.String(), "40x32-conv5x5x80same-pool2-conv5x5x160same/5-pool4-320/5-10"; got != want {
+		t.Errorf("merged architecture %s, want %s", got, want)
+	}
+	if got, want := vote.Arch.MultiplyAdds(), 5*member.Arch.MultiplyAdds(); got != want {
+		t.Errorf("%d multiply-adds, want five networks' %d", got, want)
+	}
+	if got, want := vote.Arch.Parameters(), 5*member.Arch.Parameters()-4*10; got != want {
+		t.Errorf("%d weights and biases, want five networks' less the output biases they share, %d", got, want)
+	}
+	if _, err := Merge(vote, vote.Clone()); err == nil || !strings.Contains(err.Error(), "groups") {
+		t.Errorf("a vote of votes: %v", err)
 	}
 }
 

@@ -14,10 +14,11 @@ import (
 // A model file is:
 //
 //	magic      8 bytes  "SOMEHOW\n"
-//	version    uint32   little-endian: 1, or 2 for a network with an image part or an input option
+//	version    uint32   little-endian: 1, or 2 for a network with an image part or an input option,
+//	                    3 for one with a convolution in groups (an older Somehow would misread it)
 //	headerLen  uint32   length of the JSON header, at most MaxHeaderBytes
 //	header     JSON     {"name": ..., "architecture": {...}, "deskew": true?, "testError": 1.76?,
-//	                    "members": 3?}
+//	                    "members": 3?, "sound": 1?}
 //	weights    float32s little-endian: Network.Params in order (each convolution's weights and
 //	                    biases, then each dense layer's Weights (inputs×units) then its Biases)
 //	checksum   uint32   CRC-32 (IEEE) of everything before it
@@ -29,7 +30,7 @@ import (
 // file does not back.
 
 // ModelVersion is the newest model-file format version (Save writes 1 where it suffices).
-const ModelVersion = 2
+const ModelVersion = 3
 
 // Model-file limits.
 const (
@@ -93,6 +94,9 @@ func SaveModel(w io.Writer, m *Model) error {
 	if net.Arch.Image != nil || m.Deskew {
 		version = 2
 	}
+	if net.Arch.grouped() {
+		version = 3
+	}
 	binary.Write(&buf, binary.LittleEndian, uint32(version))
 	binary.Write(&buf, binary.LittleEndian, uint32(len(hdr)))
 	buf.Write(hdr)
@@ -137,6 +141,9 @@ func Parse(data []byte) (*Model, error) {
 	}
 	if version == 1 && (hdr.Architecture.Image != nil || hdr.Deskew) {
 		return nil, errors.New("the model file is damaged: a version 1 file describes an image network")
+	}
+	if version < 3 && hdr.Architecture.grouped() {
+		return nil, fmt.Errorf("the model file is damaged: a version %d file describes a convolution in groups", version)
 	}
 	if err := hdr.Architecture.Validate(); err != nil {
 		return nil, fmt.Errorf("the model file describes a network Somehow cannot build: %v", err)
@@ -236,12 +243,15 @@ func (n *Network) checkOutputsFinite() error {
 			if !ok {
 				continue // a max pool takes one of its inputs
 			}
-			k, filters, channels := c.windowSize(), c.spec.Filters, c.in.Channels
+			k, filters, groups := c.windowSize(), c.spec.Filters, c.spec.groups()
+			per, channels := filters/groups, c.in.Channels/groups
 			out := make([]float64, filters)
 			for j := range filters {
 				sum := math.Abs(float64(c.Biases[j]))
+				group := j / per // its block of weights, over its run of channels
+				block, seen := c.Weights[group*k*per:], bounds[group*channels:]
 				for r := range k {
-					sum += math.Abs(float64(c.Weights[r*filters+j])) * bounds[r%channels]
+					sum += math.Abs(float64(block[r*per+j%per])) * seen[r%channels]
 				}
 				if sum > limit {
 					return overflow
@@ -268,9 +278,8 @@ func (n *Network) checkOutputsFinite() error {
 			out[j] = math.Abs(float64(d.Biases[j]))
 		}
 		for i := range d.Inputs {
-			row := d.Weights[i*d.Units : (i+1)*d.Units]
-			for j, w := range row {
-				out[j] += math.Abs(float64(w)) * bounds[i]
+			for j := range d.Units {
+				out[j] += math.Abs(float64(d.Weight(i, j))) * bounds[i]
 			}
 		}
 		for j := range out {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,15 @@ const (
 type LayerSpec struct {
 	Units      int        `json:"units"`
 	Activation Activation `json:"activation"`
+	// Groups splits a hidden layer into that many side by side (0 or 1: one), each run of its
+	// units reading only its run of the inputs: of every pixel's channels after an image part,
+	// else of the previous layer's units. A vote of networks (Merge) is one: each network's
+	// units read only its own network, at 1/Groups of the weights of a layer reading all.
+	Groups int `json:"groups,omitempty"`
 }
+
+// groups is how many groups the layer is in (1 when Groups is unset).
+func (l LayerSpec) groups() int { return max(l.Groups, 1) }
 
 // Architecture is a network's shape: input size, an optional image part (convolutions and
 // pooling over an input of shape Image), dense layers (the last one is the output layer) and
@@ -72,19 +81,26 @@ func ParseArchitecture(sizes string, hidden, output Activation, loss Loss) (Arch
 			parts = parts[1:]
 		}
 	}
-	var nums []int
-	for _, p := range parts {
-		v, err := strconv.Atoi(strings.TrimSpace(p))
+	var nums, groups []int
+	for i, p := range parts {
+		units, split, cut := strings.Cut(strings.TrimSpace(p), "/")
+		v, err := strconv.Atoi(units)
+		g := 0
+		if cut { // 320/5: a layer in five groups; never the input size
+			if g, err = strconv.Atoi(split); err == nil && (g < 1 || (i == 0 && a.Image == nil)) {
+				err = errors.New("no groups here")
+			}
+		}
 		if err != nil || v < 1 {
 			return Architecture{}, fmt.Errorf("architecture %q: %q is not a positive whole number, a convolution (conv5x5x8, conv5x5x8same) or a pooling (pool2)", sizes, p)
 		}
-		nums = append(nums, v)
+		nums, groups = append(nums, v), append(groups, g)
 	}
 	if a.Image == nil {
 		if len(nums) < 2 {
 			return Architecture{}, fmt.Errorf("architecture %q needs at least an input and an output size, like 784-16-10", sizes)
 		}
-		a.Inputs, nums = nums[0], nums[1:]
+		a.Inputs, nums, groups = nums[0], nums[1:], groups[1:]
 	}
 	if len(nums) == 0 {
 		return Architecture{}, fmt.Errorf("architecture %q ends without dense layers; it needs at least the output size, like ...-10", sizes)
@@ -95,6 +111,9 @@ func ParseArchitecture(sizes string, hidden, output Activation, loss Loss) (Arch
 			act = output
 		}
 		a.Layers = append(a.Layers, LayerSpec{Units: v, Activation: act})
+		if groups[i] > 1 {
+			a.Layers[i].Groups = groups[i]
+		}
 	}
 	return a, a.Validate()
 }
@@ -114,6 +133,9 @@ func (a Architecture) String() string {
 	for _, l := range a.Layers {
 		b.WriteByte('-')
 		b.WriteString(strconv.Itoa(l.Units))
+		if l.Groups > 1 {
+			b.WriteString("/" + strconv.Itoa(l.Groups))
+		}
 	}
 	return b.String()
 }
@@ -138,6 +160,34 @@ func (a Architecture) denseInputs() int {
 	return a.Inputs
 }
 
+// grouped reports whether a convolution is in groups.
+func (a Architecture) grouped() bool {
+	for _, f := range a.Features {
+		if f.groups() > 1 {
+			return true
+		}
+	}
+	for _, l := range a.Layers {
+		if l.groups() > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// period is how the inputs of dense layer li come in groups: runs of period/Groups inputs,
+// group after group, then again: the channels at every pixel after an image part, else the
+// whole previous layer once.
+func (a Architecture) period(li int) int {
+	if li == 0 {
+		if s := a.featureOut(); s != nil {
+			return s.Channels
+		}
+		return a.Inputs
+	}
+	return a.Layers[li-1].Units
+}
+
 // Outputs is the size of the output layer.
 func (a Architecture) Outputs() int { return a.Layers[len(a.Layers)-1].Units }
 
@@ -149,14 +199,14 @@ func (a Architecture) MultiplyAdds() int {
 		for _, f := range a.Features {
 			out := f.out(s)
 			if f.Kind == "conv" {
-				n += out.Height * out.Width * f.Filters * f.Size * f.Size * s.Channels
+				n += out.Height * out.Width * f.Filters * f.Size * f.Size * s.Channels / f.groups()
 			}
 			s = out
 		}
 	}
 	in := a.denseInputs()
 	for _, l := range a.Layers {
-		n += in * l.Units
+		n += in * l.Units / l.groups()
 		in = l.Units
 	}
 	return n
@@ -169,14 +219,14 @@ func (a Architecture) Parameters() int {
 		s := *a.Image
 		for _, f := range a.Features {
 			if f.Kind == "conv" {
-				n += (f.Size*f.Size*s.Channels + 1) * f.Filters
+				n += (f.Size*f.Size*s.Channels/f.groups() + 1) * f.Filters
 			}
 			s = f.out(s)
 		}
 	}
 	in := a.denseInputs()
 	for _, l := range a.Layers {
-		n += (in + 1) * l.Units
+		n += (in/l.groups() + 1) * l.Units
 		in = l.Units
 	}
 	return n
@@ -209,6 +259,9 @@ func (a Architecture) Validate() error {
 		}
 		if l.Activation == Step && i != len(a.Layers)-1 {
 			return fmt.Errorf("hidden layer %d uses step, which gradient descent cannot train (its derivative is 0); use sigmoid, tanh or relu", i+1)
+		}
+		if g := l.Groups; g < 0 || g > MaxMembers || l.Units%l.groups() != 0 || a.period(i)%l.groups() != 0 {
+			return fmt.Errorf("layer %d (%d units) in groups splits its units and its inputs into 1 to %d equal runs", i+1, l.Units, MaxMembers)
 		}
 		params += (in + 1) * l.Units
 		in = l.Units
@@ -254,6 +307,9 @@ func (a Architecture) validateFeatures() error {
 			if f.Activation < Linear || f.Activation > LeakyReLU || f.Activation == Step {
 				return fmt.Errorf("stage %d (%s): a convolution uses sigmoid, tanh, relu, leakyrelu or linear", i+1, f)
 			}
+			if g := f.Groups; g < 0 || g > MaxMembers || f.Filters%f.groups() != 0 || s.Channels%f.groups() != 0 {
+				return fmt.Errorf("stage %d (%s): a convolution in groups splits its filters and its %d channels into 1 to %d equal runs", i+1, f, s.Channels, MaxMembers)
+			}
 		case "pool":
 			if f.Size < 1 || f.Size > 8 {
 				return fmt.Errorf("stage %d (%s): a pooling window is 1 to 8 pixels wide", i+1, f)
@@ -287,10 +343,25 @@ type Dense struct {
 	sums     []float32
 	outputs  []float32
 	sumGrads []float32
+
+	// In groups (LayerSpec.Groups), Weights is one (Inputs/groups)×(Units/groups) block a group,
+	// group after group; group g reads the inputs members[g] lists, in order.
+	groups               int
+	members              [][]int32
+	gathered, part, back []float32 // each group's inputs of the last batch, and scratch
 }
 
-// Weight returns the weight from input i to neuron j.
-func (d *Dense) Weight(i, j int) float32 { return d.Weights[i*d.Units+j] }
+// Weight returns the weight from input i to neuron j (0 where a layer in groups has none).
+func (d *Dense) Weight(i, j int) float32 {
+	if d.groups <= 1 {
+		return d.Weights[i*d.Units+j]
+	}
+	per, g := d.Units/d.groups, j/(d.Units/d.groups)
+	if at, ok := slices.BinarySearch(d.members[g], int32(i)); ok {
+		return d.Weights[g*len(d.members[g])*per+at*per+j%per]
+	}
+	return 0
+}
 
 // Sums returns the weighted sums of the last batch (rows×Units). It aliases internal state.
 func (d *Dense) Sums() []float32 { return d.sums }
@@ -336,7 +407,7 @@ func New(arch Architecture, init Init, seed uint64) (*Network, error) {
 		}
 	}
 	for _, d := range net.Layers {
-		init.fill(d.Weights, d.Inputs, d.Units, rng)
+		init.fill(d.Weights, d.fanIn(), d.Units, rng)
 	}
 	return net, nil
 }
@@ -356,8 +427,8 @@ func newNetwork(arch Architecture) *Network {
 		}
 	}
 	in := arch.denseInputs()
-	for _, spec := range arch.Layers {
-		net.Layers = append(net.Layers, newDense(in, spec.Units, spec.Activation))
+	for li, spec := range arch.Layers {
+		net.Layers = append(net.Layers, newDense(in, spec.Units, spec.Activation, spec.groups(), arch.period(li)))
 		in = spec.Units
 	}
 	net.grads = make([]float32, net.ParameterCount())
@@ -384,10 +455,76 @@ func (n *Network) gradsAt(g []float32) {
 	}
 }
 
-func newDense(inputs, units int, a Activation) *Dense {
-	return &Dense{Inputs: inputs, Units: units, Activation: a,
-		Weights: make([]float32, inputs*units), Biases: make([]float32, units),
-		WeightGrads: make([]float32, inputs*units), BiasGrads: make([]float32, units)}
+// newDense makes a layer of units over inputs, in groups over runs of period/groups inputs.
+func newDense(inputs, units int, a Activation, groups, period int) *Dense {
+	d := &Dense{Inputs: inputs, Units: units, Activation: a, groups: groups,
+		Weights: make([]float32, inputs*units/groups), Biases: make([]float32, units),
+		WeightGrads: make([]float32, inputs*units/groups), BiasGrads: make([]float32, units)}
+	if groups > 1 {
+		d.members = make([][]int32, groups)
+		run := period / groups
+		for i := range inputs {
+			g := i % period / run
+			d.members[g] = append(d.members[g], int32(i))
+		}
+	}
+	return d
+}
+
+// fanIn is how many inputs each of the layer's units reads.
+func (d *Dense) fanIn() int { return d.Inputs / max(d.groups, 1) }
+
+// forwardGroups adds each group's weighted sums to d.sums (which hold the biases): its inputs
+// gathered, times its block of weights, into its run of the units.
+func (d *Dense) forwardGroups(rows, workers int) {
+	in, per := d.fanIn(), d.Units/d.groups
+	d.gathered = grow(d.gathered, d.groups*rows*in)
+	d.part = grow(d.part, rows*per)
+	for g, members := range d.members {
+		x := d.gathered[g*rows*in : (g+1)*rows*in]
+		for r := range rows {
+			row := d.inputs[r*d.Inputs : (r+1)*d.Inputs]
+			for i, m := range members {
+				x[r*in+i] = row[m]
+			}
+		}
+		for r := range rows {
+			copy(d.part[r*per:(r+1)*per], d.sums[r*d.Units+g*per:r*d.Units+(g+1)*per])
+		}
+		linalg.MulAdd(d.part, x, d.Weights[g*in*per:(g+1)*in*per], rows, in, per, workers)
+		for r := range rows {
+			copy(d.sums[r*d.Units+g*per:r*d.Units+(g+1)*per], d.part[r*per:(r+1)*per])
+		}
+	}
+}
+
+// backwardGroups sets WeightGrads from d.sumGrads, and when dx is not nil (rows×Inputs) sets
+// it to ∂C/∂inputs, group by group.
+func (d *Dense) backwardGroups(dx []float32, rows, workers int) {
+	in, per := d.fanIn(), d.Units/d.groups
+	d.part = grow(d.part, rows*per)
+	d.back = grow(d.back, rows*in)
+	if dx != nil {
+		clear(dx)
+	}
+	for g, members := range d.members {
+		for r := range rows {
+			copy(d.part[r*per:(r+1)*per], d.sumGrads[r*d.Units+g*per:r*d.Units+(g+1)*per])
+		}
+		grads := d.WeightGrads[g*in*per : (g+1)*in*per]
+		clear(grads)
+		linalg.MulTransAAdd(grads, d.gathered[g*rows*in:(g+1)*rows*in], d.part, rows, in, per, workers)
+		if dx == nil {
+			continue
+		}
+		linalg.MulTransB(d.back, d.part, d.Weights[g*in*per:(g+1)*in*per], rows, per, in, workers)
+		for r := range rows {
+			row := dx[r*d.Inputs : (r+1)*d.Inputs]
+			for i, m := range members {
+				row[m] = d.back[r*in+i]
+			}
+		}
+	}
 }
 
 // Param is one tensor of a network's parameters with its gradient from the last Backward.
@@ -456,7 +593,11 @@ func (n *Network) Forward(x []float32, rows int) []float32 {
 				row[j] = b
 			}
 		}
-		linalg.MulAdd(d.sums, d.inputs, d.Weights, rows, d.Inputs, d.Units, n.Workers)
+		if d.groups > 1 {
+			d.forwardGroups(rows, n.Workers)
+		} else {
+			linalg.MulAdd(d.sums, d.inputs, d.Weights, rows, d.Inputs, d.Units, n.Workers)
+		}
 		d.Activation.Forward(d.sums, d.outputs, rows, d.Units)
 		x = d.outputs
 	}
@@ -490,8 +631,12 @@ func (n *Network) Backward(t []float32) {
 	}
 	for li := len(n.Layers) - 1; li >= 0; li-- {
 		d := n.Layers[li]
-		clear(d.WeightGrads)
-		linalg.MulTransAAdd(d.WeightGrads, d.inputs, d.sumGrads, rows, d.Inputs, d.Units, n.Workers)
+		if d.groups <= 1 {
+			clear(d.WeightGrads)
+			linalg.MulTransAAdd(d.WeightGrads, d.inputs, d.sumGrads, rows, d.Inputs, d.Units, n.Workers)
+		} else if li == 0 && len(n.Features) == 0 {
+			d.backwardGroups(nil, rows, n.Workers) // nobody needs ∂C/∂x of the inputs
+		}
 		clear(d.BiasGrads)
 		for r := 0; r < rows; r++ {
 			linalg.Axpy(1, d.sumGrads[r*d.Units:(r+1)*d.Units], d.BiasGrads)
@@ -504,7 +649,7 @@ func (n *Network) Backward(t []float32) {
 		}
 		prev := n.Layers[li-1]
 		dy := n.scratch(rows * prev.Units)
-		linalg.MulTransB(dy, d.sumGrads, d.Weights, rows, d.Units, d.Inputs, n.Workers)
+		d.inputGradient(dy, rows, n.Workers)
 		prev.Activation.Backward(prev.sums, prev.outputs, dy, prev.sumGrads, rows, prev.Units)
 	}
 }
@@ -512,10 +657,20 @@ func (n *Network) Backward(t []float32) {
 // backwardFeatures hands ∂C/∂inputs of the first dense layer back through the image part.
 func (n *Network) backwardFeatures(first *Dense, rows int) {
 	dy := n.scratch(rows * first.Inputs)
-	linalg.MulTransB(dy, first.sumGrads, first.Weights, rows, first.Units, first.Inputs, n.Workers)
+	first.inputGradient(dy, rows, n.Workers)
 	for i := len(n.Features) - 1; i >= 0; i-- {
 		dy = n.Features[i].backward(dy, rows, n.Workers, i > 0)
 	}
+}
+
+// inputGradient sets dy (rows×Inputs) to ∂C/∂inputs from the layer's ∂C/∂sums; in groups it
+// sets the weights' gradients too.
+func (d *Dense) inputGradient(dy []float32, rows, workers int) {
+	if d.groups > 1 {
+		d.backwardGroups(dy, rows, workers)
+		return
+	}
+	linalg.MulTransB(dy, d.sumGrads, d.Weights, rows, d.Units, d.Inputs, workers)
 }
 
 func (n *Network) scratch(size int) []float32 {
