@@ -148,9 +148,9 @@ func siteHandler(web, assets string, store *class.Store, links func(*http.Reques
 
 // static serves the files of a folder (no directory listings, GET and HEAD only), gzip-
 // compressing text, wasm and models for clients that accept it across a network, when that
-// shrinks them by a tenth at least (the listening model, a vote stored with the zeros between
-// its networks, to a third; the digit models hardly at all). Compressed copies are kept in
-// memory until the file changes.
+// shrinks them by a tenth at least (a model's weights hardly shrink, but one with many zeros
+// does: the listening vote, before its layers were in groups, to a third). Compressed copies
+// are kept in memory until the file changes.
 type static struct {
 	dir     string
 	allowed []string // path prefixes served; nil = all

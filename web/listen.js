@@ -22,7 +22,7 @@ function show(r, caption) {
     const row = r.bands - 1 - Math.floor(i / r.frames), v = 255 - s[row * r.frames + (i % r.frames)];
     return [v, v, Math.min(255, v + 30)];
   });
-  if (r.stages) featureMaps($("#listenMaps"), r.stages, r.bytes.features);
+  if (r.stages) { lastMaps = r; showMaps(); }
   // On a projector the page grew by its bars: the figures fit the screen again.
   if (document.body.classList.contains("presenter")) window.dispatchEvent(new Event("resize"));
   document.body.dataset.heard = ++heardCount;
@@ -342,25 +342,72 @@ async function showModel(m, whose) {
 }
 
 let listening = null; // the worker's description of the network listening now
+let filters = null; // its first-layer filters (a weights reply)
+let lastMaps = null; // the last word's heard reply, with its feature maps
+
+// whose is which of a vote's networks the filters and maps are shown of: 0 to members-1, or -1
+// for all of them side by side (a network's filters and maps are a run of the vote's: Merge puts
+// each network's channels after the one before's).
+const whose = () => Number($("#listenWhose").value);
+
+// ofWhose cuts network k's run out of count things (filters or a stage's maps) of a vote.
+function ofWhose(count) {
+  const members = listening?.members ?? 0, k = whose();
+  if (members < 2 || k < 0) return [0, count];
+  return [k * count / members, (k + 1) * count / members];
+}
 
 // showFilters draws the listening network's first-layer filters as they are now (after teaching
-// too), saying whose they are: a vote shows every member's side by side, so 48 filters are three
-// networks' 16 each.
+// too), saying whose they are: a vote of five has 80, its networks' 16 each, one network's shown
+// at a time unless all are picked.
 async function showFilters() {
   const w = await worker.ask({ type: "weights" });
   if (w.type !== "weights") return;
-  const box = $("#listenFilters"), n = w.width * w.height;
+  filters = w;
+  const members = listening?.members ?? 0, picker = $("#listenWhose");
+  $("#listenWhoseLabel").hidden = members < 2;
+  if (members > 1 && picker.options.length !== members + 1) {
+    picker.textContent = "";
+    for (let k = 0; k < members; k++) picker.add(new Option(`network ${k + 1} of ${members}`, String(k)));
+    picker.add(new Option(`all ${members} side by side`, "-1"));
+  }
+  drawFilters();
+}
+
+function drawFilters() {
+  const w = filters, box = $("#listenFilters"), n = w.width * w.height, [from, to] = ofWhose(w.count);
   box.textContent = "";
-  for (let k = 0; k < w.count; k++) {
+  for (let k = from; k < to; k++) {
     const cv = document.createElement("canvas");
     signedImage(cv, w.bytes.weights.subarray(n * k, n * (k + 1)), w.width);
     box.appendChild(cv);
   }
-  const members = listening?.members ?? 0;
+  const members = listening?.members ?? 0, each = w.count / members;
   const one = "Its first layer's filters, slid over the spectrogram, and what each stage makes of the word.";
-  $("#listenInsideHint").textContent = members > 1
-    ? `${members} networks vote here, side by side: the ${w.count} first-layer filters below are their ${w.count / members} each, in turn, and the maps too. Each filter is slid over the spectrogram; the maps are what each stage makes of the word.`
-    : one;
+  const vote = `${members} networks vote here, side by side, each trained from its own seed (a layer named …/${members} is in ${members} groups, one a network, each seeing only its own network's maps).`;
+  $("#listenInsideHint").textContent = members < 2 ? one : whose() < 0
+    ? `${vote} The ${w.count} first-layer filters below are their ${each} each, in turn, and the maps too: each filter is slid over the spectrogram, the maps are what each stage makes of the word.`
+    : `${vote} Below, network ${whose() + 1}'s ${each} first-layer filters, slid over the spectrogram, and what each of its stages makes of the word; pick another to see how differently it learnt.`;
+}
+
+// showMaps draws the last word's feature maps, of the network picked in a vote.
+function showMaps() {
+  const r = lastMaps, members = listening?.members ?? 0;
+  if (!r) return;
+  if (members < 2 || whose() < 0) { featureMaps($("#listenMaps"), r.stages, r.bytes.features); return; }
+  const stages = [], parts = [];
+  let at = 0;
+  for (const st of r.stages) {
+    const n = st.height * st.width, [from, to] = ofWhose(st.channels);
+    // Its own layer's name: conv5x5x80same in a vote of five is each network's conv5x5x16same.
+    const name = st.name.replace(/x(\d+)(same)?(\/\d+)?$/, (_, f, same) => `x${f / members}${same || ""}`);
+    stages.push({ ...st, name, channels: to - from });
+    parts.push(r.bytes.features.subarray(at + from * n, at + to * n));
+    at += st.channels * n;
+  }
+  const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  parts.reduce((o, p) => (bytes.set(p, o), o + p.length), 0);
+  featureMaps($("#listenMaps"), stages, bytes);
 }
 
 // start makes the page's worker, loads the model and finds the recordings.
@@ -410,6 +457,7 @@ export async function start(module, showNotice) {
     $("#teachFiles").value = "";
   });
   $("#teachLearn").addEventListener("click", learnVoice);
+  $("#listenWhose").addEventListener("change", () => { drawFilters(); showMaps(); });
   $("#teachClear").addEventListener("click", async () => { showCounts(await worker.ask({ type: "clearExamples" })); $("#teachStatus").textContent = ""; });
   $("#ltStart").addEventListener("click", train);
   $("#ltStop").addEventListener("click", () => { if (training) training.stopped = true; });
