@@ -277,9 +277,22 @@ func (n *Network) checkOutputsFinite() error {
 		for j := range d.Units {
 			out[j] = math.Abs(float64(d.Biases[j]))
 		}
-		for i := range d.Inputs {
-			for j := range d.Units {
-				out[j] += math.Abs(float64(d.Weight(i, j))) * bounds[i]
+		if d.groups > 1 { // each group's block of weights over its own inputs
+			per := d.Units / d.groups
+			for g, inputs := range d.members {
+				block := d.Weights[g*len(inputs)*per:]
+				for at, i := range inputs {
+					for o, w := range block[at*per : (at+1)*per] {
+						out[g*per+o] += math.Abs(float64(w)) * bounds[i]
+					}
+				}
+			}
+		} else {
+			for i := range d.Inputs {
+				row := d.Weights[i*d.Units : (i+1)*d.Units]
+				for j, w := range row {
+					out[j] += math.Abs(float64(w)) * bounds[i]
+				}
 			}
 		}
 		for j := range out {

@@ -231,7 +231,7 @@ func sameOutputs(t *testing.T, saved, read *Network) {
 // A convolution in groups survives the file (version 3, which an older Somehow refuses rather
 // than misreading), and a version 2 file cannot claim one.
 func TestGroupedModelRoundTrip(t *testing.T) {
-	const sizes = "12x12x2-conv3x3x4same/2-pool2-conv3x3x6/2-5"
+	const sizes = "12x12x2-conv3x3x4same/2-pool2-conv3x3x6/2-4/2-5"
 	arch, err := ParseArchitecture(sizes, ReLU, Softmax, CrossEntropy)
 	if err != nil {
 		t.Fatal(err)
@@ -240,7 +240,7 @@ func TestGroupedModelRoundTrip(t *testing.T) {
 		t.Errorf("architecture string %q", got)
 	}
 	// Each group's filters see only its channels: 3·3·1 weights a filter in the first, 3·3·2 in the second.
-	if got, want := arch.Parameters(), (9+1)*4+(18+1)*6+(4*4*6+1)*5; got != want {
+	if got, want := arch.Parameters(), (9+1)*4+(18+1)*6+(4*4*3+1)*4+(4+1)*5; got != want {
 		t.Errorf("%d parameters, want %d", got, want)
 	}
 	net, _ := New(arch, Init{Kind: He}, 3)
@@ -261,6 +261,16 @@ func TestGroupedModelRoundTrip(t *testing.T) {
 	binary.LittleEndian.PutUint32(old[8:], 2)
 	if _, err := Parse(withChecksum(old)); err == nil || !strings.Contains(err.Error(), "groups") {
 		t.Errorf("a version 2 file with a convolution in groups: %v", err)
+	}
+	// The bound on every weighted sum reads each group's block over its own inputs: one huge
+	// weight in the second group of the dense layer overflows.
+	net.Layers[0].Weights[len(net.Layers[0].Weights)-1] = 3e38
+	buf.Reset()
+	if err := SaveModel(&buf, &Model{Name: "huge", Net: net}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(buf.Bytes()); err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Errorf("a huge weight in a group: %v", err)
 	}
 }
 
