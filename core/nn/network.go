@@ -160,7 +160,7 @@ func (a Architecture) denseInputs() int {
 	return a.Inputs
 }
 
-// grouped reports whether a convolution is in groups.
+// grouped reports whether a convolution or a dense layer is in groups (a version 3 model file).
 func (a Architecture) grouped() bool {
 	for _, f := range a.Features {
 		if f.groups() > 1 {
